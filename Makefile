@@ -1,0 +1,14 @@
+# Customer Follow-up - the two commands of README's Quick start.
+#   make run    install everything and start Odoo with the addon and demo data
+#   make test   run the whole test suite on a throwaway database
+# Settings (ODOO_SRC, DB, HTTP_PORT, PGHOST, PGPORT, PGUSER, CF_HOME): see README.
+.PHONY: run test provision
+
+run:
+	@bash tools/run.sh
+
+test:
+	@bash tools/test.sh
+
+provision:
+	@bash tools/provision.sh run

@@ -1,0 +1,45 @@
+# Copyright 2026 customer_followup contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+{
+    "name": "Customer Follow-up",
+    "summary": "Customer follow-up (客户回访) and service-anomaly handling "
+    "(客户服务异常处置) for manufacturers: tiers, plans, visits, escalations",
+    "version": "18.0.1.0.0",
+    "category": "Sales/Customer Service",
+    "license": "LGPL-3",
+    "author": "customer_followup contributors",
+    "website": "https://github.com/customer-followup/customer_followup",
+    "application": True,
+    "depends": [
+        # chatter, activities, followers and mail templates on every record
+        "mail",
+        # the Contacts app: customers are res.partner, edited from there
+        "contacts",
+        # working calendars and public holidays for deadlines on working days
+        "resource",
+        # confirmed sales give tiers their sales share; validated deliveries
+        # trigger the after-delivery confirmation follow-up
+        "sale_stock",
+        # the online-questionnaire follow-up channel
+        "survey",
+    ],
+    "data": [
+        "security/customer_followup_security.xml",
+        "security/ir.model.access.csv",
+        "data/customer_followup_tier_flag_data.xml",
+        "data/customer_followup_tier_data.xml",
+        "data/ir_cron_data.xml",
+        "views/customer_followup_tier_views.xml",
+        "views/customer_followup_tier_flag_views.xml",
+        "views/resource_calendar_views.xml",
+        "views/res_partner_views.xml",
+        "views/customer_followup_menus.xml",
+    ],
+    "demo": [
+        "demo/res_lang_demo.xml",
+        "demo/resource_calendar_demo.xml",
+        "demo/res_users_demo.xml",
+        "demo/res_partner_demo.xml",
+    ],
+    "installable": True,
+}

@@ -1,0 +1,447 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, float_compare
+
+_logger = logging.getLogger(__name__)
+
+# ir.config_parameter key prefix holding, per company, the last partner id
+# the batched tier recomputation reached ("" when no pass is under way).
+CURSOR_KEY = "customer_followup.tier_cursor.%s"
+
+
+class CustomerFollowupTier(models.Model):
+    """A customer tier of the instrument-factory regulation (000 第六、七条):
+    一级 战略客户, 二级 重点客户, 三级 普通客户. A customer belongs to the
+    highest tier (lowest level) one of whose rules it meets; customers that
+    meet none fall into the company's default tier."""
+
+    _name = "customer.followup.tier"
+    _description = "Customer Tier"
+    _order = "company_id, level, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(
+        required=True,
+        help="Stable key for imports and integrations, e.g. strategic, key, normal.",
+    )
+    level = fields.Integer(
+        required=True,
+        default=3,
+        help="1 is the highest tier. Rules are tried from the highest tier down.",
+    )
+    active = fields.Boolean(default=True)
+    color = fields.Integer()
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    is_default = fields.Boolean(
+        "Default tier",
+        help="Customers that meet no rule of a higher tier get this tier.",
+    )
+
+    # Rules: any one of them places a customer in the tier; 0 switches a rule off.
+    min_sales_share = fields.Float(
+        "Sales share at least (%)",
+        digits=(5, 2),
+        help="Share of the company's confirmed sales over the last 12 months.",
+    )
+    min_cooperation_years = fields.Float(
+        "Cooperation at least (years)",
+        digits=(4, 1),
+        help="Years since the first confirmed order (or the cooperation start "
+        "entered on the customer).",
+    )
+    min_sales_amount = fields.Monetary(
+        "Yearly purchases above",
+        help="Confirmed sales over the last 12 months, in company currency, "
+        "e.g. 5,000,000 CNY for executive visits (000 第五条).",
+    )
+    flag_ids = fields.Many2many(
+        "customer.followup.tier.flag",
+        string="Or flagged as",
+        help="Customers carrying any of these flags belong to this tier.",
+    )
+    rule_summary = fields.Char("Rules", compute="_compute_rule_summary")
+
+    # Follow-up strategy of the tier.
+    routine_interval_months = fields.Integer(
+        "Routine follow-up every (months)",
+        help="1 = monthly, 3 = quarterly, 6 = half-yearly; 0 = no routine follow-up.",
+    )
+    executive_interval_months = fields.Integer(
+        "Executive visit every (months)",
+        help="高层互访: 3 = quarterly; 0 = none.",
+    )
+    onsite_interval_months = fields.Integer(
+        "On-site visit every (months)",
+        help="Extra on-site visits, e.g. 6 = half-yearly for key customers; 0 = none.",
+    )
+    milestone_visits = fields.Boolean(
+        "Special visits at milestones",
+        help="New product launches, trade fairs and other major events.",
+    )
+    delivery_followup_hours = fields.Integer(
+        "Confirm deliveries within (hours)",
+        help="After a delivery is validated, the confirmation follow-up is due "
+        "within this many hours (24 for key nodes, 168 = 1 week).",
+    )
+    response_hours = fields.Integer(
+        "Response promise (hours)",
+        help="Time within which the company promises to respond to this tier's requests.",
+    )
+    round_the_clock = fields.Boolean(
+        "7×24 response",
+        help="Requests of this tier are answered around the clock: response "
+        "clocks do not stop outside working hours.",
+    )
+    channel_mix_ids = fields.One2many(
+        "customer.followup.tier.channel", "tier_id", string="Channel mix"
+    )
+    service_promise = fields.Text(
+        translate=True, help="What customers of this tier are offered."
+    )
+    partner_count = fields.Integer("Customers", compute="_compute_partner_count")
+
+    _sql_constraints = [
+        (
+            "code_company_unique",
+            "unique(code, company_id)",
+            "Each tier code can be used only once per company.",
+        ),
+        (
+            "level_company_unique",
+            "unique(level, company_id)",
+            "Two tiers of the same company cannot have the same level.",
+        ),
+    ]
+
+    @api.depends(
+        "min_sales_share", "min_cooperation_years", "min_sales_amount", "flag_ids"
+    )
+    def _compute_rule_summary(self):
+        for tier in self:
+            parts = []
+            if tier.min_sales_share:
+                parts.append(self.env._("share ≥ %(v)s %%", v=f"{tier.min_sales_share:g}"))
+            if tier.min_cooperation_years:
+                parts.append(
+                    self.env._("≥ %(v)s years", v=f"{tier.min_cooperation_years:g}")
+                )
+            if tier.min_sales_amount:
+                parts.append(
+                    self.env._(
+                        "purchases > %(v)s %(cur)s",
+                        v=f"{tier.min_sales_amount:,.0f}",
+                        cur=tier.currency_id.name or "",
+                    )
+                )
+            parts += tier.flag_ids.mapped("name")
+            if tier.is_default:
+                parts.append(self.env._("all other customers"))
+            tier.rule_summary = self.env._(" or ").join(parts)
+
+    def _compute_partner_count(self):
+        counts = {}
+        for company in self.company_id:
+            data = (
+                self.env["res.partner"]
+                .with_company(company)
+                ._read_group(
+                    [("followup_tier_id", "in", self.ids)],
+                    ["followup_tier_id"],
+                    ["__count"],
+                )
+            )
+            counts.update({tier.id: count for tier, count in data})
+        for tier in self:
+            tier.partner_count = counts.get(tier.id, 0)
+
+    def action_view_partners(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_followup.res_partner_action_customer_followup"
+        )
+        action["domain"] = [("followup_tier_id", "=", self.id)]
+        action["context"] = {"default_is_company": True}
+        return action
+
+    @api.constrains(
+        "min_sales_share",
+        "min_cooperation_years",
+        "min_sales_amount",
+        "routine_interval_months",
+        "executive_interval_months",
+        "onsite_interval_months",
+        "delivery_followup_hours",
+        "response_hours",
+    )
+    def _check_numbers(self):
+        for tier in self:
+            if not 0 <= tier.min_sales_share <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "Tier %(tier)s: the sales share must be between 0 %% and 100 %%.",
+                        tier=tier.name,
+                    )
+                )
+            negatives = [
+                tier._fields[fname].get_description(self.env)["string"]
+                for fname in (
+                    "min_cooperation_years",
+                    "min_sales_amount",
+                    "routine_interval_months",
+                    "executive_interval_months",
+                    "onsite_interval_months",
+                    "delivery_followup_hours",
+                    "response_hours",
+                )
+                if tier[fname] < 0
+            ]
+            if negatives:
+                raise ValidationError(
+                    self.env._(
+                        "Tier %(tier)s: these values cannot be negative: %(fields)s.",
+                        tier=tier.name,
+                        fields=", ".join(negatives),
+                    )
+                )
+
+    @api.constrains("channel_mix_ids")
+    def _check_channel_mix(self):
+        for tier in self.filtered("channel_mix_ids"):
+            total = sum(tier.channel_mix_ids.mapped("share"))
+            if float_compare(total, 100.0, precision_digits=2):
+                raise ValidationError(
+                    self.env._(
+                        "Tier %(tier)s: the channel mix adds up to %(total)s %%; it must "
+                        "add up to 100 %%.",
+                        tier=tier.name,
+                        total=f"{total:g}",
+                    )
+                )
+
+    @api.constrains("is_default", "company_id", "active")
+    def _check_one_default(self):
+        for company in self.filtered("is_default").company_id:
+            defaults = self.search_count(
+                [("company_id", "=", company.id), ("is_default", "=", True)]
+            )
+            if defaults > 1:
+                raise ValidationError(
+                    self.env._(
+                        "Company %(company)s already has a default tier; a company "
+                        "has exactly one.",
+                        company=company.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Rules
+    # ------------------------------------------------------------------
+    def _match_rule(self, facts):
+        """Return the description of the first rule of this tier that the
+        customer's facts meet, or an empty string.
+
+        :param dict facts: ``amount`` (company currency), ``share`` (%),
+            ``years`` (float) and ``flag_ids`` (set of flag ids)
+        """
+        self.ensure_one()
+        _ = self.env._
+        if (
+            self.min_sales_share
+            and float_compare(facts["share"], self.min_sales_share, precision_digits=4)
+            >= 0
+        ):
+            return _(
+                "%(tier)s: sales share %(share)s %% ≥ %(min)s %%",
+                tier=self.name,
+                share=f"{facts['share']:.2f}",
+                min=f"{self.min_sales_share:g}",
+            )
+        if (
+            self.min_cooperation_years
+            and float_compare(
+                facts["years"], self.min_cooperation_years, precision_digits=4
+            )
+            >= 0
+        ):
+            return _(
+                "%(tier)s: cooperation %(years)s years ≥ %(min)s",
+                tier=self.name,
+                years=f"{facts['years']:.1f}",
+                min=f"{self.min_cooperation_years:g}",
+            )
+        if (
+            self.min_sales_amount
+            and self.currency_id.compare_amounts(facts["amount"], self.min_sales_amount)
+            > 0
+        ):
+            return _(
+                "%(tier)s: purchases %(amount)s > %(min)s %(currency)s",
+                tier=self.name,
+                amount=f"{facts['amount']:,.0f}",
+                min=f"{self.min_sales_amount:,.0f}",
+                currency=self.currency_id.name,
+            )
+        flags = self.flag_ids.filtered(lambda f: f.id in facts["flag_ids"])
+        if flags:
+            return _(
+                "%(tier)s: flagged %(flags)s",
+                tier=self.name,
+                flags=", ".join(flags.mapped("name")),
+            )
+        return ""
+
+    @api.model
+    def _classify(self, tiers, facts):
+        """Return ``(tier, rule)`` for the facts among the company's ``tiers``
+        (sorted by level)."""
+        for tier in tiers:
+            if tier.is_default:
+                continue
+            rule = tier._match_rule(facts)
+            if rule:
+                return tier, rule
+        default = tiers.filtered("is_default")[:1]
+        if default:
+            return default, self.env._(
+                "%(tier)s: no rule of a higher tier met", tier=default.name
+            )
+        return self.browse(), ""
+
+    # ------------------------------------------------------------------
+    # Company defaults
+    # ------------------------------------------------------------------
+    @api.model
+    def _setup_company_tiers(self, companies=None):
+        """Give every company without tiers a copy of the tiers shipped for
+        the main company (their translations come along)."""
+        companies = companies or self.env["res.company"].search([])
+        templates = self.env["ir.model.data"]._xmlid_to_res_model_res_id
+        template_ids = []
+        for xmlid in ("tier_strategic", "tier_key", "tier_normal"):
+            try:
+                template_ids.append(templates(f"customer_followup.{xmlid}")[1])
+            except ValueError:
+                continue
+        template_tiers = self.sudo().with_context(active_test=False).browse(template_ids)
+        if not template_tiers:
+            return
+        with_tiers = set(
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "in", companies.ids)])
+            .company_id.ids
+        )
+        for company in companies.filtered(lambda c: c.id not in with_tiers):
+            for template in template_tiers:
+                new_tier = template.copy(
+                    {"company_id": company.id, "channel_mix_ids": False}
+                )
+                new_tier.channel_mix_ids = [
+                    (0, 0, {"channel": line.channel, "share": line.share})
+                    for line in template.channel_mix_ids
+                ]
+
+    # ------------------------------------------------------------------
+    # Recomputation
+    # ------------------------------------------------------------------
+    def action_recompute_now(self):
+        """Restart the tier pass of the current companies and wake the cron."""
+        if not self.env.user.has_group("customer_followup.group_customer_followup_manager"):
+            raise UserError(
+                self.env._("Only Customer Follow-up managers can recompute tiers.")
+            )
+        params = self.env["ir.config_parameter"].sudo()
+        for company in self.env.companies:
+            params.set_param(CURSOR_KEY % company.id, "0")
+        cron = self.env.ref(
+            "customer_followup.ir_cron_recompute_partner_tiers", raise_if_not_found=False
+        )
+        if cron:
+            cron.sudo()._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._(
+                    "Customer tiers are being recomputed in the background."
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    @api.model
+    def _cron_recompute_partner_tiers(self, batch_size=5000):
+        """Scheduled entry point: one batch per call; Odoo calls again at
+        once while ``remaining`` is above zero."""
+        done, remaining = self._recompute_partner_tiers_batch(batch_size=batch_size)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _recompute_partner_tiers_batch(self, batch_size=5000):
+        """Recompute the tiers of the next ``batch_size`` customers.
+
+        Each company's pass keeps its position in a config parameter, locked
+        with SKIP LOCKED so that a manual run and the cron never work on the
+        same batch. A new pass starts when none is under way.
+
+        :return: ``(done, remaining)`` customers
+        """
+        params = self.env["ir.config_parameter"].sudo()
+        companies = (
+            self.sudo().search([]).company_id.sorted("id")
+        )
+        if not companies:
+            return 0, 0
+        # A pass starts for every company when none is under way.
+        positions = {c.id: params.get_param(CURSOR_KEY % c.id, "") for c in companies}
+        if not any(positions.values()):
+            for company in companies:
+                params.set_param(CURSOR_KEY % company.id, "0")
+            positions = dict.fromkeys(companies.ids, "0")
+        done = 0
+        for company in companies:
+            if not positions[company.id]:
+                continue
+            key = CURSOR_KEY % company.id
+            self.env.flush_all()
+            locked = self.env.execute_query(
+                SQL(
+                    "SELECT value FROM ir_config_parameter WHERE key = %s "
+                    "FOR NO KEY UPDATE SKIP LOCKED",
+                    key,
+                )
+            )
+            if not locked or not locked[0][0]:
+                continue  # another worker is on this company's batch
+            last_id = int(locked[0][0])
+            Partner = self.env["res.partner"].sudo().with_company(company)
+            domain = Partner._followup_tier_candidate_domain()
+            batch = Partner.search(
+                domain + [("id", ">", last_id)], order="id", limit=batch_size
+            )
+            if batch:
+                batch._followup_recompute_tiers()
+                done += len(batch)
+            finished = len(batch) < batch_size
+            params.set_param(key, "" if finished else str(batch[-1].id))
+            break
+        remaining = 0
+        for company in companies:
+            position = params.get_param(CURSOR_KEY % company.id, "")
+            if position:
+                Partner = self.env["res.partner"].sudo().with_company(company)
+                remaining += Partner.search_count(
+                    Partner._followup_tier_candidate_domain()
+                    + [("id", ">", int(position))]
+                )
+        return done, remaining

@@ -1,0 +1,3 @@
+from . import test_tier_rules
+from . import test_tier_engine
+from . import test_tier_access

@@ -1,0 +1,133 @@
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import CustomerFollowupCase
+
+CURSOR_KEY = "customer_followup.tier_cursor.%s"
+
+
+@tagged("post_install", "-at_install")
+class TestTierEngine(CustomerFollowupCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Other companies' passes are not under test here.
+        params = cls.env["ir.config_parameter"].sudo()
+        for company in cls.env["res.company"].search([]):
+            params.set_param(CURSOR_KEY % company.id, "")
+
+    def _make_customers(self, count, prefix):
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"{prefix} {n}", "is_company": True, "customer_rank": 1,
+                 "company_id": self.company.id}
+                for n in range(count)
+            ]
+        )
+        return partners
+
+    def _queries(self, func):
+        before = self.env.cr.sql_log_count
+        func()
+        return self.env.cr.sql_log_count - before
+
+    def test_query_count_does_not_grow_with_partners(self):
+        """Recomputing 2,000 customers costs about the same number of queries as 200."""
+        small = self._make_customers(200, "small")
+        large = self._make_customers(2000, "large")
+        # A few real buyers so that tiers differ.
+        for partner, amount in zip(large[:5], (5000.0, 1500.0, 300.0, 20.0, 1.0)):
+            self._sell(partner, amount)
+        self.env.flush_all()
+        q_small = self._queries(lambda: self._recompute(small))
+        q_large = self._queries(lambda: self._recompute(large))
+        self.assertLessEqual(q_large, 80, f"{q_large} queries for 2,000 partners")
+        self.assertLessEqual(q_large, q_small + 40, (q_small, q_large))
+        self.assertEqual(large[0].followup_tier_id, self.tier_strategic)
+        self.assertEqual(large[1].followup_tier_id, self.tier_key)
+        self.assertEqual(set((large[5:] | small).followup_tier_id.ids), {self.tier_normal.id})
+        # Nothing changed: a second pass writes nothing, in few queries.
+        q_again = self._queries(lambda: self._recompute(large))
+        self.assertLessEqual(q_again, 25, f"{q_again} queries when nothing changed")
+
+    def test_cron_batches_report_progress_until_done(self):
+        partners = self._make_customers(2000, "cron")
+        self._sell(partners[0], 1000.0)
+        Tier = self.env["customer.followup.tier"]
+        params = self.env["ir.config_parameter"].sudo()
+        for company in self.env["res.company"].search([]):
+            params.set_param(CURSOR_KEY % company.id, "")
+        # Only this company takes part: other companies are left as they are.
+        other_tiers = Tier.sudo().search([("company_id", "!=", self.company.id)])
+        other_tiers.active = False
+        progress = []
+        self.env["ir.cron"].flush_model()
+        for _run in range(10):
+            queries_before = self.env.cr.sql_log_count
+            done, remaining = Tier._recompute_partner_tiers_batch(batch_size=500)
+            progress.append((done, remaining))
+            self.assertLessEqual(
+                self.env.cr.sql_log_count - queries_before, 120, "queries per batch of 500"
+            )
+            if not remaining:
+                break
+        self.assertEqual([d for d, _r in progress], [500, 500, 500, 500])
+        self.assertEqual(progress[-1][1], 0)
+        self.assertEqual(progress[0][1], 1500)
+        partners.invalidate_recordset()
+        self.assertEqual(partners[0].with_company(self.company).followup_tier_id, self.tier_strategic)
+        self.assertEqual(
+            set(partners[1:].with_company(self.company).mapped("followup_tier_id.code")), {"normal"}
+        )
+
+    def test_cron_entry_point_notifies_progress(self):
+        self._make_customers(30, "entry")
+        cron = self.env.ref("customer_followup.ir_cron_recompute_partner_tiers")
+        Tier = self.env["customer.followup.tier"].sudo().with_context(
+            ir_cron_progress_id=self.env["ir.cron.progress"].create(
+                {"cron_id": cron.id, "remaining": 0, "done": 0}
+            ).id
+        )
+        Tier.search([("company_id", "!=", self.company.id)]).active = False
+        Tier._cron_recompute_partner_tiers(batch_size=10)
+        progress = self.env["ir.cron.progress"].browse(Tier.env.context["ir_cron_progress_id"])
+        self.assertEqual(progress.done, 10)
+        self.assertGreaterEqual(progress.remaining, 20)
+
+    def test_multi_company_isolation(self):
+        other = self.env["res.company"].create(
+            {"name": "Other Co", "currency_id": self.cny.id}
+        )
+        other_tiers = self.env["customer.followup.tier"].sudo().search(
+            [("company_id", "=", other.id)]
+        )
+        self.assertEqual(len(other_tiers), 3, "a new company gets its own tiers")
+        shared = self._customer("Shared customer")
+        self._sell(shared, 1000.0)
+        other_customer = self._customer("Other's customer")
+        self._sell(shared, 10.0, company=other)
+        self._sell(other_customer, 990.0, company=other)
+        self._recompute(shared, company=self.company)
+        self._recompute(shared | other_customer, company=other)
+        self.assertEqual(shared.with_company(self.company).followup_tier_id, self.tier_strategic)
+        other_normal = other_tiers.filtered(lambda t: t.code == "normal")
+        self.assertEqual(shared.with_company(other).followup_tier_id, other_normal)
+        self.assertAlmostEqual(shared.with_company(other).followup_sales_share, 1.0, places=2)
+        # A user of the other company sees neither this company's tiers nor its figures.
+        other_user = self.env["res.users"].create(
+            {
+                "name": "Other user",
+                "login": "cf_other_user",
+                "company_id": other.id,
+                "company_ids": [Command.set(other.ids)],
+                "groups_id": [Command.set([
+                    self.env.ref("customer_followup.group_customer_followup_manager").id,
+                ])],
+            }
+        )
+        visible = self.env["customer.followup.tier"].with_user(other_user).search([])
+        self.assertEqual(visible, other_tiers)
+        self.assertNotIn(self.tier_strategic, visible)
+        as_other = shared.with_user(other_user).with_company(other)
+        self.assertEqual(as_other.followup_tier_id, other_normal)
+        self.assertAlmostEqual(as_other.followup_sales_amount, 10.0, places=2)
