@@ -163,6 +163,17 @@ class CustomerFollowupTier(models.Model):
         for tier in self:
             tier.partner_count = counts.get(tier.id, 0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super(
+            CustomerFollowupTier, self.with_context(customer_followup_tier_write=True)
+        ).create(vals_list).with_context(customer_followup_tier_write=False)
+
+    def write(self, vals):
+        return super(
+            CustomerFollowupTier, self.with_context(customer_followup_tier_write=True)
+        ).write(vals)
+
     def action_view_partners(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

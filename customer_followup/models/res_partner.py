@@ -198,6 +198,7 @@ class ResPartner(models.Model):
         """Customers that get a tier in the current company: commercial
         entities that were invoiced or have a confirmed order (themselves or
         through a contact), or that someone tiered by hand."""
+        confirmed = [("state", "=", "sale"), ("company_id", "=", self.env.company.id)]
         return [
             ("parent_id", "=", False),
             ("company_id", "in", [False, self.env.company.id]),
@@ -206,8 +207,8 @@ class ResPartner(models.Model):
             "|",
             ("customer_rank", ">", 0),
             ("followup_tier_manual", "=", True),
-            ("sale_order_ids.state", "=", "sale"),
-            ("child_ids.sale_order_ids.state", "=", "sale"),
+            ("sale_order_ids", "any", confirmed),
+            ("child_ids.sale_order_ids", "any", confirmed),
         ]
 
     @api.model
@@ -265,8 +266,9 @@ class ResPartner(models.Model):
 
     def _followup_recompute_tiers(self):
         """Classify these customers in the current company and write what
-        changed: tier changes are tracked in the chatter with the rule that
-        decided, figures that merely moved are written without tracking.
+        changed: a change from one tier to another is tracked in the chatter
+        with the rule that decided; first classifications and figures that
+        merely moved are written without tracking.
 
         A bounded number of queries whatever the number of partners: two
         aggregates, the reads of the batch and grouped updates.
@@ -285,8 +287,8 @@ class ResPartner(models.Model):
         total = self._followup_company_sales_total(since)
         stats = self._followup_sales_stats(since)
         Tier = self.env["customer.followup.tier"]
-        tracked = defaultdict(lambda: self.browse())
-        quiet = []
+        tracked = defaultdict(list)
+        quiet = defaultdict(list)
         for partner in self:
             amount, first_order = stats.get(partner.id, (0.0, None))
             start = partner.followup_cooperation_start or (
@@ -315,17 +317,23 @@ class ResPartner(models.Model):
                 figures["followup_sales_share"] = share
             if start and not partner.followup_cooperation_start:
                 figures["followup_cooperation_start"] = start
-            if partner.followup_tier_id != tier or partner.followup_tier_rule != rule:
-                key = (tier.id, rule)
-                tracked[key] |= partner
+            if partner.followup_tier_id and partner.followup_tier_id != tier:
+                tracked[(tier.id, rule)].append(partner.id)
+            elif partner.followup_tier_id != tier or partner.followup_tier_rule != rule:
+                # A first classification, or the same tier for a new reason
+                # (the share moved): worth no chatter entry.
+                figures.update(followup_tier_id=tier.id, followup_tier_rule=rule)
             if figures:
-                quiet.append((partner, figures))
-        Quiet = self.with_context(tracking_disable=True)
-        for partner, figures in quiet:
-            # The ORM flushes these per-row writes as grouped UPDATE ... VALUES.
-            Quiet.browse(partner.id).write(figures)
-        for (tier_id, rule), partners in tracked.items():
-            partners.write({"followup_tier_id": tier_id, "followup_tier_rule": rule})
+                quiet[tuple(sorted(figures.items()))].append(partner.id)
+        for items, ids in quiet.items():
+            # These fields belong to the engine alone and nothing reacts to
+            # them, so the plain ORM write is enough: res.partner's own
+            # write() would sync users and children record by record, two
+            # queries per customer. The ORM flushes all these writes as
+            # grouped UPDATE ... FROM (VALUES ...) statements.
+            models.Model.write(self.browse(ids), dict(items))
+        for (tier_id, rule), ids in tracked.items():
+            self.browse(ids).write({"followup_tier_id": tier_id, "followup_tier_rule": rule})
         self.env.flush_all()
 
     def action_followup_recompute_tier(self):

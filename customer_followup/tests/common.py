@@ -28,7 +28,7 @@ class CustomerFollowupCase(TransactionCase):
         )
         cls.flag_leader = cls.env.ref("customer_followup.tier_flag_industry_leader")
         cls.flag_distributor = cls.env.ref("customer_followup.tier_flag_core_distributor")
-        groups = "base.group_user,sales_team.group_sale_salesman"
+        groups = "base.group_user,base.group_partner_manager,sales_team.group_sale_salesman"
         cls.user_cs = new_test_user(
             cls.env,
             login="cf_user",
@@ -88,4 +88,6 @@ class CustomerFollowupCase(TransactionCase):
 
     def _recompute(self, partners, company=None):
         partners.with_company(company or self.company).sudo()._followup_recompute_tiers()
+        # Tracking messages are written when the transaction commits.
+        self.env.cr.precommit.run()
         partners.invalidate_recordset()

@@ -189,6 +189,9 @@ class TestTierRules(CustomerFollowupCase):
         with self.assertRaises(ValidationError):
             self.tier_key.write({"routine_interval_months": -1})
         with self.assertRaises(ValidationError):
-            self.tier_key.channel_mix_ids[0].share = 10  # mix no longer adds up to 100 %
+            # the mix would no longer add up to 100 %
+            self.tier_key.write({"channel_mix_ids": [(1, self.tier_key.channel_mix_ids[0].id, {"share": 10})]})
+        with self.assertRaises(ValidationError):
+            self.tier_key.channel_mix_ids[0].share = 10  # directly on the line, as over RPC
         with self.assertRaises(ValidationError):
             self.tier_key.is_default = True  # the normal tier already is
