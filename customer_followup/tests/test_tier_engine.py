@@ -78,8 +78,8 @@ class TestTierEngine(CustomerFollowupCase):
         self.assertEqual([r for _d, r in progress], sorted((r for _d, r in progress), reverse=True))
         self.assertEqual(progress[-1][1], 0)
         # The pass is over: the next call starts a new one.
-        self.assertEqual(
-            self.env["ir.config_parameter"].sudo().get_param(CURSOR_KEY % self.company.id), ""
+        self.assertFalse(
+            self.env["ir.config_parameter"].sudo().get_param(CURSOR_KEY % self.company.id)
         )
         partners.invalidate_recordset()
         self.assertEqual(partners[0].with_company(self.company).followup_tier_id, self.tier_strategic)
