@@ -129,16 +129,16 @@ class CustomerFollowupTier(models.Model):
         for tier in self:
             parts = []
             if tier.min_sales_share:
-                parts.append(self.env._("share ≥ %(v)s %%", v=f"{tier.min_sales_share:g}"))
+                parts.append(self.env._("share ≥ %(v)s %%", v=format(tier.min_sales_share, "g")))
             if tier.min_cooperation_years:
                 parts.append(
-                    self.env._("≥ %(v)s years", v=f"{tier.min_cooperation_years:g}")
+                    self.env._("≥ %(v)s years", v=format(tier.min_cooperation_years, "g"))
                 )
             if tier.min_sales_amount:
                 parts.append(
                     self.env._(
                         "purchases > %(v)s %(cur)s",
-                        v=f"{tier.min_sales_amount:,.0f}",
+                        v=format(tier.min_sales_amount, ",.0f"),
                         cur=tier.currency_id.name or "",
                     )
                 )
@@ -198,7 +198,7 @@ class CustomerFollowupTier(models.Model):
             if not 0 <= tier.min_sales_share <= 100:
                 raise ValidationError(
                     self.env._(
-                        "Tier %(tier)s: the sales share must be between 0 %% and 100 %%.",
+                        "%(tier)s: the sales share must be between 0 %% and 100 %%.",
                         tier=tier.name,
                     )
                 )
@@ -218,7 +218,7 @@ class CustomerFollowupTier(models.Model):
             if negatives:
                 raise ValidationError(
                     self.env._(
-                        "Tier %(tier)s: these values cannot be negative: %(fields)s.",
+                        "%(tier)s: these values cannot be negative: %(fields)s.",
                         tier=tier.name,
                         fields=", ".join(negatives),
                     )
@@ -231,10 +231,10 @@ class CustomerFollowupTier(models.Model):
             if float_compare(total, 100.0, precision_digits=2):
                 raise ValidationError(
                     self.env._(
-                        "Tier %(tier)s: the channel mix adds up to %(total)s %%; it must "
+                        "%(tier)s: the channel mix adds up to %(total)s %%; it must "
                         "add up to 100 %%.",
                         tier=tier.name,
-                        total=f"{total:g}",
+                        total=format(total, "g"),
                     )
                 )
 
@@ -273,8 +273,8 @@ class CustomerFollowupTier(models.Model):
             return _(
                 "%(tier)s: sales share %(share)s %% ≥ %(min)s %%",
                 tier=self.name,
-                share=f"{facts['share']:.2f}",
-                min=f"{self.min_sales_share:g}",
+                share=format(facts['share'], ".2f"),
+                min=format(self.min_sales_share, "g"),
             )
         if (
             self.min_cooperation_years
@@ -286,8 +286,8 @@ class CustomerFollowupTier(models.Model):
             return _(
                 "%(tier)s: cooperation %(years)s years ≥ %(min)s",
                 tier=self.name,
-                years=f"{facts['years']:.1f}",
-                min=f"{self.min_cooperation_years:g}",
+                years=format(facts['years'], ".1f"),
+                min=format(self.min_cooperation_years, "g"),
             )
         if (
             self.min_sales_amount
@@ -297,8 +297,8 @@ class CustomerFollowupTier(models.Model):
             return _(
                 "%(tier)s: purchases %(amount)s > %(min)s %(currency)s",
                 tier=self.name,
-                amount=f"{facts['amount']:,.0f}",
-                min=f"{self.min_sales_amount:,.0f}",
+                amount=format(facts['amount'], ",.0f"),
+                min=format(self.min_sales_amount, ",.0f"),
                 currency=self.currency_id.name,
             )
         flags = self.flag_ids.filtered(lambda f: f.id in facts["flag_ids"])
