@@ -2,7 +2,7 @@
 #   make run    install everything and start Odoo with the addon and demo data
 #   make test   run the whole test suite on a throwaway database
 # Settings (ODOO_SRC, DB, HTTP_PORT, PGHOST, PGPORT, PGUSER, CF_HOME): see README.
-.PHONY: run test provision
+.PHONY: run test provision bench
 
 run:
 	@bash tools/run.sh
@@ -12,3 +12,7 @@ test:
 
 provision:
 	@bash tools/provision.sh run
+
+# Not a set-up command: measures the scheduled jobs (README, Performance).
+bench:
+	@bash tools/bench.sh $(BENCH_ARGS)

@@ -130,14 +130,40 @@ and allow it to log in over TCP (pg_hba.conf), or set PGUSER/PGPASSWORD to a rol
 fi
 
 # --- PDF reports: wkhtmltopdf and CJK fonts ----------------------------------
+wk_patched() { wkhtmltopdf --version 2>/dev/null | grep -q "patched qt"; }
+try_patched_wkhtmltopdf() {
+    # The build with patched Qt (page headers and footers) comes only from
+    # the wkhtmltopdf packaging releases; tried once per machine.
+    local tried="$CF_HOME/.wkhtmltox-tried"
+    [ -e "$tried" ] && return 1
+    is_root && has_apt && command -v curl >/dev/null 2>&1 || return 1
+    touch "$tried"
+    . /etc/os-release
+    local arch; arch="$(dpkg --print-architecture)"
+    local release="0.12.6.1-3"
+    case "${VERSION_CODENAME:-}" in jammy|noble) release="0.12.6.1-2" ;; esac
+    local codename="${VERSION_CODENAME:-bookworm}"
+    [ "$codename" = noble ] && codename=jammy
+    local deb="$CF_HOME/wkhtmltox_${release}.${codename}_${arch}.deb"
+    local url="https://github.com/wkhtmltopdf/packaging/releases/download/${release}/wkhtmltox_${release}.${codename}_${arch}.deb"
+    say "trying the patched wkhtmltopdf build ($url)"
+    if curl -fsSL --connect-timeout 10 --max-time 120 -o "$deb" "$url" 2>/dev/null; then
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null && return 0
+    fi
+    rm -f "$deb"
+    return 1
+}
+if ! wk_patched; then
+    try_patched_wkhtmltopdf || true
+fi
 if ! command -v wkhtmltopdf >/dev/null 2>&1; then
     apt_install wkhtmltopdf || die "wkhtmltopdf is missing: install it (Debian/Ubuntu: sudo apt-get install wkhtmltopdf) - PDF reports need it"
 fi
 if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
     apt_install fonts-noto-cjk || die "CJK fonts are missing: install fonts-noto-cjk (Debian/Ubuntu: sudo apt-get install fonts-noto-cjk), or Chinese prints as boxes in PDF reports"
 fi
-if ! wkhtmltopdf --version 2>/dev/null | grep -q "patched qt"; then
-    say "note: this wkhtmltopdf is built on unpatched Qt: PDF reports print without Odoo's header and footer (each document repeats company, title, number and date in its body)."
+if ! wk_patched; then
+    say "warning: this wkhtmltopdf is built on unpatched Qt: PDF reports print without Odoo's header and footer (each document repeats company, title, number and date in its body)."
 fi
 
 # --- Browser for tours (tests only) ----------------------------------------

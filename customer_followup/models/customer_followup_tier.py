@@ -443,8 +443,13 @@ class CustomerFollowupTier(models.Model):
             if batch:
                 batch._followup_recompute_tiers()
                 done += len(batch)
-            finished = len(batch) < batch_size
-            params.set_param(key, "" if finished else str(batch[-1].id))
+            left = (
+                Partner.search_count(domain + [("id", ">", batch[-1].id)])
+                if len(batch) == batch_size
+                else 0
+            )
+            # A pass is over when nothing is left after this batch.
+            params.set_param(key, str(batch[-1].id) if left else "")
             break
         remaining = 0
         for company in companies:

@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
@@ -287,8 +287,8 @@ class ResPartner(models.Model):
         total = self._followup_company_sales_total(since)
         stats = self._followup_sales_stats(since)
         Tier = self.env["customer.followup.tier"]
-        tracked = defaultdict(list)
-        quiet = defaultdict(list)
+        changes = []
+        updates = defaultdict(list)
         for partner in self:
             amount, first_order = stats.get(partner.id, (0.0, None))
             start = partner.followup_cooperation_start or (
@@ -317,24 +317,70 @@ class ResPartner(models.Model):
                 figures["followup_sales_share"] = share
             if start and not partner.followup_cooperation_start:
                 figures["followup_cooperation_start"] = start
-            if partner.followup_tier_id and partner.followup_tier_id != tier:
-                tracked[(tier.id, rule)].append(partner.id)
-            elif partner.followup_tier_id != tier or partner.followup_tier_rule != rule:
-                # A first classification, or the same tier for a new reason
-                # (the share moved): worth no chatter entry.
+            if partner.followup_tier_id != tier or partner.followup_tier_rule != rule:
                 figures.update(followup_tier_id=tier.id, followup_tier_rule=rule)
+                # A first classification, or the same tier for a new reason
+                # (the share moved), is worth no chatter entry.
+                if partner.followup_tier_id and partner.followup_tier_id != tier:
+                    changes.append(
+                        (partner, partner.followup_tier_id, tier, partner.followup_tier_rule, rule)
+                    )
             if figures:
-                quiet[tuple(sorted(figures.items()))].append(partner.id)
-        for items, ids in quiet.items():
+                updates[tuple(sorted(figures.items()))].append(partner.id)
+        self._followup_log_tier_changes(changes)
+        for items, ids in updates.items():
             # These fields belong to the engine alone and nothing reacts to
             # them, so the plain ORM write is enough: res.partner's own
-            # write() would sync users and children record by record, two
-            # queries per customer. The ORM flushes all these writes as
-            # grouped UPDATE ... FROM (VALUES ...) statements.
+            # write() would sync users and children, and mail.thread's would
+            # log each tier change on its own, several queries per customer.
+            # The ORM flushes all these writes as grouped
+            # UPDATE ... FROM (VALUES ...) statements.
             models.Model.write(self.browse(ids), dict(items))
-        for (tier_id, rule), ids in tracked.items():
-            self.browse(ids).write({"followup_tier_id": tier_id, "followup_tier_rule": rule})
         self.env.flush_all()
+
+    def _followup_log_tier_changes(self, changes):
+        """Log each change from one tier to another in the customer's chatter,
+        as mail.thread's tracking would (tier and deciding rule), but for the
+        whole batch in one create of messages and tracking values.
+
+        :param list changes: ``(partner, old tier, new tier, old rule, new rule)``
+        """
+        if not changes:
+            return
+        Tracking = self.env["mail.tracking.value"]
+        info = self.fields_get(
+            ["followup_tier_id", "followup_tier_rule"], ["string", "type", "selection"]
+        )
+        author_id, email_from = self._message_compute_author(raise_on_email=False)
+        base_values = {
+            "author_id": author_id,
+            "email_from": email_from,
+            "model": self._name,
+            "body": "",
+            "message_type": "notification",
+            "is_internal": True,
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+            "email_add_signature": False,
+            # Given once here, or mail.message computes them per message.
+            "reply_to": self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False],
+            "record_alias_domain_id": False,
+            "record_company_id": False,
+            "record_name": False,
+        }
+        messages = self.sudo()._message_create(
+            [dict(base_values, res_id=partner.id) for partner, *_rest in changes]
+        )
+        # Tracking values in one create too (nested commands would insert
+        # them message by message).
+        tracking = []
+        for message, (partner, old_tier, new_tier, old_rule, new_rule) in zip(messages, changes):
+            for fname, old, new in (
+                ("followup_tier_id", old_tier, new_tier),
+                ("followup_tier_rule", old_rule or "", new_rule),
+            ):
+                values = Tracking._create_tracking_values(old, new, fname, info[fname], partner)
+                tracking.append(dict(values, mail_message_id=message.id))
+        Tracking.sudo().create(tracking)
 
     def action_followup_recompute_tier(self):
         self.sudo()._followup_recompute_tiers()
