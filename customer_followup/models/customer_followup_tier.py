@@ -256,76 +256,19 @@ class CustomerFollowupTier(models.Model):
     # ------------------------------------------------------------------
     # Rules
     # ------------------------------------------------------------------
-    def _match_rule(self, facts):
-        """Return the description of the first rule of this tier that the
-        customer's facts meet, or an empty string.
-
-        :param dict facts: ``amount`` (company currency), ``share`` (%),
-            ``years`` (float) and ``flag_ids`` (set of flag ids)
-        """
-        self.ensure_one()
+    def _classifier(self):
+        """A :class:`TierClassifier` for these tiers (one company's)."""
         _ = self.env._
-        if (
-            self.min_sales_share
-            and float_compare(facts["share"], self.min_sales_share, precision_digits=4)
-            >= 0
-        ):
-            return _(
-                "%(tier)s: sales share %(share)s %% ≥ %(min)s %%",
-                tier=self.name,
-                share=format(facts['share'], ".2f"),
-                min=format(self.min_sales_share, "g"),
-            )
-        if (
-            self.min_cooperation_years
-            and float_compare(
-                facts["years"], self.min_cooperation_years, precision_digits=4
-            )
-            >= 0
-        ):
-            return _(
-                "%(tier)s: cooperation %(years)s years ≥ %(min)s",
-                tier=self.name,
-                years=format(facts['years'], ".1f"),
-                min=format(self.min_cooperation_years, "g"),
-            )
-        if (
-            self.min_sales_amount
-            and self.currency_id.compare_amounts(facts["amount"], self.min_sales_amount)
-            > 0
-        ):
-            return _(
-                "%(tier)s: purchases %(amount)s > %(min)s %(currency)s",
-                tier=self.name,
-                amount=format(facts['amount'], ",.0f"),
-                min=format(self.min_sales_amount, ",.0f"),
-                currency=self.currency_id.name,
-            )
-        flags = self.flag_ids.filtered(lambda f: f.id in facts["flag_ids"])
-        if flags:
-            return _(
-                "%(tier)s: flagged %(flags)s",
-                tier=self.name,
-                flags=", ".join(flags.mapped("name")),
-            )
-        return ""
-
-    @api.model
-    def _classify(self, tiers, facts):
-        """Return ``(tier, rule)`` for the facts among the company's ``tiers``
-        (sorted by level)."""
-        for tier in tiers:
-            if tier.is_default:
-                continue
-            rule = tier._match_rule(facts)
-            if rule:
-                return tier, rule
-        default = tiers.filtered("is_default")[:1]
-        if default:
-            return default, self.env._(
-                "%(tier)s: no rule of a higher tier met", tier=default.name
-            )
-        return self.browse(), ""
+        # Translated once per batch; formatted per customer.
+        texts = {
+            "share": _("%(tier)s: sales share %(share)s %% ≥ %(min)s %%"),
+            "years": _("%(tier)s: cooperation %(years)s years ≥ %(min)s"),
+            "amount": _("%(tier)s: purchases %(amount)s > %(min)s %(currency)s"),
+            "flags": _("%(tier)s: flagged %(flags)s"),
+            "default": _("%(tier)s: no rule of a higher tier met"),
+            "manual": _("%(tier)s: set by hand (%(reason)s)"),
+        }
+        return TierClassifier(self.sorted(lambda t: (t.level, t.id)), texts)
 
     # ------------------------------------------------------------------
     # Company defaults
@@ -461,3 +404,70 @@ class CustomerFollowupTier(models.Model):
                     + [("id", ">", int(position))]
                 )
         return done, remaining
+
+
+class TierClassifier:
+    """The tier rules of one company compiled into plain Python values, so
+    that classifying a batch of customers touches no ORM record per
+    customer. Rules: any one places a customer in a tier (share and years
+    from the threshold up, amount strictly above it, or a flag); tiers are
+    tried from level 1 down; the default tier takes the rest."""
+
+    def __init__(self, tiers, texts):
+        self.texts = texts
+        self.rules = []
+        self.default = None
+        for tier in tiers:
+            compiled = {
+                "id": tier.id,
+                "name": tier.name,
+                "share": tier.min_sales_share,
+                "years": tier.min_cooperation_years,
+                "amount": tier.min_sales_amount,
+                "digits": tier.currency_id.decimal_places,
+                "currency": tier.currency_id.name or "",
+                "flags": {flag.id: flag.name for flag in tier.flag_ids},
+            }
+            if tier.is_default:
+                self.default = self.default or compiled
+            else:
+                self.rules.append(compiled)
+
+    def classify(self, amount, share, years, flag_ids):
+        """``(tier id, rule text)`` of a customer's facts: 12-month sales in
+        company currency, share of company sales in %, years of
+        cooperation, set of flag ids."""
+        texts = self.texts
+        for rule in self.rules:
+            if rule["share"] and round(share - rule["share"], 4) >= 0:
+                return rule["id"], texts["share"] % {
+                    "tier": rule["name"],
+                    "share": format(share, ".2f"),
+                    "min": format(rule["share"], "g"),
+                }
+            if rule["years"] and round(years - rule["years"], 4) >= 0:
+                return rule["id"], texts["years"] % {
+                    "tier": rule["name"],
+                    "years": format(years, ".1f"),
+                    "min": format(rule["years"], "g"),
+                }
+            if rule["amount"] and round(amount - rule["amount"], rule["digits"]) > 0:
+                return rule["id"], texts["amount"] % {
+                    "tier": rule["name"],
+                    "amount": format(amount, ",.0f"),
+                    "min": format(rule["amount"], ",.0f"),
+                    "currency": rule["currency"],
+                }
+            matched = [name for fid, name in rule["flags"].items() if fid in flag_ids]
+            if matched:
+                return rule["id"], texts["flags"] % {
+                    "tier": rule["name"],
+                    "flags": ", ".join(matched),
+                }
+        if self.default:
+            return self.default["id"], texts["default"] % {"tier": self.default["name"]}
+        return False, ""
+
+    def manual(self, tier_name, reason):
+        return self.texts["manual"] % {"tier": tier_name, "reason": reason or ""}
+

@@ -1,10 +1,8 @@
-from collections import defaultdict
-
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 # Written only by the tier engine (as superuser): rules decide them.
 _ENGINE_FIELDS = {
@@ -18,6 +16,19 @@ _MANUAL_FIELDS = {
     "followup_tier_manual",
     "followup_tier_manual_reason",
 }
+# The customer's state as the tier engine reads and writes it.
+_ENGINE_COLUMNS = [
+    "followup_tier_id",
+    "followup_tier_rule",
+    "followup_sales_amount",
+    "followup_sales_share",
+    "followup_cooperation_start",
+]
+_STATE_FIELDS = _ENGINE_COLUMNS + [
+    "followup_tier_manual",
+    "followup_tier_manual_reason",
+    "followup_flag_ids",
+]
 # Writes by people that change the outcome of the rules at once.
 _RECOMPUTE_ON = _MANUAL_FIELDS | {"followup_flag_ids", "followup_cooperation_start"}
 # Facts the rules read: maintained by follow-up staff.
@@ -265,13 +276,14 @@ class ResPartner(models.Model):
         return {pid: (amount, first) for pid, amount, first in rows}
 
     def _followup_recompute_tiers(self):
-        """Classify these customers in the current company and write what
-        changed: a change from one tier to another is tracked in the chatter
+        """Classify these customers in the current company and store what
+        changed. A change from one tier to another is logged in the chatter
         with the rule that decided; first classifications and figures that
-        merely moved are written without tracking.
+        merely moved are stored silently.
 
-        A bounded number of queries whatever the number of partners: two
-        aggregates, the reads of the batch and grouped updates.
+        A fixed number of queries whatever the number of customers: the
+        company total, the customers' sales, one read of their state, one
+        UPDATE and, for tier changes, one batch of chatter entries.
         """
         if not self:
             return
@@ -279,71 +291,95 @@ class ResPartner(models.Model):
         tiers = (
             self.env["customer.followup.tier"]
             .sudo()
-            .search([("company_id", "=", company.id)], order="level, id")
+            .search([("company_id", "=", company.id)])
         )
         if not tiers:
             return
+        classifier = tiers._classifier()
         today, since = self._followup_sales_window()
         total = self._followup_company_sales_total(since)
         stats = self._followup_sales_stats(since)
-        Tier = self.env["customer.followup.tier"]
-        changes = []
-        updates = defaultdict(list)
-        for partner in self:
-            amount, first_order = stats.get(partner.id, (0.0, None))
-            start = partner.followup_cooperation_start or (
-                first_order and first_order.date()
-            )
+        tier_names = {tier.id: tier.name for tier in tiers}
+        rows, changes = [], []
+        for state in self.read(_STATE_FIELDS, load=None):
+            amount, first_order = stats.get(state["id"], (0.0, None))
+            start = state["followup_cooperation_start"] or (first_order and first_order.date())
             share = amount * 100.0 / total if total else 0.0
-            facts = {
-                "amount": amount,
-                "share": share,
-                "years": _years_between(start, today),
-                "flag_ids": set(partner.followup_flag_ids.ids),
-            }
-            if partner.followup_tier_manual and partner.followup_tier_id:
-                tier = partner.followup_tier_id
-                rule = self.env._(
-                    "%(tier)s: set by hand (%(reason)s)",
-                    tier=tier.name,
-                    reason=partner.followup_tier_manual_reason or "",
+            old_tier = state["followup_tier_id"] or False
+            if state["followup_tier_manual"] and old_tier:
+                tier = old_tier
+                rule = classifier.manual(
+                    tier_names.get(tier, ""), state["followup_tier_manual_reason"]
                 )
             else:
-                tier, rule = Tier._classify(tiers, facts)
-            figures = {}
-            if round(partner.followup_sales_amount, 2) != round(amount, 2):
-                figures["followup_sales_amount"] = amount
-            if round(partner.followup_sales_share, 2) != round(share, 2):
-                figures["followup_sales_share"] = share
-            if start and not partner.followup_cooperation_start:
-                figures["followup_cooperation_start"] = start
-            if partner.followup_tier_id != tier or partner.followup_tier_rule != rule:
-                figures.update(followup_tier_id=tier.id, followup_tier_rule=rule)
-                # A first classification, or the same tier for a new reason
-                # (the share moved), is worth no chatter entry.
-                if partner.followup_tier_id and partner.followup_tier_id != tier:
-                    changes.append(
-                        (partner, partner.followup_tier_id, tier, partner.followup_tier_rule, rule)
-                    )
-            if figures:
-                updates[tuple(sorted(figures.items()))].append(partner.id)
+                tier, rule = classifier.classify(
+                    amount,
+                    share,
+                    _years_between(start, today),
+                    set(state["followup_flag_ids"]),
+                )
+            if (
+                tier != old_tier
+                or rule != (state["followup_tier_rule"] or "")
+                or round(amount, 2) != round(state["followup_sales_amount"] or 0.0, 2)
+                or round(share, 2) != round(state["followup_sales_share"] or 0.0, 2)
+                or start != state["followup_cooperation_start"]
+            ):
+                rows.append((state["id"], tier or None, rule, amount, share, start or None))
+            if old_tier and tier != old_tier:
+                changes.append((state["id"], old_tier, tier, state["followup_tier_rule"], rule))
         self._followup_log_tier_changes(changes)
-        for items, ids in updates.items():
-            # These fields belong to the engine alone and nothing reacts to
-            # them, so the plain ORM write is enough: res.partner's own
-            # write() would sync users and children, and mail.thread's would
-            # log each tier change on its own, several queries per customer.
-            # The ORM flushes all these writes as grouped
-            # UPDATE ... FROM (VALUES ...) statements.
-            models.Model.write(self.browse(ids), dict(items))
-        self.env.flush_all()
+        self._followup_store_tier_state(rows)
+
+    def _followup_store_tier_state(self, rows):
+        """Store the engine's results in one UPDATE.
+
+        The columns are company-dependent (jsonb keyed by company id) and
+        belong to the engine alone: nothing reacts to them, so this skips
+        the ORM's per-record write path (res.partner's write syncs users and
+        children record by record) and invalidates the cache instead.
+
+        :param list rows: ``(id, tier id, rule, amount, share, start)``
+        """
+        if not rows:
+            return
+        self.flush_model(_ENGINE_COLUMNS)
+        company = str(self.env.company.id)
+        for chunk in split_every(5000, rows):
+            values = SQL(", ").join(
+                SQL("(%s, %s::int4, %s::varchar, %s::float8, %s::float8, %s::date)", *row)
+                for row in chunk
+            )
+            self.env.execute_query(
+                SQL(
+                    """
+                    UPDATE res_partner AS p
+                       SET followup_tier_id = COALESCE(p.followup_tier_id, '{}') || jsonb_build_object(%(c)s, v.tier_id),
+                           followup_tier_rule = COALESCE(p.followup_tier_rule, '{}') || jsonb_build_object(%(c)s, v.rule),
+                           followup_sales_amount = COALESCE(p.followup_sales_amount, '{}') || jsonb_build_object(%(c)s, v.amount),
+                           followup_sales_share = COALESCE(p.followup_sales_share, '{}') || jsonb_build_object(%(c)s, v.share),
+                           followup_cooperation_start = COALESCE(p.followup_cooperation_start, '{}') || jsonb_build_object(%(c)s, v.start),
+                           write_date = %(now)s,
+                           write_uid = %(uid)s
+                      FROM (VALUES %(values)s) AS v(id, tier_id, rule, amount, share, start)
+                     WHERE p.id = v.id
+                    """,
+                    c=company,
+                    now=self.env.cr.now(),
+                    uid=self.env.uid,
+                    values=values,
+                )
+            )
+        self.browse([row[0] for row in rows]).invalidate_recordset(
+            _ENGINE_COLUMNS + ["write_date", "write_uid"]
+        )
 
     def _followup_log_tier_changes(self, changes):
         """Log each change from one tier to another in the customer's chatter,
         as mail.thread's tracking would (tier and deciding rule), but for the
         whole batch in one create of messages and tracking values.
 
-        :param list changes: ``(partner, old tier, new tier, old rule, new rule)``
+        :param list changes: ``(partner id, old tier id, new tier id, old rule, new rule)``
         """
         if not changes:
             return
@@ -368,14 +404,16 @@ class ResPartner(models.Model):
             "record_name": False,
         }
         messages = self.sudo()._message_create(
-            [dict(base_values, res_id=partner.id) for partner, *_rest in changes]
+            [dict(base_values, res_id=partner_id) for partner_id, *_rest in changes]
         )
+        Tier = self.env["customer.followup.tier"].sudo()
         # Tracking values in one create too (nested commands would insert
         # them message by message).
         tracking = []
-        for message, (partner, old_tier, new_tier, old_rule, new_rule) in zip(messages, changes):
+        for message, (partner_id, old_tier, new_tier, old_rule, new_rule) in zip(messages, changes, strict=True):
+            partner = self.browse(partner_id)
             for fname, old, new in (
-                ("followup_tier_id", old_tier, new_tier),
+                ("followup_tier_id", Tier.browse(old_tier), Tier.browse(new_tier)),
                 ("followup_tier_rule", old_rule or "", new_rule),
             ):
                 values = Tracking._create_tracking_values(old, new, fname, info[fname], partner)

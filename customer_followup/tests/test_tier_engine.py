@@ -36,7 +36,7 @@ class TestTierEngine(CustomerFollowupCase):
         small = self._make_customers(200, "small")
         large = self._make_customers(2000, "large")
         # A few real buyers so that tiers differ.
-        for partner, amount in zip(large[:5], (5000.0, 1500.0, 300.0, 20.0, 1.0)):
+        for partner, amount in zip(large[:5], (5000.0, 1500.0, 300.0, 20.0, 1.0), strict=True):
             self._sell(partner, amount)
         self.env.flush_all()
         q_small = self._queries(lambda: self._recompute(small))

@@ -140,7 +140,7 @@ class Bench:
             while remaining:
                 state = {}
 
-                def one(env):
+                def one(env, state=state):
                     state["r"] = env["customer.followup.tier"]._recompute_partner_tiers_batch(5000)
                 yield one
                 self.done += state["r"][0]
@@ -197,7 +197,7 @@ class Bench:
             hours = [rng.choice([1, 2, 0.5, 24, 48, 8, 24]) for _i in range(n)]
             t0 = time.perf_counter()
             clock = wt._clock(calendar, min(starts), max(starts) + timedelta(days=60))
-            got = [clock.add(s, h * 3600) for s, h in zip(starts, hours)]
+            got = [clock.add(s, h * 3600) for s, h in zip(starts, hours, strict=True)]
             wall = time.perf_counter() - t0
             sample = rng.sample(range(n), 200)
             t1 = time.perf_counter()
