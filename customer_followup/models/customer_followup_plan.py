@@ -55,6 +55,11 @@ class CustomerFollowupPlan(models.Model):
         help="Only these customers; empty for all customers in scope.",
     )
     objectives = fields.Html()
+    holiday_greetings = fields.Boolean(
+        default=True,
+        help="Greet customers before the public holidays of the company calendar: "
+        "an online message for all, a phone call for strategic and key customers.",
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -233,6 +238,7 @@ class CustomerFollowupPlan(models.Model):
             plan=self,
             after_id=self.generation_cursor,
             batch_size=batch_size,
+            greetings=self.holiday_greetings,
         )
         self.write(
             {

@@ -134,7 +134,11 @@ class CustomerFollowupVisit(models.Model):
         "1 very dissatisfied, 0 extremely bad.",
     )
     # 0 is a score, so whether the outcome was recorded is kept apart.
-    satisfaction_recorded = fields.Boolean("Outcome recorded", readonly=True, copy=False)
+    satisfaction_recorded = fields.Boolean(
+        "Outcome recorded",
+        copy=False,
+        help="Set when the satisfaction is entered; tick it to record a 0 score.",
+    )
     score_quality = fields.Integer("Product quality", aggregator="avg", copy=False)
     score_delivery = fields.Integer("Delivery", aggregator="avg", copy=False)
     score_attitude = fields.Integer("Service attitude", aggregator="avg", copy=False)
@@ -261,6 +265,10 @@ class CustomerFollowupVisit(models.Model):
             visit.display_name = (
                 f"{visit.name} - {visit.partner_id.name}" if visit.partner_id else visit.name
             )
+
+    @api.onchange("satisfaction")
+    def _onchange_satisfaction(self):
+        self.satisfaction_recorded = True
 
     def _local_date(self, value):
         """The date of a naive UTC datetime in the company calendar's timezone."""
@@ -494,6 +502,27 @@ class CustomerFollowupVisit(models.Model):
     def action_reset(self):
         self.filtered(lambda v: v.state == "cancelled").write({"state": "planned"})
         return True
+
+    def action_send_appointment(self):
+        """Book the time with the customer (SPEC §5) by e-mail."""
+        self.ensure_one()
+        template = self.env.ref(
+            "customer_followup.mail_template_visit_appointment", raise_if_not_found=False
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id if template else False,
+                "default_composition_mode": "comment",
+                "force_email": True,
+            },
+        }
 
     def action_open_reschedule(self):
         self.ensure_one()

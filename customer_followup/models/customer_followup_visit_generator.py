@@ -3,6 +3,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 import psycopg2
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, models
@@ -82,7 +83,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _generate_batch(self, company, date_from, date_to, partner_domain, plan=None,
-                        after_id=0, batch_size=1000):
+                        after_id=0, batch_size=1000, greetings=True):
         """Plan the follow-ups of the next ``batch_size`` customers (by id,
         after ``after_id``) matching ``partner_domain`` for the period.
 
@@ -102,9 +103,9 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         WorkingTime = self.env["customer.followup.working.time"].with_company(company)
         Visit = self.env["customer.followup.visit"].with_company(company)
         dates = WorkingTime.working_dates(
-            date_from - timedelta(days=40), date_to, calendar=calendar
+            date_from - timedelta(days=40), date_to + timedelta(days=20), calendar=calendar
         )
-        period_dates = [d for d in dates if d >= date_from]
+        period_dates = [d for d in dates if date_from <= d <= date_to]
         calling_slots = Visit._calling_slots()
         tiers = partners.followup_tier_id
         counts = self._channel_counts(company, tiers, date_from, date_to)
@@ -113,12 +114,16 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             for tier in tiers
         }
         slots = {tier.id: self._tier_slots(tier, date_from, date_to) for tier in tiers}
+        holidays = self._holidays(calendar, date_from, date_to, dates) if greetings else []
         vals_list = []
         for partner in partners:
             try:
                 vals_list += self._partner_visit_vals(
                     partner, company, plan, slots, mixes, counts,
                     period_dates, dates, calling_slots, calendar,
+                )
+                vals_list += self._partner_holiday_vals(
+                    partner, company, plan, holidays, calling_slots, calendar
                 )
             except Exception:
                 # One broken customer must not stop the batch of the others.
@@ -198,6 +203,70 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                     "preparation_date": prep,
                     "user_id": partner.followup_user_id.id or False,
                     "period_key": f"{kind}/{slot_start:%Y-%m}",
+                }
+            )
+        return result
+
+    @api.model
+    def _holidays(self, calendar, date_from, date_to, dates):
+        """The public holidays greeted in the period, as ``[(first holiday
+        day, name, greeting day)]``. Days off in a row (a holiday bridged
+        to a week-end) are greeted once, on the last working day before
+        them, which must fall in the period.
+
+        :param list dates: working dates from before the period to after it
+        """
+        tz = pytz.timezone(calendar.tz or "UTC")
+        names = {}
+        for leave in calendar.global_leave_ids:
+            first = pytz.utc.localize(leave.date_from).astimezone(tz).date()
+            last = pytz.utc.localize(leave.date_to).astimezone(tz).date()
+            day = first
+            while day <= last:
+                names.setdefault(day, leave.name)
+                day += timedelta(days=1)
+        working = set(dates)
+        runs = set()
+        result = []
+        for day in sorted(names):
+            if day in working or not date_from <= day <= date_to + timedelta(days=15):
+                continue
+            start = day
+            while start - timedelta(days=1) not in working and start > day - timedelta(days=10):
+                start -= timedelta(days=1)
+            if start in runs:
+                continue
+            runs.add(start)
+            before = [d for d in dates if d < start]
+            if before and date_from <= before[-1] <= date_to:
+                result.append((day, names[day], before[-1]))
+        return result
+
+    @api.model
+    def _partner_holiday_vals(self, partner, company, plan, holidays, calling_slots, calendar):
+        """Holiday greetings (001 篇一): an online message for every
+        customer, a phone call for strategic and key customers."""
+        tier = partner.followup_tier_id
+        if not tier or not holidays:
+            return []
+        Visit = self.env["customer.followup.visit"]
+        channel = "phone" if tier.code in ("strategic", "key") else "message"
+        result = []
+        for first_day, _name, greeting_day in holidays:
+            hour = calling_slots[partner.id % len(calling_slots)]
+            result.append(
+                {
+                    "company_id": company.id,
+                    "partner_id": partner.id,
+                    "tier_id": tier.id,
+                    "plan_id": plan.id if plan else False,
+                    "trigger": "holiday",
+                    "channel": channel,
+                    "scheduled_date": Visit._local_to_utc(greeting_day, hour, calendar),
+                    "deadline": Visit._local_to_utc(greeting_day, 24, calendar),
+                    "preparation_date": greeting_day,
+                    "user_id": partner.followup_user_id.id or False,
+                    "period_key": f"holiday/{first_day:%Y-%m-%d}",
                 }
             )
         return result

@@ -115,6 +115,30 @@ class TestVisitGeneration(VisitCase):
         for v in april:
             self.assertEqual(self._local(v.scheduled_date).hour, 14)
 
+    def test_holiday_greetings(self):
+        # 国庆节 2027: Friday 1 to Thursday 7 October, one leave per day.
+        for day in range(1, 8):
+            self._holiday(date(2027, 10, day), name="国庆节")
+        self._generate(date(2027, 9, 1), date(2027, 9, 30))
+        greetings = self.Visit.search(
+            [("partner_id", "in", self.customers.ids), ("trigger", "=", "holiday")]
+        )
+        # One greeting per customer for the whole holiday, on the last
+        # working day before it; a call for strategic and key customers.
+        self.assertEqual(greetings.partner_id, self.customers)
+        self.assertEqual(len(greetings), len(self.customers))
+        last_working = self.WorkingTime.add_working_dates(date(2027, 10, 1), -1,
+                                                          calendar=self.calendar)
+        for visit in greetings:
+            self.assertEqual(self._local(visit.scheduled_date).date(), last_working)
+            expected = "message" if visit.partner_id == self.normal else "phone"
+            self.assertEqual(visit.channel, expected)
+        # October's plan does not greet again; a plan without greetings neither.
+        _n, _l, created = self._generate(date(2027, 10, 1), date(2027, 10, 31))
+        self.assertFalse(created.filtered(lambda v: v.trigger == "holiday"))
+        _n, _l, created = self._generate(date(2027, 9, 1), date(2027, 9, 30), greetings=False)
+        self.assertFalse(created)
+
     def test_channel_mix_over_the_period(self):
         partners = self.env["res.partner"]
         for i in range(10):
