@@ -7,3 +7,8 @@ from . import customer_followup_demo
 from . import resource_calendar
 from . import res_company
 from . import res_partner
+from . import customer_followup_visit
+from . import customer_followup_visit_action
+from . import customer_followup_visit_generator
+from . import customer_followup_plan
+from . import stock_picking

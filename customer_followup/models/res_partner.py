@@ -424,6 +424,69 @@ class ResPartner(models.Model):
         self.sudo()._followup_recompute_tiers()
         return True
 
+    # ------------------------------------------------------------------
+    # Follow-up visits
+    # ------------------------------------------------------------------
+    followup_visit_count = fields.Integer(
+        "Follow-ups", compute="_compute_followup_visit_stats"
+    )
+    followup_last_visit = fields.Datetime(
+        "Last follow-up", compute="_compute_followup_visit_stats"
+    )
+    followup_next_visit = fields.Datetime(
+        "Next follow-up", compute="_compute_followup_visit_stats"
+    )
+    followup_satisfaction = fields.Float(
+        "Average satisfaction", compute="_compute_followup_visit_stats", digits=(3, 1)
+    )
+
+    @api.depends_context("company", "uid")
+    def _compute_followup_visit_stats(self):
+        # Salespeople without follow-up rights read no follow-up figures
+        # (001 篇五 confidentiality): the visit record rules decide.
+        Visit = self.env["customer.followup.visit"]
+        stats = {}
+        if Visit.has_access("read"):
+            partners = self.commercial_partner_id
+            base = [("partner_id", "in", partners.ids), ("state", "!=", "cancelled")]
+            for partner, count in Visit._read_group(base, ["partner_id"], ["__count"]):
+                stats.setdefault(partner.id, {})["count"] = count
+            for partner, last, avg in Visit._read_group(
+                [("partner_id", "in", partners.ids), ("state", "=", "done")],
+                ["partner_id"],
+                ["done_date:max", "satisfaction:avg"],
+            ):
+                stats.setdefault(partner.id, {}).update(last=last, avg=avg)
+            for partner, nxt in Visit._read_group(
+                [("partner_id", "in", partners.ids),
+                 ("state", "in", ("planned", "prepared", "postponed", "unreachable"))],
+                ["partner_id"],
+                ["scheduled_date:min"],
+            ):
+                stats.setdefault(partner.id, {})["next"] = nxt
+        for partner in self:
+            data = stats.get(partner.commercial_partner_id.id, {})
+            partner.followup_visit_count = data.get("count", 0)
+            partner.followup_last_visit = data.get("last", False)
+            partner.followup_next_visit = data.get("next", False)
+            partner.followup_satisfaction = data.get("avg") or 0.0
+
+    def _followup_is_customer(self):
+        """A customer of the current company: ranked as customer or tiered."""
+        self.ensure_one()
+        return bool(self.customer_rank > 0 or self.followup_tier_id)
+
+    def action_followup_view_visits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_followup.customer_followup_visit_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {
+            "default_partner_id": self.commercial_partner_id.id,
+        }
+        return action
+
 
 def _years_between(start, today):
     """Years from ``start`` to ``today`` as a float: whole years exactly on

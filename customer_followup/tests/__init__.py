@@ -3,3 +3,8 @@ from . import test_tier_engine
 from . import test_tier_access
 from . import test_working_time
 from . import test_i18n
+from . import test_visit_rules
+from . import test_visit_generation
+from . import test_visit_delivery
+from . import test_plan_workflow
+from . import test_visit_access

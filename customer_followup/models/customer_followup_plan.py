@@ -1,0 +1,284 @@
+import calendar as pycalendar
+from datetime import date
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# Customers planned per batch, by the plan's approval and by the cron alike.
+GENERATION_BATCH = 1000
+
+
+class CustomerFollowupPlan(models.Model):
+    """A yearly or monthly follow-up plan of a company (000 第八条, 002 二):
+    its period, its scope (tiers, owners, customers) and objectives.
+    Approval by a manager (SPEC §2) schedules the follow-ups of the period."""
+
+    _name = "customer.followup.plan"
+    _description = "Customer Follow-up Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_from desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    plan_type = fields.Selection(
+        [("yearly", "Yearly"), ("monthly", "Monthly")],
+        string="Type",
+        required=True,
+        default="yearly",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    date_from = fields.Date("From", required=True, tracking=True)
+    date_to = fields.Date("To", required=True, tracking=True)
+    tier_ids = fields.Many2many(
+        "customer.followup.tier",
+        string="Tiers",
+        check_company=True,
+        help="Leave empty for every tier.",
+    )
+    user_ids = fields.Many2many(
+        "res.users",
+        "customer_followup_plan_user_rel",
+        "plan_id",
+        "user_id",
+        string="Owners",
+        help="Only the customers of these follow-up owners; empty for all.",
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        "customer_followup_plan_partner_rel",
+        "plan_id",
+        "partner_id",
+        string="Customers",
+        domain="[('parent_id', '=', False)]",
+        help="Only these customers; empty for all customers in scope.",
+    )
+    objectives = fields.Html()
+    holiday_greetings = fields.Boolean(
+        default=True,
+        help="Greet customers before the public holidays of the company calendar: "
+        "an online message for all, a phone call for strategic and key customers.",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("approved", "Approved"),
+            ("running", "Running"),
+            ("closed", "Closed"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    approved_by_id = fields.Many2one("res.users", "Approved by", readonly=True, copy=False)
+    approved_date = fields.Datetime("Approved on", readonly=True, copy=False)
+    visit_ids = fields.One2many("customer.followup.visit", "plan_id", string="Follow-ups")
+    # Position of the generation: the last customer planned (0 = not started).
+    generation_cursor = fields.Integer(readonly=True, copy=False)
+    generation_pending = fields.Boolean(readonly=True, copy=False)
+    generation_date = fields.Date("Last generation", readonly=True, copy=False)
+
+    visit_count = fields.Integer("Planned", compute="_compute_counts")
+    done_count = fields.Integer("Done", compute="_compute_counts")
+    overdue_count = fields.Integer("Overdue", compute="_compute_counts")
+    followup_rate = fields.Float(
+        "Follow-up rate (%)",
+        compute="_compute_counts",
+        digits=(5, 1),
+        help="Share of the planned follow-ups that are done (回访率), cancelled ones excluded.",
+    )
+
+    @api.depends("visit_ids.state")
+    def _compute_counts(self):
+        Visit = self.env["customer.followup.visit"]
+        base = [("plan_id", "in", self.ids), ("state", "!=", "cancelled")]
+        totals = dict(Visit._read_group(base, ["plan_id"], ["__count"]))
+        done = dict(Visit._read_group(base + [("state", "=", "done")], ["plan_id"], ["__count"]))
+        overdue = dict(
+            Visit._read_group(base + [("is_overdue", "=", True)], ["plan_id"], ["__count"])
+        )
+        for plan in self:
+            plan.visit_count = totals.get(plan, 0)
+            plan.done_count = done.get(plan, 0)
+            plan.overdue_count = overdue.get(plan, 0)
+            plan.followup_rate = (
+                100.0 * plan.done_count / plan.visit_count if plan.visit_count else 0.0
+            )
+
+    @api.constrains("date_from", "date_to")
+    def _check_period(self):
+        for plan in self:
+            if plan.date_from > plan.date_to:
+                raise ValidationError(
+                    self.env._("Plan %(plan)s: the period ends before it starts.", plan=plan.name)
+                )
+
+    @api.onchange("plan_type", "date_from")
+    def _onchange_plan_type(self):
+        if not self.date_from:
+            return
+        if self.plan_type == "yearly":
+            self.date_to = date(self.date_from.year, 12, 31)
+        else:
+            last = pycalendar.monthrange(self.date_from.year, self.date_from.month)[1]
+            self.date_to = self.date_from.replace(day=last)
+
+    def write(self, vals):
+        # Approval is the manager's (SPEC §2), also through a plain write.
+        if (
+            vals.get("state") in ("approved", "running")
+            and not self.env.su
+            and not self.env.user.has_group("customer_followup.group_customer_followup_manager")
+        ):
+            raise UserError(
+                self.env._("Only Customer Follow-up managers can approve follow-up plans.")
+            )
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+    def action_submit(self):
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(self.env._("Only draft plans can be submitted."))
+        self.write({"state": "submitted"})
+        return True
+
+    def action_draft(self):
+        for plan in self:
+            if plan.state not in ("submitted", "approved"):
+                raise UserError(
+                    self.env._("Only submitted or approved plans go back to draft.")
+                )
+            if plan.visit_ids.filtered(lambda v: v.state == "done"):
+                raise UserError(
+                    self.env._("Plan %(plan)s already has follow-ups done.", plan=plan.name)
+                )
+        self.write({"state": "draft"})
+        return True
+
+    def action_approve(self):
+        """Approve (managers only, SPEC §2) and schedule the follow-ups of
+        the period with the cron's own code path."""
+        if not self.env.user.has_group("customer_followup.group_customer_followup_manager"):
+            raise UserError(
+                self.env._("Only Customer Follow-up managers can approve follow-up plans.")
+            )
+        for plan in self:
+            if plan.state not in ("draft", "submitted"):
+                raise UserError(
+                    self.env._("Plan %(plan)s is not waiting for approval.", plan=plan.name)
+                )
+        today = fields.Date.context_today(self)
+        for plan in self:
+            plan.write(
+                {
+                    "state": "running" if plan.date_from <= today else "approved",
+                    "approved_by_id": self.env.user.id,
+                    "approved_date": fields.Datetime.now(),
+                    "generation_pending": True,
+                    "generation_cursor": 0,
+                    "generation_date": today,
+                }
+            )
+        self.sudo()._generate_visits()
+        return True
+
+    def action_start(self):
+        self.filtered(lambda p: p.state == "approved").write({"state": "running"})
+        return True
+
+    def action_close(self):
+        for plan in self:
+            if plan.state not in ("approved", "running"):
+                raise UserError(self.env._("Only approved or running plans can be closed."))
+        self.write({"state": "closed"})
+        return True
+
+    def action_view_visits(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_followup.customer_followup_visit_action"
+        )
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {"default_plan_id": self.id, "search_default_filter_mine": 0}
+        return action
+
+    # ------------------------------------------------------------------
+    # Generation
+    # ------------------------------------------------------------------
+    def _scope_domain(self):
+        self.ensure_one()
+        domain = self.env["res.partner"].with_company(self.company_id)._followup_tier_candidate_domain()
+        domain += [("followup_tier_id", "!=", False)]
+        if self.tier_ids:
+            domain += [("followup_tier_id", "in", self.tier_ids.ids)]
+        if self.user_ids:
+            domain += [("followup_user_id", "in", self.user_ids.ids)]
+        if self.partner_ids:
+            domain += [("id", "in", self.partner_ids.ids)]
+        return domain
+
+    def _generate_visits_batch(self, batch_size=GENERATION_BATCH):
+        """Plan the next batch of customers of this plan.
+
+        :return: customers processed
+        """
+        self.ensure_one()
+        Generator = self.env["customer.followup.visit.generator"]
+        done, last_id, _visits = Generator._generate_batch(
+            self.company_id,
+            self.date_from,
+            self.date_to,
+            self._scope_domain(),
+            plan=self,
+            after_id=self.generation_cursor,
+            batch_size=batch_size,
+            greetings=self.holiday_greetings,
+        )
+        self.write(
+            {
+                "generation_cursor": last_id,
+                "generation_pending": done >= batch_size,
+            }
+        )
+        return done
+
+    def _generate_visits(self, batch_size=GENERATION_BATCH, max_batches=None):
+        """Generate every pending batch of these plans (all of them unless
+        ``max_batches``): the cron goes on with whatever is left."""
+        batches = 0
+        for plan in self:
+            while plan.generation_pending and (max_batches is None or batches < max_batches):
+                plan.with_company(plan.company_id)._generate_visits_batch(batch_size)
+                batches += 1
+        return True
+
+    @api.model
+    def _cron_generate_visits(self, batch_size=GENERATION_BATCH):
+        """Scheduled entry point: start the plans whose period began, then
+        plan one batch of the first plan still pending; Odoo calls again at
+        once while ``remaining`` is above zero."""
+        today = fields.Date.context_today(self)
+        plans = self.sudo().search([("state", "in", ("approved", "running"))])
+        plans.filtered(lambda p: p.state == "approved" and p.date_from <= today).write(
+            {"state": "running"}
+        )
+        # Once a day, running plans are topped up with the customers that
+        # came into scope (existing slots are skipped by their period key).
+        plans.filtered(
+            lambda p: p.state == "running"
+            and not p.generation_pending
+            and p.date_to >= today
+            and p.generation_date != today
+        ).write({"generation_pending": True, "generation_cursor": 0, "generation_date": today})
+        pending = plans.filtered("generation_pending")
+        done = 0
+        if pending:
+            done = pending[0].with_company(pending[0].company_id)._generate_visits_batch(batch_size)
+        remaining = len(plans.filtered("generation_pending"))
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

@@ -1,0 +1,691 @@
+import logging
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_datetime, html_escape
+
+from .customer_followup_tier_channel import CHANNELS
+
+_logger = logging.getLogger(__name__)
+
+TRIGGERS = [
+    ("routine", "Routine"),
+    ("delivery", "After delivery"),
+    ("service", "After service"),
+    ("anomaly", "After anomaly closure"),
+    ("executive", "Executive / milestone"),
+    ("holiday", "Holiday greeting"),
+    ("adhoc", "Ad hoc"),
+]
+STATES = [
+    ("planned", "Planned"),
+    ("prepared", "Prepared"),
+    ("postponed", "Postponed"),
+    ("unreachable", "Unreachable"),
+    ("done", "Done"),
+    ("cancelled", "Cancelled"),
+]
+OPEN_STATES = ("planned", "prepared", "postponed", "unreachable")
+# The 0–5 scale of the renovation sample (001): 5 very satisfied … 0 extremely bad.
+SCORE_FIELDS = (
+    "satisfaction",
+    "score_quality",
+    "score_delivery",
+    "score_attitude",
+    "score_speed",
+)
+# Preparation starts this many working days before the visit (SPEC §5).
+PREPARATION_WORKING_DAYS = 3
+
+
+class CustomerFollowupVisit(models.Model):
+    """One follow-up (回访) of a customer: planned from the tier's cadence or
+    a key event, prepared, performed, recorded, reported and reviewed."""
+
+    _name = "customer.followup.visit"
+    _description = "Customer Follow-up Visit"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _rec_name = "name"
+    _rec_names_search = ["name", "partner_id"]
+    _order = "scheduled_date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        "Reference", required=True, readonly=True, copy=False, default="/", index="trigram"
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Contact",
+        domain="[('commercial_partner_id', '=', partner_id)]",
+    )
+    plan_id = fields.Many2one(
+        "customer.followup.plan", string="Plan", index=True, ondelete="set null",
+        check_company=True,
+    )
+    tier_id = fields.Many2one(
+        "customer.followup.tier",
+        string="Tier at creation",
+        readonly=True,
+        check_company=True,
+        help="The customer's tier when the follow-up was planned.",
+    )
+    trigger = fields.Selection(TRIGGERS, required=True, default="adhoc", tracking=True)
+    channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
+    scheduled_date = fields.Datetime(
+        "Scheduled", required=True, tracking=True, default=fields.Datetime.now, index=True
+    )
+    deadline = fields.Datetime(tracking=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Owner",
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    participant_ids = fields.Many2many(
+        "res.users",
+        "customer_followup_visit_participant_rel",
+        "visit_id",
+        "user_id",
+        string="Participants",
+        domain="[('share', '=', False)]",
+        help="Sales and technical support joining the follow-up.",
+    )
+    state = fields.Selection(
+        STATES, required=True, default="planned", tracking=True, index=True, copy=False
+    )
+    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    # Generated visits carry a key of their slot, e.g. "routine/2026-03": a
+    # unique index makes generation idempotent across runs and workers.
+    period_key = fields.Char(readonly=True, copy=False)
+    attempt_count = fields.Integer("Attempts", readonly=True, copy=False)
+    reschedule_reason = fields.Char(readonly=True, copy=False, tracking=True)
+
+    # Preparation (SPEC §5: 3 working days before).
+    preparation_date = fields.Date(
+        "Prepare by",
+        compute="_compute_preparation_date",
+        store=True,
+        readonly=False,
+        help="Three working days before the follow-up.",
+    )
+    preparation_summary = fields.Html(readonly=True, copy=False, sanitize=True)
+    notes = fields.Html("Preparation notes", help="Key facts and recent news from sales.")
+
+    # Outcome.
+    satisfaction = fields.Integer(
+        "Overall satisfaction", aggregator="avg", tracking=True, copy=False,
+        help="5 very satisfied, 4 satisfied, 3 fair, 2 dissatisfied, "
+        "1 very dissatisfied, 0 extremely bad.",
+    )
+    # 0 is a score, so whether the outcome was recorded is kept apart.
+    satisfaction_recorded = fields.Boolean(
+        "Outcome recorded",
+        copy=False,
+        help="Set when the satisfaction is entered; tick it to record a 0 score.",
+    )
+    score_quality = fields.Integer("Product quality", aggregator="avg", copy=False)
+    score_delivery = fields.Integer("Delivery", aggregator="avg", copy=False)
+    score_attitude = fields.Integer("Service attitude", aggregator="avg", copy=False)
+    score_speed = fields.Integer("Response speed", aggregator="avg", copy=False)
+    would_recommend = fields.Boolean("Would recommend us", copy=False)
+    opinions = fields.Html("Opinions and suggestions", copy=False)
+    content = fields.Html("Follow-up content", copy=False)
+    action_ids = fields.One2many(
+        "customer.followup.visit.action", "visit_id", string="Problems found", copy=False
+    )
+    action_open_count = fields.Integer("Open problems", compute="_compute_action_open_count")
+    signature = fields.Binary(copy=False, attachment=True)
+    signed_by = fields.Char(copy=False)
+    signed_on = fields.Datetime(copy=False)
+    by_phone = fields.Boolean(
+        "Recorded by phone",
+        compute="_compute_by_phone",
+        store=True,
+        help="Phone follow-ups are marked as such instead of signed (property management 1.7).",
+    )
+    done_date = fields.Datetime("Done on", readonly=True, copy=False)
+
+    # Report of the next day and the supervisor's review (SPEC §5).
+    report = fields.Html("Visit report", copy=False)
+    report_due_date = fields.Date(
+        "Report due", compute="_compute_report_due_date", store=True, copy=False
+    )
+    reviewer_id = fields.Many2one("res.users", "Reviewed by", readonly=True, copy=False)
+    review_date = fields.Datetime("Reviewed on", readonly=True, copy=False)
+    review_comment = fields.Text("Supervisor's comment", copy=False)
+
+    color = fields.Integer(compute="_compute_color")
+
+    # ------------------------------------------------------------------
+    # Database
+    # ------------------------------------------------------------------
+    def init(self):
+        super().init()
+        # The guard against duplicate generated visits lives in the database:
+        # two generations in two transactions cannot both insert a slot.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (company_id, partner_id, period_key) "
+                "WHERE period_key IS NOT NULL",
+                SQL.identifier("customer_followup_visit_period_key_uniq"),
+                SQL.identifier(self._table),
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("scheduled_date", "company_id")
+    def _compute_preparation_date(self):
+        WorkingTime = self.env["customer.followup.working.time"]
+        for visit in self:
+            if not visit.scheduled_date:
+                visit.preparation_date = False
+                continue
+            calendar = visit.company_id.resource_calendar_id
+            day = visit._local_date(visit.scheduled_date)
+            visit.preparation_date = WorkingTime.with_company(visit.company_id).add_working_dates(
+                day, -PREPARATION_WORKING_DAYS, calendar=calendar
+            )
+
+    @api.depends("done_date", "company_id")
+    def _compute_report_due_date(self):
+        WorkingTime = self.env["customer.followup.working.time"]
+        for visit in self:
+            if not visit.done_date:
+                visit.report_due_date = False
+                continue
+            visit.report_due_date = WorkingTime.with_company(visit.company_id).add_working_dates(
+                visit._local_date(visit.done_date), 1,
+                calendar=visit.company_id.resource_calendar_id,
+            )
+
+    @api.depends("channel")
+    def _compute_by_phone(self):
+        for visit in self:
+            visit.by_phone = visit.channel == "phone"
+
+    @api.depends("state", "deadline", "scheduled_date")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for visit in self:
+            limit = visit.deadline or visit.scheduled_date
+            visit.is_overdue = bool(visit.state in OPEN_STATES and limit and limit < now)
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        now = fields.Datetime.now()
+        domain = [
+            ("state", "in", OPEN_STATES),
+            "|",
+            "&", ("deadline", "!=", False), ("deadline", "<", now),
+            "&", ("deadline", "=", False), ("scheduled_date", "<", now),
+        ]
+        if (operator == "=") == value:
+            return domain
+        return ["!", *domain]
+
+    @api.depends("action_ids.state")
+    def _compute_action_open_count(self):
+        for visit in self:
+            visit.action_open_count = len(
+                visit.action_ids.filtered(lambda a: a.state == "open")
+            )
+
+    @api.depends("state", "is_overdue")
+    def _compute_color(self):
+        for visit in self:
+            visit.color = (
+                10 if visit.state == "done"
+                else 1 if visit.is_overdue
+                else 3 if visit.state in ("postponed", "unreachable")
+                else 0
+            )
+
+    @api.depends("name", "partner_id")
+    def _compute_display_name(self):
+        for visit in self:
+            visit.display_name = (
+                f"{visit.name} - {visit.partner_id.name}" if visit.partner_id else visit.name
+            )
+
+    @api.onchange("satisfaction")
+    def _onchange_satisfaction(self):
+        self.satisfaction_recorded = True
+
+    def _local_date(self, value):
+        """The date of a naive UTC datetime in the company calendar's timezone."""
+        tz = pytz.timezone(self.company_id.resource_calendar_id.tz or "UTC")
+        return pytz.utc.localize(value).astimezone(tz).date()
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains(*SCORE_FIELDS)
+    def _check_scores(self):
+        for visit in self:
+            for fname in SCORE_FIELDS:
+                if not 0 <= visit[fname] <= 5:
+                    raise ValidationError(
+                        self.env._(
+                            "%(visit)s: %(field)s must be a score from 0 to 5.",
+                            visit=visit.display_name,
+                            field=visit._fields[fname].get_description(self.env)["string"],
+                        )
+                    )
+
+    @api.constrains("state", "satisfaction_recorded", "signature", "channel")
+    def _check_done_outcome(self):
+        for visit in self.filtered(lambda v: v.state == "done"):
+            if not visit.satisfaction_recorded:
+                raise ValidationError(
+                    self.env._(
+                        "%(visit)s: record the customer's satisfaction before marking "
+                        "the follow-up done.",
+                        visit=visit.display_name,
+                    )
+                )
+            if visit.channel == "onsite" and not visit.signature:
+                raise ValidationError(
+                    self.env._(
+                        "%(visit)s: an on-site follow-up needs the customer's signature.",
+                        visit=visit.display_name,
+                    )
+                )
+
+    @api.constrains("scheduled_date", "plan_id")
+    def _check_plan_period(self):
+        for visit in self.filtered("plan_id"):
+            plan = visit.plan_id
+            day = visit._local_date(visit.scheduled_date)
+            if not plan.date_from <= day <= plan.date_to:
+                raise ValidationError(
+                    self.env._(
+                        "%(visit)s: the date %(date)s is outside the period of plan "
+                        "%(plan)s (%(from)s to %(to)s).",
+                        visit=visit.display_name,
+                        date=day,
+                        plan=plan.name,
+                        **{"from": plan.date_from, "to": plan.date_to},
+                    )
+                )
+
+    @api.constrains("partner_id", "company_id")
+    def _check_partner_customer(self):
+        for visit in self:
+            partner = visit.partner_id.with_company(visit.company_id)
+            if partner.parent_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s is a contact; follow-ups are made for the customer "
+                        "company (%(company)s), with the contact as contact person.",
+                        partner=partner.display_name,
+                        company=partner.commercial_partner_id.display_name,
+                    )
+                )
+            if not partner.sudo()._followup_is_customer():
+                raise ValidationError(
+                    self.env._(
+                        "%(partner)s is not a customer: follow-ups are made for customers only.",
+                        partner=partner.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        missing = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        if missing:
+            for vals, ref in zip(missing, self._next_references(len(missing))):
+                vals["name"] = ref
+        Partner = self.env["res.partner"]
+        for vals in vals_list:
+            if "satisfaction" in vals and "satisfaction_recorded" not in vals:
+                vals["satisfaction_recorded"] = vals["satisfaction"] is not False and vals[
+                    "satisfaction"
+                ] is not None
+            if vals.get("partner_id") and "tier_id" not in vals:
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["tier_id"] = (
+                    Partner.browse(vals["partner_id"]).with_company(company).sudo().followup_tier_id.id
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if (
+            {"reviewer_id", "review_date"} & set(vals)
+            and not self.env.su
+            and not self.env.user.has_group("customer_followup.group_customer_followup_manager")
+        ):
+            raise UserError(
+                self.env._("Only Customer Follow-up managers can review follow-ups.")
+            )
+        if "satisfaction" in vals and "satisfaction_recorded" not in vals:
+            vals = dict(
+                vals,
+                satisfaction_recorded=vals["satisfaction"] is not False
+                and vals["satisfaction"] is not None,
+            )
+        return super().write(vals)
+
+    @api.model
+    def _next_references(self, count):
+        """``count`` references from the visit sequence in one query (the
+        generator creates thousands at once)."""
+        sequence = self.env["ir.sequence"].sudo().search(
+            [("code", "=", "customer.followup.visit"),
+             ("company_id", "in", [self.env.company.id, False])],
+            order="company_id",
+            limit=1,
+        )
+        if not sequence:
+            return ["/"] * count
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence.next_by_id() for _i in range(count)]
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT nextval(%s) FROM generate_series(1, %s)",
+                f"ir_sequence_{sequence.id:03d}",
+                count,
+            )
+        )
+        return [sequence.get_next_char(row[0]) for row in rows]
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+    def action_prepare(self):
+        """Pull the customer file into the visit (orders, deliveries, past
+        follow-ups) and mark it prepared."""
+        for visit in self:
+            if visit.state not in ("planned", "postponed", "unreachable", "prepared"):
+                raise UserError(
+                    self.env._("%(visit)s cannot be prepared in its current state.",
+                               visit=visit.display_name)
+                )
+            visit.write(
+                {
+                    "preparation_summary": visit._build_preparation_summary(),
+                    "state": "prepared",
+                }
+            )
+        return True
+
+    def _build_preparation_summary(self, limit=5):
+        self.ensure_one()
+        _ = self.env._
+        partner = self.partner_id
+        company = self.company_id
+        sections = []
+        orders = self.env["sale.order"].sudo().search(
+            [("partner_id", "child_of", partner.id), ("company_id", "=", company.id),
+             ("state", "=", "sale")],
+            order="date_order desc", limit=limit,
+        )
+        sections.append((_("Recent orders"), [
+            f"{o.name} · {o.date_order.date()} · {o.amount_untaxed:,.2f} {o.currency_id.name}"
+            for o in orders
+        ]))
+        pickings = self.env["stock.picking"].sudo().search(
+            [("partner_id", "child_of", partner.id), ("company_id", "=", company.id),
+             ("picking_type_code", "=", "outgoing"), ("state", "=", "done")],
+            order="date_done desc", limit=limit,
+        )
+        sections.append((_("Recent deliveries"), [
+            f"{p.name} · {p.date_done and p.date_done.date()} · {p.origin or ''}"
+            for p in pickings
+        ]))
+        visits = self.sudo().search(
+            [("partner_id", "=", partner.id), ("company_id", "=", company.id),
+             ("state", "=", "done"), ("id", "!=", self.id)],
+            order="done_date desc", limit=limit,
+        )
+        channels = dict(self._fields["channel"]._description_selection(self.env))
+        sections.append((_("Past follow-ups"), [
+            _("%(ref)s · %(date)s · %(channel)s · satisfaction %(score)s/5",
+              ref=v.name, date=v.done_date and v.done_date.date(),
+              channel=channels.get(v.channel), score=v.satisfaction)
+            for v in visits
+        ]))
+        open_actions = self.env["customer.followup.visit.action"].sudo().search(
+            [("partner_id", "=", partner.id), ("state", "=", "open"),
+             ("company_id", "=", company.id)], limit=limit,
+        )
+        sections.append((_("Open problems"), [
+            f"{a.name} ({a.visit_id.name})" for a in open_actions
+        ]))
+        parts = []
+        for title, lines in sections:
+            items = "".join(f"<li>{html_escape(line)}</li>" for line in lines) or (
+                f"<li><i>{html_escape(_('None'))}</i></li>"
+            )
+            parts.append(f"<p><b>{html_escape(title)}</b></p><ul>{items}</ul>")
+        return "".join(parts)
+
+    def action_done(self):
+        for visit in self:
+            if visit.state in ("done", "cancelled"):
+                raise UserError(
+                    self.env._("%(visit)s is already closed.", visit=visit.display_name)
+                )
+        # The constraint refuses the write without an outcome: nothing changes.
+        self.write({"state": "done", "done_date": fields.Datetime.now()})
+        return True
+
+    def action_cancel(self):
+        if self.filtered(lambda v: v.state == "done"):
+            raise UserError(self.env._("A follow-up that is done cannot be cancelled."))
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_reset(self):
+        self.filtered(lambda v: v.state == "cancelled").write({"state": "planned"})
+        return True
+
+    def action_send_appointment(self):
+        """Book the time with the customer (SPEC §5) by e-mail."""
+        self.ensure_one()
+        template = self.env.ref(
+            "customer_followup.mail_template_visit_appointment", raise_if_not_found=False
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id if template else False,
+                "default_composition_mode": "comment",
+                "force_email": True,
+            },
+        }
+
+    def action_open_reschedule(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reschedule"),
+            "res_model": "customer.followup.visit.reschedule",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_visit_id": self.id},
+        }
+
+    def _reschedule(self, new_date, reason, unreachable=False):
+        """Move the follow-up to ``new_date`` (naive UTC) for ``reason``,
+        counting the attempt; ``unreachable`` when the customer did not answer."""
+        self.ensure_one()
+        if self.state in ("done", "cancelled"):
+            raise UserError(
+                self.env._("%(visit)s is closed and cannot be rescheduled.",
+                           visit=self.display_name)
+            )
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for rescheduling."))
+        if not new_date or new_date <= fields.Datetime.now():
+            raise UserError(
+                self.env._("A follow-up cannot be rescheduled into the past.")
+            )
+        vals = {
+            "scheduled_date": new_date,
+            "reschedule_reason": reason,
+            "attempt_count": self.attempt_count + 1,
+            "state": "unreachable" if unreachable else "postponed",
+        }
+        if self.deadline and self.deadline < new_date:
+            vals["deadline"] = new_date
+        self.write(vals)
+        self.message_post(
+            body=self.env._(
+                "Rescheduled to %(date)s (attempt %(n)s): %(reason)s",
+                date=format_datetime(self.env, new_date),
+                n=self.attempt_count,
+                reason=reason,
+            )
+        )
+        return True
+
+    def action_review(self):
+        if not self.env.user.has_group("customer_followup.group_customer_followup_manager"):
+            raise UserError(
+                self.env._("Only Customer Follow-up managers can review follow-ups.")
+            )
+        for visit in self:
+            if visit.state != "done":
+                raise UserError(
+                    self.env._("%(visit)s: only a follow-up that is done can be reviewed.",
+                               visit=visit.display_name)
+                )
+            if not (visit.review_comment or "").strip():
+                raise UserError(
+                    self.env._("%(visit)s: write the review comment first.",
+                               visit=visit.display_name)
+                )
+        self.write({"reviewer_id": self.env.user.id, "review_date": fields.Datetime.now()})
+        return True
+
+    # ------------------------------------------------------------------
+    # Scheduling helpers shared by the generator and event triggers
+    # ------------------------------------------------------------------
+    @api.model
+    def _calling_windows(self):
+        """Calling windows as ``[(start hours, end hours)]`` in local time
+        (001: 10:00–11:30 and 15:30–17:00), configurable with the system
+        parameter ``customer_followup.calling_windows``."""
+        raw = self.env["ir.config_parameter"].sudo().get_param(
+            "customer_followup.calling_windows", "10:00-11:30,15:30-17:00"
+        )
+        windows = []
+        try:
+            for part in raw.split(","):
+                start, end = part.strip().split("-")
+                h1, m1 = (int(x) for x in start.split(":"))
+                h2, m2 = (int(x) for x in end.split(":"))
+                if (h1, m1) < (h2, m2):
+                    windows.append((h1 + m1 / 60.0, h2 + m2 / 60.0))
+        except ValueError:
+            _logger.warning("Invalid customer_followup.calling_windows %r", raw)
+            windows = []
+        return sorted(windows) or [(10.0, 11.5), (15.5, 17.0)]
+
+    @api.model
+    def _calling_slots(self, step_minutes=30):
+        """Start times (hours) of ``step_minutes`` slots inside the windows."""
+        slots = []
+        for start, end in self._calling_windows():
+            current = start
+            while current + step_minutes / 60.0 <= end + 1e-9:
+                slots.append(current)
+                current += step_minutes / 60.0
+        return slots
+
+    @api.model
+    def _local_to_utc(self, day, hours, calendar):
+        tz = pytz.timezone(calendar.tz or "UTC")
+        local = tz.localize(datetime.combine(day, time()) + timedelta(hours=hours))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    @api.model
+    def _next_calling_slot(self, after, calendar, until=None):
+        """First calling-window start on a working date at or after ``after``
+        (naive UTC); ``until`` caps the result."""
+        WorkingTime = self.env["customer.followup.working.time"]
+        tz = pytz.timezone(calendar.tz or "UTC")
+        local_after = pytz.utc.localize(after).astimezone(tz)
+        day = local_after.date()
+        for day_ in WorkingTime.working_dates(day, day + timedelta(days=60), calendar=calendar):
+            for start, _end in self._calling_windows():
+                candidate = self._local_to_utc(day_, start, calendar)
+                if candidate >= after:
+                    if until and candidate > until:
+                        return until
+                    return candidate
+        return until or after
+
+    # ------------------------------------------------------------------
+    # Event triggers
+    # ------------------------------------------------------------------
+    @api.model
+    def _create_event_visits(self, events):
+        """Create the follow-ups of key events at most once each.
+
+        :param list events: dicts with ``partner`` (commercial partner),
+            ``company``, ``trigger``, ``key`` (unique per event, e.g.
+            ``delivery/WH-OUT-0042``), ``start`` (naive UTC) and optional
+            ``contact``, ``hours`` (due within, else the tier's delay)
+        """
+        vals_list = []
+        for event in events:
+            company = event["company"]
+            partner = event["partner"].with_company(company).sudo()
+            if not partner._followup_is_customer():
+                continue
+            tier = partner.followup_tier_id
+            hours = event.get("hours") or tier.delivery_followup_hours or 24
+            calendar = company.resource_calendar_id
+            deadline = (
+                self.env["customer.followup.working.time"]
+                .with_company(company)
+                .plan_hours(event["start"], hours, calendar=calendar,
+                            round_the_clock=tier.round_the_clock)
+            )
+            vals_list.append(
+                {
+                    "company_id": company.id,
+                    "partner_id": partner.id,
+                    "contact_id": event.get("contact") and event["contact"].id,
+                    "trigger": event["trigger"],
+                    "channel": "phone",
+                    "scheduled_date": self._next_calling_slot(
+                        event["start"], calendar, until=deadline
+                    ),
+                    "deadline": deadline,
+                    "user_id": partner.followup_user_id.id or False,
+                    "period_key": event["key"],
+                }
+            )
+        return self.env["customer.followup.visit.generator"]._insert_visits(vals_list)

@@ -1,0 +1,332 @@
+import logging
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+
+import psycopg2
+import pytz
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# (kind, trigger, tier field with the interval in months). The kind is the
+# prefix of the slot's period key: an executive visit and a routine call of
+# the same quarter are two different follow-ups.
+CADENCES = (
+    ("routine", "routine", "routine_interval_months"),
+    ("executive", "executive", "executive_interval_months"),
+    ("onsite", "routine", "onsite_interval_months"),
+)
+
+
+class CustomerFollowupVisitGenerator(models.AbstractModel):
+    """Plans the routine follow-ups of a period from each tier's cadence.
+
+    Used by the plan's approval and by the scheduled action (same code
+    path). Idempotent and safe with several workers: every generated
+    follow-up carries a period key and a unique index refuses a second one
+    for the same customer and slot."""
+
+    _name = "customer.followup.visit.generator"
+    _description = "Follow-up Visit Generator"
+
+    # ------------------------------------------------------------------
+    # Slots and dates
+    # ------------------------------------------------------------------
+    @api.model
+    def _tier_slots(self, tier, date_from, date_to):
+        """The cadence slots of ``tier`` overlapping the period, aligned on
+        the calendar year (quarters start in January, April, July, October).
+
+        :return: list of ``(kind, trigger, slot_start, slot_end)``
+        """
+        slots = []
+        for kind, trigger, fname in CADENCES:
+            months = tier[fname]
+            if months <= 0:
+                continue
+            start = date(date_from.year, 1, 1)
+            while start <= date_to:
+                end = start + relativedelta(months=months) - timedelta(days=1)
+                if end >= date_from:
+                    slots.append((kind, trigger, start, end))
+                start += relativedelta(months=months)
+        return slots
+
+    @api.model
+    def _pick_channel(self, mix, counts, fewer_calls=False):
+        """Smooth weighted round robin: the channel furthest below its share
+        of the follow-ups made so far (ties by the mix order), so that every
+        prefix of the sequence keeps close to the tier's mix.
+
+        :param list mix: ``[(channel, share %)]`` in the tier's order
+        :param Counter counts: follow-ups per channel so far (updated)
+        """
+        if not mix:
+            return "phone"
+        total = sum(counts.values()) + 1
+        candidates = mix
+        if fewer_calls:
+            # 001 篇一: customers who dislike calls get fewer phone follow-ups.
+            candidates = [m for m in mix if m[0] != "phone"] or [("message", 100.0)]
+        channel = max(
+            candidates,
+            key=lambda m: (m[1] * total / 100.0 - counts[m[0]], m[1]),
+        )[0]
+        counts[channel] += 1
+        return channel
+
+    # ------------------------------------------------------------------
+    # Batches
+    # ------------------------------------------------------------------
+    @api.model
+    def _generate_batch(self, company, date_from, date_to, partner_domain, plan=None,
+                        after_id=0, batch_size=1000, greetings=True):
+        """Plan the follow-ups of the next ``batch_size`` customers (by id,
+        after ``after_id``) matching ``partner_domain`` for the period.
+
+        A bounded number of queries per batch, whatever its size: the
+        customers, their company-dependent fields, the channel counts so far,
+        the existing period keys, the references and the inserts.
+
+        :return: ``(partners processed, last partner id, created visits)``
+        """
+        Partner = self.env["res.partner"].sudo().with_company(company)
+        partners = Partner.search(
+            partner_domain + [("id", ">", after_id)], order="id", limit=batch_size
+        )
+        if not partners:
+            return 0, after_id, self.env["customer.followup.visit"]
+        calendar = company.resource_calendar_id
+        WorkingTime = self.env["customer.followup.working.time"].with_company(company)
+        Visit = self.env["customer.followup.visit"].with_company(company)
+        dates = WorkingTime.working_dates(
+            date_from - timedelta(days=40), date_to + timedelta(days=20), calendar=calendar
+        )
+        period_dates = [d for d in dates if date_from <= d <= date_to]
+        calling_slots = Visit._calling_slots()
+        tiers = partners.followup_tier_id
+        counts = self._channel_counts(company, tiers, date_from, date_to)
+        mixes = {
+            tier.id: [(line.channel, line.share) for line in tier.channel_mix_ids]
+            for tier in tiers
+        }
+        slots = {tier.id: self._tier_slots(tier, date_from, date_to) for tier in tiers}
+        holidays = self._holidays(calendar, date_from, date_to, dates) if greetings else []
+        vals_list = []
+        for partner in partners:
+            try:
+                vals_list += self._partner_visit_vals(
+                    partner, company, plan, slots, mixes, counts,
+                    period_dates, dates, calling_slots, calendar,
+                )
+                vals_list += self._partner_holiday_vals(
+                    partner, company, plan, holidays, calling_slots, calendar
+                )
+            except Exception:
+                # One broken customer must not stop the batch of the others.
+                _logger.exception(
+                    "Follow-up generation: customer %s (id %s) skipped",
+                    partner.display_name, partner.id,
+                )
+        visits = self._insert_visits(vals_list)
+        return len(partners), partners[-1].id, visits
+
+    @api.model
+    def _channel_counts(self, company, tiers, date_from, date_to):
+        """Routine follow-ups already planned per tier and channel in the
+        period: a batch continues the mix where the previous one stopped."""
+        counts = defaultdict(Counter)
+        if not tiers:
+            return counts
+        Visit = self.env["customer.followup.visit"].with_company(company)
+        data = Visit.sudo()._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("tier_id", "in", tiers.ids),
+                ("trigger", "=", "routine"),
+                ("period_key", "=like", "routine/%"),
+                ("scheduled_date", ">=", Visit._local_to_utc(date_from, 0, company.resource_calendar_id)),
+                ("scheduled_date", "<", Visit._local_to_utc(date_to + timedelta(days=1), 0,
+                                                             company.resource_calendar_id)),
+            ],
+            ["tier_id", "channel"],
+            ["__count"],
+        )
+        for tier, channel, count in data:
+            counts[tier.id][channel] += count
+        return counts
+
+    @api.model
+    def _partner_visit_vals(self, partner, company, plan, slots, mixes, counts,
+                            period_dates, dates, calling_slots, calendar):
+        tier = partner.followup_tier_id
+        if not tier:
+            return []
+        if tier.company_id != company:
+            raise ValueError(f"tier {tier.id} belongs to another company")
+        Visit = self.env["customer.followup.visit"]
+        result = []
+        for offset, (kind, trigger, slot_start, slot_end) in enumerate(slots[tier.id]):
+            window = [
+                d for d in period_dates if slot_start <= d <= slot_end
+            ]
+            if not window:
+                continue
+            # Spread the customers over the working days and calling slots of
+            # the slot, deterministically (the same customer lands on the same
+            # day whichever worker plans it).
+            day = window[(partner.id + offset) % len(window)]
+            hour = calling_slots[(partner.id // len(window) + offset) % len(calling_slots)]
+            scheduled = Visit._local_to_utc(day, hour, calendar)
+            if kind == "routine":
+                channel = self._pick_channel(
+                    mixes[tier.id], counts[tier.id], partner.followup_fewer_calls
+                )
+            else:
+                channel = "onsite"
+            # Preparation: 3 working days before, from the dates read once.
+            before = [d for d in dates if d < day]
+            prep = before[-3] if len(before) >= 3 else (before[0] if before else day)
+            result.append(
+                {
+                    "company_id": company.id,
+                    "partner_id": partner.id,
+                    "tier_id": tier.id,
+                    "plan_id": plan.id if plan else False,
+                    "trigger": trigger,
+                    "channel": channel,
+                    "scheduled_date": scheduled,
+                    "deadline": Visit._local_to_utc(window[-1], 24, calendar),
+                    "preparation_date": prep,
+                    "user_id": partner.followup_user_id.id or False,
+                    "period_key": f"{kind}/{slot_start:%Y-%m}",
+                }
+            )
+        return result
+
+    @api.model
+    def _holidays(self, calendar, date_from, date_to, dates):
+        """The public holidays greeted in the period, as ``[(first holiday
+        day, name, greeting day)]``. Days off in a row (a holiday bridged
+        to a week-end) are greeted once, on the last working day before
+        them, which must fall in the period.
+
+        :param list dates: working dates from before the period to after it
+        """
+        tz = pytz.timezone(calendar.tz or "UTC")
+        names = {}
+        for leave in calendar.global_leave_ids:
+            first = pytz.utc.localize(leave.date_from).astimezone(tz).date()
+            last = pytz.utc.localize(leave.date_to).astimezone(tz).date()
+            day = first
+            while day <= last:
+                names.setdefault(day, leave.name)
+                day += timedelta(days=1)
+        working = set(dates)
+        runs = set()
+        result = []
+        for day in sorted(names):
+            if day in working or not date_from <= day <= date_to + timedelta(days=15):
+                continue
+            start = day
+            while start - timedelta(days=1) not in working and start > day - timedelta(days=10):
+                start -= timedelta(days=1)
+            if start in runs:
+                continue
+            runs.add(start)
+            before = [d for d in dates if d < start]
+            if before and date_from <= before[-1] <= date_to:
+                result.append((day, names[day], before[-1]))
+        return result
+
+    @api.model
+    def _partner_holiday_vals(self, partner, company, plan, holidays, calling_slots, calendar):
+        """Holiday greetings (001 篇一): an online message for every
+        customer, a phone call for strategic and key customers."""
+        tier = partner.followup_tier_id
+        if not tier or not holidays:
+            return []
+        Visit = self.env["customer.followup.visit"]
+        channel = "phone" if tier.code in ("strategic", "key") else "message"
+        result = []
+        for first_day, _name, greeting_day in holidays:
+            hour = calling_slots[partner.id % len(calling_slots)]
+            result.append(
+                {
+                    "company_id": company.id,
+                    "partner_id": partner.id,
+                    "tier_id": tier.id,
+                    "plan_id": plan.id if plan else False,
+                    "trigger": "holiday",
+                    "channel": channel,
+                    "scheduled_date": Visit._local_to_utc(greeting_day, hour, calendar),
+                    "deadline": Visit._local_to_utc(greeting_day, 24, calendar),
+                    "preparation_date": greeting_day,
+                    "user_id": partner.followup_user_id.id or False,
+                    "period_key": f"holiday/{first_day:%Y-%m-%d}",
+                }
+            )
+        return result
+
+    @api.model
+    def _insert_visits(self, vals_list):
+        """Create the follow-ups whose (company, customer, period key) does
+        not exist yet. Keys already there are filtered in one query; a
+        concurrent worker that inserted the same key in the meantime makes
+        the unique index refuse it, and the batch is retried visit by visit
+        in savepoints, skipping the duplicates."""
+        Visit = (
+            self.env["customer.followup.visit"]
+            .sudo()
+            .with_context(
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                mail_notrack=True,
+                tracking_disable=True,
+            )
+        )
+        if not vals_list:
+            return Visit.browse()
+        keyed = [v for v in vals_list if v.get("period_key")]
+        existing = set()
+        if keyed:
+            Visit.flush_model(["company_id", "partner_id", "period_key"])
+            rows = self.env.execute_query(
+                SQL(
+                    "SELECT company_id, partner_id, period_key FROM customer_followup_visit "
+                    "WHERE partner_id = ANY(%s) AND period_key = ANY(%s)",
+                    list({v["partner_id"] for v in keyed}),
+                    list({v["period_key"] for v in keyed}),
+                )
+            )
+            existing = set(rows)
+        todo = []
+        for vals in vals_list:
+            key = (vals["company_id"], vals["partner_id"], vals.get("period_key"))
+            if vals.get("period_key"):
+                if key in existing:
+                    continue
+                existing.add(key)
+            todo.append(vals)
+        if not todo:
+            return Visit.browse()
+        try:
+            with self.env.cr.savepoint():
+                visits = Visit.create(todo)
+                visits.flush_recordset()
+            return visits
+        except psycopg2.errors.UniqueViolation:
+            _logger.info("Follow-up generation: concurrent insert detected, retrying one by one")
+        visits = Visit.browse()
+        for vals in todo:
+            try:
+                with self.env.cr.savepoint():
+                    visit = Visit.create([dict(vals, name="/")])
+                    visit.flush_recordset()
+                visits |= visit
+            except psycopg2.errors.UniqueViolation:
+                continue
+        return Visit.browse(visits.ids)

@@ -1,0 +1,326 @@
+import logging
+from collections import Counter
+from datetime import date
+from unittest.mock import patch
+
+import psycopg2
+
+from odoo import SUPERUSER_ID, api
+from odoo.tests import tagged
+from odoo.tools import SQL, mute_logger
+
+from odoo.addons.customer_followup.models.customer_followup_visit_generator import (
+    CustomerFollowupVisitGenerator,
+)
+
+from .visit_common import VisitCase
+
+YEAR_FROM, YEAR_TO = date(2027, 1, 1), date(2027, 12, 31)
+
+
+@tagged("post_install", "-at_install")
+class TestVisitGeneration(VisitCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.strategic = cls._tiered("Strategic Co", cls.tier_strategic, owner=cls.user_cs)
+        cls.key = cls._tiered("Key Co", cls.tier_key, owner=cls.user_cs)
+        cls.normal = cls._tiered("Normal Co", cls.tier_normal)
+        cls.customers = cls.strategic | cls.key | cls.normal
+
+    def _generate(self, date_from=YEAR_FROM, date_to=YEAR_TO, partners=None, **kw):
+        partners = partners if partners is not None else self.customers
+        return self.Generator._generate_batch(
+            self.company, date_from, date_to, [("id", "in", partners.ids)], **kw
+        )
+
+    def _visits(self, partner):
+        return self.Visit.search([("partner_id", "=", partner.id)])
+
+    def test_cadence_per_tier_over_a_year(self):
+        self._generate()
+        for partner, tier in ((self.strategic, self.tier_strategic),
+                              (self.key, self.tier_key), (self.normal, self.tier_normal)):
+            visits = self._visits(partner)
+            per_trigger = Counter(
+                (v.trigger, v.period_key.split("/")[0]) for v in visits
+            )
+            self.assertEqual(per_trigger[("routine", "routine")],
+                             12 // tier.routine_interval_months, tier.code)
+            if tier.executive_interval_months:
+                self.assertEqual(per_trigger[("executive", "executive")],
+                                 12 // tier.executive_interval_months)
+                self.assertTrue(all(
+                    v.channel == "onsite" for v in visits if v.trigger == "executive"))
+            else:
+                self.assertFalse(per_trigger[("executive", "executive")])
+            if tier.onsite_interval_months:
+                self.assertEqual(per_trigger[("routine", "onsite")],
+                                 12 // tier.onsite_interval_months)
+            # Each routine slot gets one visit inside the slot's months.
+            months = {
+                self._local(v.scheduled_date).month
+                for v in visits if v.period_key.startswith("routine/")
+            }
+            self.assertEqual(len(months), 12 // tier.routine_interval_months)
+            self.assertTrue(all(v.tier_id == tier for v in visits))
+            self.assertTrue(all(v.state == "planned" for v in visits))
+        self.assertEqual(self._visits(self.strategic).user_id, self.user_cs)
+
+    def test_dates_on_working_days_within_calling_windows(self):
+        # 国庆节: a week off, then a Saturday worked (调休).
+        for day in range(1, 8):
+            self._holiday(date(2027, 10, day))
+        makeup = date(2027, 10, 9)
+        self.env["customer.followup.makeup.day"].create(
+            {"calendar_id": self.calendar.id, "date": makeup, "name": "国庆调休"}
+        )
+        many = self.customers
+        for i in range(12):
+            many |= self._tiered(f"Strategic {i}", self.tier_strategic)
+        self._generate(date(2027, 10, 1), date(2027, 10, 31), partners=many)
+        visits = self.Visit.search([("partner_id", "in", many.ids)])
+        self.assertTrue(visits)
+        windows = self.Visit._calling_windows()
+        for visit in visits:
+            local = self._local(visit.scheduled_date)
+            self.assertTrue(
+                self.WorkingTime.is_working_date(local.date(), calendar=self.calendar),
+                local,
+            )
+            self.assertFalse(date(2027, 10, 1) <= local.date() <= date(2027, 10, 7))
+            hours = local.hour + local.minute / 60.0
+            self.assertTrue(any(start <= hours < end for start, end in windows), local)
+            self.assertLessEqual(visit.preparation_date, local.date())
+        # The make-up Saturday is a working day like the others.
+        self.assertIn(makeup, self.WorkingTime.working_dates(
+            date(2027, 10, 1), date(2027, 10, 31), calendar=self.calendar))
+
+    def test_calling_windows_follow_calendar_timezone(self):
+        self._generate(date(2027, 3, 1), date(2027, 3, 31), partners=self.strategic)
+        visit = self._visits(self.strategic)[:1]
+        local = self._local(visit.scheduled_date)
+        # A Shanghai calling window is 02:00-03:30 or 07:30-09:00 UTC.
+        self.assertIn(visit.scheduled_date.hour, (2, 3, 7, 8))
+        self.assertIn(local.hour, (10, 11, 15, 16))
+        # The windows are configurable.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "customer_followup.calling_windows", "14:00-15:00"
+        )
+        self._generate(date(2027, 4, 1), date(2027, 4, 30), partners=self.strategic)
+        april = self._visits(self.strategic).filtered(
+            lambda v: self._local(v.scheduled_date).month == 4
+        )
+        self.assertTrue(april)
+        for v in april:
+            self.assertEqual(self._local(v.scheduled_date).hour, 14)
+
+    def test_holiday_greetings(self):
+        # 国庆节 2027: Friday 1 to Thursday 7 October, one leave per day.
+        for day in range(1, 8):
+            self._holiday(date(2027, 10, day), name="国庆节")
+        self._generate(date(2027, 9, 1), date(2027, 9, 30))
+        greetings = self.Visit.search(
+            [("partner_id", "in", self.customers.ids), ("trigger", "=", "holiday")]
+        )
+        # One greeting per customer for the whole holiday, on the last
+        # working day before it; a call for strategic and key customers.
+        self.assertEqual(greetings.partner_id, self.customers)
+        self.assertEqual(len(greetings), len(self.customers))
+        last_working = self.WorkingTime.add_working_dates(date(2027, 10, 1), -1,
+                                                          calendar=self.calendar)
+        for visit in greetings:
+            self.assertEqual(self._local(visit.scheduled_date).date(), last_working)
+            expected = "message" if visit.partner_id == self.normal else "phone"
+            self.assertEqual(visit.channel, expected)
+        # October's plan does not greet again; a plan without greetings neither.
+        _n, _l, created = self._generate(date(2027, 10, 1), date(2027, 10, 31))
+        self.assertFalse(created.filtered(lambda v: v.trigger == "holiday"))
+        _n, _l, created = self._generate(date(2027, 9, 1), date(2027, 9, 30), greetings=False)
+        self.assertFalse(created)
+
+    def test_channel_mix_over_the_period(self):
+        partners = self.env["res.partner"]
+        for i in range(10):
+            partners |= self._tiered(f"Normal {i}", self.tier_normal)
+        for i in range(5):
+            partners |= self._tiered(f"Key {i}", self.tier_key)
+        # Two batches: the second one continues the mix of the first.
+        count, last_id, _visits = self._generate(partners=partners, batch_size=7)
+        self._generate(partners=partners, after_id=last_id, batch_size=100)
+        for tier in (self.tier_normal, self.tier_key):
+            routine = self.Visit.search([
+                ("partner_id", "in", partners.ids), ("tier_id", "=", tier.id),
+                ("period_key", "=like", "routine/%"),
+            ])
+            counts = Counter(routine.mapped("channel"))
+            total = len(routine)
+            for line in tier.channel_mix_ids:
+                self.assertAlmostEqual(
+                    counts[line.channel] * 100.0 / total, line.share, delta=100.0 / total,
+                    msg=f"{tier.code} {line.channel}: {counts}",
+                )
+
+    def test_fewer_calls_lowers_phone_followups(self):
+        shy = self._tiered("Shy Co", self.tier_normal, followup_fewer_calls=True)
+        self._generate(partners=shy)
+        self.assertNotIn("phone", self._visits(shy).mapped("channel"))
+
+    def test_second_run_creates_nothing(self):
+        self._generate()
+        first = self.Visit.search_count([("partner_id", "in", self.customers.ids)])
+        self.assertTrue(first)
+        _count, _last, created = self._generate()
+        self.assertFalse(created)
+        self.assertEqual(
+            self.Visit.search_count([("partner_id", "in", self.customers.ids)]), first
+        )
+        # A quarter's plan overlapping the year adds nothing either.
+        _count, _last, created = self._generate(date(2027, 4, 1), date(2027, 6, 30))
+        self.assertFalse(created)
+
+    def test_unique_index_rejects_a_duplicate_slot(self):
+        self._generate(partners=self.key)
+        visit = self._visits(self.key)[:1]
+        self.env.flush_all()
+        with self.assertRaises(psycopg2.errors.UniqueViolation), mute_logger("odoo.sql_db"):
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(SQL(
+                    "INSERT INTO customer_followup_visit (name, company_id, partner_id, trigger,"
+                    " channel, scheduled_date, state, period_key)"
+                    " VALUES ('dup', %s, %s, 'routine', 'phone', now(), 'planned', %s)",
+                    visit.company_id.id, visit.partner_id.id, visit.period_key,
+                ))
+        # Without a period key (ad hoc follow-ups) there is no limit.
+        self._visit(self.key)
+        self._visit(self.key)
+
+    def test_concurrent_insert_is_skipped(self):
+        """A worker that planned the same slot in the meantime (its rows are
+        invisible to our pre-check) makes the index refuse ours: the batch
+        goes on without the duplicates."""
+        self._generate(partners=self.key)
+        existing = self._visits(self.key)
+        vals = [
+            {"company_id": self.company.id, "partner_id": self.key.id, "trigger": "routine",
+             "channel": "phone", "scheduled_date": v.scheduled_date, "period_key": v.period_key}
+            for v in existing
+        ] + [
+            {"company_id": self.company.id, "partner_id": self.key.id, "trigger": "routine",
+             "channel": "phone", "scheduled_date": existing[0].scheduled_date,
+             "period_key": "routine/2099-01"}
+        ]
+        real_query = self.env.execute_query
+
+        def blind_precheck(query):
+            # The pre-check of the other worker's snapshot saw nothing.
+            if "SELECT company_id, partner_id, period_key" in str(query.code):
+                return []
+            return real_query(query)
+
+        with patch.object(type(self.env), "execute_query", side_effect=blind_precheck,
+                          autospec=False), mute_logger("odoo.sql_db"):
+            created = self.Generator._insert_visits(vals)
+        self.assertEqual(created.mapped("period_key"), ["routine/2099-01"])
+        self.assertEqual(len(self._visits(self.key)), len(existing) + 1)
+
+    def test_broken_customer_is_logged_and_skipped(self):
+        original = CustomerFollowupVisitGenerator._partner_visit_vals
+
+        def broken(self_, partner, *args):
+            if partner == self.key:
+                raise ValueError("broken data")
+            return original(self_, partner, *args)
+
+        with patch.object(CustomerFollowupVisitGenerator, "_partner_visit_vals", broken), \
+                self.assertLogs("odoo.addons.customer_followup.models."
+                                "customer_followup_visit_generator", logging.ERROR) as logs:
+            count, _last, created = self._generate()
+        self.assertEqual(count, 3)
+        self.assertIn("Key Co", logs.output[0])
+        self.assertFalse(self._visits(self.key))
+        self.assertTrue(self._visits(self.strategic))
+        self.assertTrue(self._visits(self.normal))
+        self.assertTrue(created)
+
+    def test_bounded_queries_per_batch(self):
+        """The number of queries of a batch does not grow with its size."""
+        small = self.env["res.partner"]
+        large = self.env["res.partner"]
+        for i in range(2):
+            small |= self._tiered(f"Small {i}", self.tier_normal)
+        for i in range(12):
+            large |= self._tiered(f"Large {i}", self.tier_normal)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self._generate(partners=small)
+        small_queries = self.env.cr.sql_log_count - before
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self._generate(partners=large)
+        large_queries = self.env.cr.sql_log_count - before
+        self.assertLessEqual(large_queries, small_queries + 10,
+                             f"{small_queries} queries for 2 customers, {large_queries} for 12")
+
+
+@tagged("post_install", "-at_install")
+class TestVisitGenerationTwoCursors(VisitCase):
+    """Two transactions plan the same customer at once: the second one,
+    whose snapshot predates the first's commit, creates no duplicate."""
+
+    def test_two_cursors(self):
+        registry = self.registry
+        with registry.cursor() as setup_cr:
+            env = api.Environment(setup_cr, SUPERUSER_ID, {})
+            company = env.ref("base.main_company")
+            tier = env["customer.followup.tier"].search(
+                [("company_id", "=", company.id), ("code", "=", "normal")], limit=1
+            )
+            partner = env["res.partner"].create(
+                {"name": "Two cursors Co", "is_company": True, "customer_rank": 1}
+            )
+            partner.with_company(company).write({
+                "followup_tier_id": tier.id, "followup_tier_manual": True,
+                "followup_tier_manual_reason": "test",
+            })
+            partner_id, company_id = partner.id, company.id
+        try:
+            cr1, cr2 = registry.cursor(), registry.cursor()
+            try:
+                for cr in (cr1, cr2):
+                    cr.execute("SET LOCAL lock_timeout = '10s'")
+                env1 = api.Environment(cr1, SUPERUSER_ID, {"allowed_company_ids": [company_id]})
+                env2 = api.Environment(cr2, SUPERUSER_ID, {"allowed_company_ids": [company_id]})
+                # Both snapshots start before either inserts.
+                for env_ in (env1, env2):
+                    env_.cr.execute("SELECT count(*) FROM customer_followup_visit")
+                args = (YEAR_FROM, YEAR_TO, [("id", "=", partner_id)])
+                _n, _l, first = env1["customer.followup.visit.generator"]._generate_batch(
+                    env1["res.company"].browse(company_id), *args
+                )
+                self.assertTrue(first)
+                cr1.commit()
+                with mute_logger("odoo.sql_db"):
+                    _n, _l, second = env2["customer.followup.visit.generator"]._generate_batch(
+                        env2["res.company"].browse(company_id), *args
+                    )
+                self.assertFalse(second)
+                cr2.commit()
+            finally:
+                cr1.close()
+                cr2.close()
+            with registry.cursor() as check_cr:
+                check_cr.execute(
+                    "SELECT period_key, count(*) FROM customer_followup_visit "
+                    "WHERE partner_id = %s GROUP BY period_key", [partner_id]
+                )
+                rows = check_cr.fetchall()
+            self.assertEqual(len(rows), len(first))
+            self.assertTrue(all(count == 1 for _key, count in rows))
+        finally:
+            with registry.cursor() as clean_cr:
+                clean_cr.execute(
+                    "DELETE FROM customer_followup_visit WHERE partner_id = %s", [partner_id]
+                )
+                clean_cr.execute("DELETE FROM res_partner WHERE id = %s", [partner_id])

@@ -1,0 +1,162 @@
+from datetime import date, datetime, timedelta
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .visit_common import VisitCase
+
+
+@tagged("post_install", "-at_install")
+class TestVisitRules(VisitCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls._tiered("Rules customer", cls.tier_key, owner=cls.user_cs)
+
+    def test_reference_and_tier_at_creation(self):
+        visit = self._visit(self.customer)
+        self.assertTrue(visit.name.startswith("HF"))
+        self.assertEqual(visit.tier_id, self.tier_key)
+        # The tier at creation stays when the customer's tier changes.
+        self.customer.with_company(self.company).sudo().followup_tier_id = self.tier_normal
+        self.assertEqual(visit.tier_id, self.tier_key)
+
+    def test_scores_outside_scale_rejected(self):
+        visit = self._visit(self.customer)
+        for fname in ("satisfaction", "score_quality", "score_delivery", "score_attitude",
+                      "score_speed"):
+            for bad in (-1, 6):
+                with self.assertRaises(ValidationError):
+                    with self.env.cr.savepoint():
+                        visit.write({fname: bad})
+                visit.invalidate_recordset()
+                self.assertEqual(visit[fname], 0)
+        with self.assertRaises(ValidationError):
+            self._visit(self.customer, satisfaction=7)
+
+    def test_done_requires_outcome(self):
+        visit = self._visit(self.customer)
+        with self.assertRaises(ValidationError):
+            with self.env.cr.savepoint():
+                visit.action_done()
+        visit.invalidate_recordset()
+        self.assertEqual(visit.state, "planned")
+        # 0 ("extremely bad") is an outcome too.
+        visit.satisfaction = 0
+        visit.action_done()
+        self.assertEqual(visit.state, "done")
+        self.assertTrue(visit.done_date)
+        self.assertTrue(visit.by_phone)
+
+    def test_onsite_done_requires_signature(self):
+        visit = self._visit(self.customer, channel="onsite", satisfaction=4)
+        with self.assertRaises(ValidationError):
+            with self.env.cr.savepoint():
+                visit.action_done()
+        visit.invalidate_recordset()
+        self.assertEqual(visit.state, "planned")
+        # A 1x1 PNG stands for the customer's signature.
+        visit.signature = (
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+        )
+        visit.action_done()
+        self.assertEqual(visit.state, "done")
+        self.assertFalse(visit.by_phone)
+
+    def test_non_customer_rejected(self):
+        stranger = self.env["res.partner"].create({"name": "Supplier only", "is_company": True})
+        with self.assertRaises(ValidationError):
+            self._visit(stranger)
+        contact = self.env["res.partner"].create(
+            {"name": "Contact", "parent_id": self.customer.id}
+        )
+        with self.assertRaises(ValidationError):
+            self._visit(contact)
+
+    def test_visit_outside_plan_period_rejected(self):
+        plan = self._plan(date(2030, 3, 1), date(2030, 3, 31), plan_type="monthly")
+        with self.assertRaises(ValidationError):
+            self._visit(self.customer, plan_id=plan.id, scheduled_date=datetime(2030, 4, 2, 3))
+        visit = self._visit(self.customer, plan_id=plan.id, scheduled_date=datetime(2030, 3, 3, 3))
+        with self.assertRaises(ValidationError):
+            with self.env.cr.savepoint():
+                visit.scheduled_date = datetime(2030, 2, 27, 3)
+        visit.invalidate_recordset()
+        self.assertEqual(visit.scheduled_date, datetime(2030, 3, 3, 3))
+
+    @freeze_time("2026-11-18 02:00:00")
+    def test_reschedule(self):
+        visit = self._visit(self.customer)
+        before = visit.scheduled_date
+        with self.assertRaises(UserError):
+            visit._reschedule(datetime(2026, 11, 17, 2), "Call back yesterday")
+        with self.assertRaises(UserError):
+            visit._reschedule(datetime(2026, 11, 25, 2), "  ")
+        self.assertEqual((visit.scheduled_date, visit.attempt_count, visit.state),
+                         (before, 0, "planned"))
+        wizard = self.env["customer.followup.visit.reschedule"].create(
+            {"visit_id": visit.id, "new_date": datetime(2026, 11, 19, 7, 30),
+             "reason": "In a meeting, call back at 15:30", "unreachable": False}
+        )
+        wizard.action_confirm()
+        self.assertEqual(visit.state, "postponed")
+        self.assertEqual(visit.attempt_count, 1)
+        self.assertEqual(visit.scheduled_date, datetime(2026, 11, 19, 7, 30))
+        visit._reschedule(datetime(2026, 11, 20, 2), "No answer", unreachable=True)
+        self.assertEqual((visit.state, visit.attempt_count), ("unreachable", 2))
+        self.assertIn("No answer", visit.message_ids[0].body)
+
+    def test_preparation_three_working_days_before(self):
+        # Scheduled on a Tuesday morning: three working days before, skipping
+        # the weekend, is the previous Thursday.
+        tuesday = datetime(2026, 12, 8, 2, 0)  # 10:00 in Shanghai
+        visit = self._visit(self.customer, scheduled_date=tuesday)
+        prep = visit.preparation_date
+        self.assertLess(prep, date(2026, 12, 8))
+        working = self.WorkingTime.working_dates(prep, date(2026, 12, 7), calendar=self.calendar)
+        self.assertEqual(len([d for d in working if d >= prep]), 3)
+        self.assertTrue(self.WorkingTime.is_working_date(prep, calendar=self.calendar))
+        # A holiday in between pushes the preparation one working day earlier.
+        self._holiday(date(2026, 12, 7))
+        visit.scheduled_date = tuesday + timedelta(minutes=30)
+        self.assertLess(visit.preparation_date, prep)
+
+    def test_preparation_summary_lists_orders_and_past_visits(self):
+        order = self._sell(self.customer, 1234.0)
+        past = self._visit(self.customer, satisfaction=5)
+        past.action_done()
+        visit = self._visit(self.customer)
+        visit.action_prepare()
+        self.assertEqual(visit.state, "prepared")
+        self.assertIn(order.name, visit.preparation_summary)
+        self.assertIn(past.name, visit.preparation_summary)
+
+    def test_review_by_manager_only(self):
+        visit = self._visit(self.customer, satisfaction=3)
+        visit.action_done()
+        visit.review_comment = "Good call, follow the lead time issue."
+        with self.assertRaises(UserError):
+            visit.with_user(self.user_cs).action_review()
+        with self.assertRaises(UserError):
+            visit.with_user(self.user_cs).write({"reviewer_id": self.user_cs.id})
+        self.assertFalse(visit.reviewer_id)
+        visit.with_user(self.user_manager).action_review()
+        self.assertEqual(visit.reviewer_id, self.user_manager)
+        self.assertTrue(visit.review_date)
+
+    def test_problem_actions_and_anomaly_hook(self):
+        visit = self._visit(self.customer)
+        action = self.env["customer.followup.visit.action"].create(
+            {"visit_id": visit.id, "name": "Lead time too long", "user_id": self.user_manager.id,
+             "date_deadline": date.today() + timedelta(days=1)}
+        )
+        self.assertEqual(visit.action_open_count, 1)
+        vals = action._prepare_anomaly_vals()
+        self.assertEqual(vals["partner_id"], self.customer.id)
+        if "customer.followup.anomaly" not in self.env:
+            with self.assertRaises(UserError):
+                action.action_create_anomaly()
+        action.action_done()
+        self.assertEqual(visit.action_open_count, 0)
