@@ -26,6 +26,7 @@
     "data": [
         "security/customer_followup_security.xml",
         "security/ir.model.access.csv",
+        "security/customer_followup_anomaly_security.xml",
         "data/customer_followup_tier_flag_data.xml",
         "data/customer_followup_tier_data.xml",
         "data/ir_cron_data.xml",
@@ -34,6 +35,11 @@
         "views/resource_calendar_views.xml",
         "views/res_partner_views.xml",
         "views/customer_followup_menus.xml",
+        "data/customer_followup_anomaly_data.xml",
+        "views/customer_followup_anomaly_views.xml",
+        "views/customer_followup_escalation_policy_views.xml",
+        "views/res_partner_anomaly_views.xml",
+        "views/customer_followup_anomaly_menus.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
