@@ -6,7 +6,6 @@ from . import customer_followup_demo
 from . import resource_calendar
 from . import res_company
 from . import res_partner
-from . import customer_followup_working_time
 from . import customer_followup_escalation_policy
 from . import customer_followup_anomaly
 from . import customer_followup_anomaly_step
