@@ -2,6 +2,7 @@ from . import customer_followup_tier_flag
 from . import customer_followup_tier_channel
 from . import customer_followup_tier
 from . import customer_followup_makeup_day
+from . import customer_followup_working_time
 from . import customer_followup_demo
 from . import resource_calendar
 from . import res_company

@@ -1,0 +1,81 @@
+"""Fixtures for the end-to-end tests: an Odoo server started from the same
+installation `make test` set up, driven from outside like an integration."""
+
+import os
+import socket
+import subprocess
+import time
+import xmlrpc.client
+
+import pytest
+
+
+def _required_env(name):
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(f"{name} is not set: run the suite with `make test`", pytrace=False)
+    return value
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def odoo_server(tmp_path_factory):
+    """Start `odoo-bin` on a free loopback port against the test database."""
+    db = _required_env("CF_TEST_DB")
+    port = _free_port()
+    log = tmp_path_factory.mktemp("odoo") / "server.log"
+    cmd = [
+        _required_env("CF_PYTHON"),
+        _required_env("CF_ODOO_BIN"),
+        "-c", _required_env("CF_ODOO_CONF"),
+        "-d", db,
+        "--db-filter", f"^{db}$",
+        "--http-interface", "127.0.0.1",
+        "--http-port", str(port),
+        "--max-cron-threads", "0",
+        "--log-level", "warn",
+        "--logfile", str(log),
+    ]
+    proc = subprocess.Popen(cmd)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common").version()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"Odoo did not start:\n{log.read_text() if log.exists() else ''}")
+            time.sleep(0.5)
+    yield {"url": url, "db": db}
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+class RpcUser:
+    """One user's XML-RPC session."""
+
+    def __init__(self, server, login, password):
+        self.db = server["db"]
+        common = xmlrpc.client.ServerProxy(f"{server['url']}/xmlrpc/2/common")
+        self.uid = common.authenticate(self.db, login, password, {})
+        assert self.uid, f"{login} cannot log in"
+        self.password = password
+        self.models = xmlrpc.client.ServerProxy(f"{server['url']}/xmlrpc/2/object", allow_none=True)
+
+    def call(self, model, method, *args, **kwargs):
+        return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
+
+
+@pytest.fixture(scope="session")
+def rpc(odoo_server):
+    return lambda login, password=None: RpcUser(odoo_server, login, password or login)
