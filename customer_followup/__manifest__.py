@@ -46,6 +46,7 @@
         "demo/resource_calendar_demo.xml",
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
+        "demo/customer_followup_anomaly_demo.xml",
     ],
     "installable": True,
 }

@@ -10,3 +10,4 @@ from . import res_partner
 from . import customer_followup_escalation_policy
 from . import customer_followup_anomaly
 from . import customer_followup_anomaly_step
+from . import ir_attachment

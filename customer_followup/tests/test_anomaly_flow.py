@@ -186,8 +186,9 @@ class TestAnomalyClosing(AnomalyCase):
             self.advance(anomaly, "closed")
             activity = anomaly.activity_ids.filtered(lambda a: a.user_id == self.user_cs)
         self.assertEqual(len(activity), 1)
-        # 3 working days after Tuesday, skipping Wednesday's holiday.
-        self.assertEqual(str(activity.date_deadline), "2026-11-30")
+        # 3 working days after Tuesday: not Wednesday's holiday, but
+        # Thursday, Friday and the make-up Saturday.
+        self.assertEqual(str(activity.date_deadline), "2026-11-28")
 
     def test_retention_blocks_deletion(self):
         with freeze_time("2026-11-24 02:00:00"):
@@ -211,3 +212,22 @@ class TestAnomalyClosing(AnomalyCase):
         with self.assertRaises(AccessError):
             anomaly.with_user(self.user_cs).unlink()
         anomaly.with_user(self.user_manager).unlink()
+
+    def test_retention_keeps_attachments(self):
+        with freeze_time("2026-11-24 02:00:00"):
+            anomaly = self.anomaly()
+            attachment = self.env["ir.attachment"].create(
+                {"name": "处置报告.pdf", "raw": b"report", "res_model": anomaly._name,
+                 "res_id": anomaly.id}
+            )
+            draft = self.env["ir.attachment"].create(
+                {"name": "draft.txt", "raw": b"x", "res_model": anomaly._name,
+                 "res_id": anomaly.id}
+            )
+            draft.unlink()  # an open anomaly's documents can still be tidied up
+            self.advance(anomaly, "closed")
+            with self.assertRaises(UserError) as error:
+                attachment.with_user(self.user_manager).unlink()
+            self.assertIn(str(anomaly.retain_until), str(error.exception))
+        with freeze_time("2029-11-25 02:00:00"):
+            attachment.unlink()
