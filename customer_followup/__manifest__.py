@@ -27,6 +27,7 @@
         "security/customer_followup_security.xml",
         "security/ir.model.access.csv",
         "security/customer_followup_visit_security.xml",
+        "security/customer_followup_anomaly_security.xml",
         "data/customer_followup_tier_flag_data.xml",
         "data/customer_followup_tier_data.xml",
         "data/ir_cron_data.xml",
@@ -42,6 +43,11 @@
         "views/customer_followup_plan_views.xml",
         "views/res_partner_visit_views.xml",
         "views/customer_followup_visit_menus.xml",
+        "data/customer_followup_anomaly_data.xml",
+        "views/customer_followup_anomaly_views.xml",
+        "views/customer_followup_escalation_policy_views.xml",
+        "views/res_partner_anomaly_views.xml",
+        "views/customer_followup_anomaly_menus.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
@@ -49,6 +55,7 @@
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/customer_followup_visit_demo.xml",
+        "demo/customer_followup_anomaly_demo.xml",
     ],
     "installable": True,
 }

@@ -12,3 +12,7 @@ from . import customer_followup_visit_action
 from . import customer_followup_visit_generator
 from . import customer_followup_plan
 from . import stock_picking
+from . import customer_followup_escalation_policy
+from . import customer_followup_anomaly
+from . import customer_followup_anomaly_step
+from . import ir_attachment

@@ -487,6 +487,37 @@ class ResPartner(models.Model):
         }
         return action
 
+    # ------------------------------------------------------------------
+    # Service anomalies
+    # ------------------------------------------------------------------
+    followup_anomaly_count = fields.Integer(
+        "Service anomalies",
+        compute="_compute_followup_anomaly_count",
+        groups="customer_followup.group_customer_followup_user",
+    )
+
+    def _compute_followup_anomaly_count(self):
+        data = self.env["customer.followup.anomaly"]._read_group(
+            [("partner_id", "child_of", self.commercial_partner_id.ids)],
+            ["partner_id"],
+            ["__count"],
+        )
+        counts = {}
+        for partner, count in data:
+            key = partner.commercial_partner_id.id
+            counts[key] = counts.get(key, 0) + count
+        for partner in self:
+            partner.followup_anomaly_count = counts.get(partner.commercial_partner_id.id, 0)
+
+    def action_view_followup_anomalies(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "customer_followup.customer_followup_anomaly_action"
+        )
+        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
 
 def _years_between(start, today):
     """Years from ``start`` to ``today`` as a float: whole years exactly on

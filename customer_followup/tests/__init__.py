@@ -8,3 +8,7 @@ from . import test_visit_generation
 from . import test_visit_delivery
 from . import test_plan_workflow
 from . import test_visit_access
+from . import test_anomaly_deadlines
+from . import test_anomaly_flow
+from . import test_anomaly_escalation
+from . import test_anomaly_access

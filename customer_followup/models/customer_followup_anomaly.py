@@ -1,0 +1,931 @@
+import logging
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from .customer_followup_escalation_policy import SEVERITIES
+
+_logger = logging.getLogger(__name__)
+
+# The closed loop of 003 第八条: 发现 → 上报 → 响应 → 调查 → 处置 (方案审批,
+# 实施) → 反馈 → 复盘归档.
+STATES = [
+    ("discovered", "Discovered"),
+    ("reported", "Reported"),
+    ("responding", "Responding"),
+    ("investigating", "Investigating"),
+    ("plan", "Plan awaiting approval"),
+    ("in_progress", "In progress"),
+    ("feedback", "Customer feedback"),
+    ("review", "Review"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+STATE_KEYS = [key for key, _label in STATES]
+
+# The step that follows each state, and the steps back the regulation allows:
+# a rejected plan goes back to the investigation, an unsatisfied customer
+# sends the handling back to work (第八条 (五) 动态调整, (六) 确认满意度).
+NEXT_STATE = {
+    "discovered": "reported",
+    "reported": "responding",
+    "responding": "investigating",
+    "investigating": "plan",
+    "plan": "in_progress",
+    "in_progress": "feedback",
+    "feedback": "review",
+    "review": "closed",
+}
+BACK_STATES = {"plan": "investigating", "feedback": "in_progress"}
+OPEN_STATES = STATE_KEYS[:8]
+HANDLING_STATES = ["responding", "investigating", "plan", "in_progress"]
+
+CATEGORIES = [
+    ("presales", "Pre-sales (售前)"),
+    ("delivery", "Delivery (交付)"),
+    ("installation", "Installation and commissioning (安装调试)"),
+    ("aftersales", "After-sales (售后)"),
+    ("technical", "Technical support (技术支持)"),
+    ("other", "Other (其他)"),
+]
+SOURCES = [
+    ("visit", "Follow-up visit"),
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("complaint", "Complaint"),
+    ("internal", "Internal"),
+    ("online", "Online"),
+]
+SATISFACTION = [
+    ("0", "0 - Extremely bad"),
+    ("1", "1 - Very dissatisfied"),
+    ("2", "2 - Dissatisfied"),
+    ("3", "3 - Neutral"),
+    ("4", "4 - Satisfied"),
+    ("5", "5 - Very satisfied"),
+]
+
+# Steps whose deadline is watched: (flag set once escalated, deadline field,
+# states in which the deadline is still to be met).
+ESCALATION_STEPS = {
+    "report": ("escalated_report", "deadline_report", ["discovered"]),
+    "plan": ("escalated_plan", "deadline_plan", OPEN_STATES[:5]),
+    "resolve": ("escalated_resolve", "deadline_resolve", OPEN_STATES[:6]),
+    "review": ("escalated_review", "deadline_review", ["feedback", "review"]),
+}
+# Closed anomalies and their documents are kept at least 3 years (第八条 (七)).
+RETENTION_YEARS = 3
+LEADER_GROUP = "customer_followup.group_customer_followup_leader"
+
+
+class CustomerFollowupAnomaly(models.Model):
+    """A customer service anomaly (客户服务异常, 003 第二条): anything in the
+    service to a customer that leaves them dissatisfied, interrupts the
+    service or the contract. Handled in the closed loop of 第八条 on the
+    clocks of its severity's escalation policy."""
+
+    _name = "customer.followup.anomaly"
+    _description = "Service Anomaly"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _rec_names_search = ["name", "partner_id"]
+    _order = "discovered_at desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        "Reference", required=True, readonly=True, copy=False, default="/", index="trigram"
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        string="Contact",
+        check_company=True,
+        domain="[('parent_id', '=', partner_id)]",
+    )
+    source = fields.Selection(SOURCES, required=True, default="phone")
+    # Hook for the visit model built elsewhere: the visit this anomaly came
+    # from, kept as a reference until that model exists.
+    visit_ref = fields.Char("From visit")
+    category = fields.Selection(CATEGORIES, required=True, tracking=True)
+    severity = fields.Selection(SEVERITIES, required=True, default="general", tracking=True)
+    state = fields.Selection(
+        STATES, required=True, default="discovered", tracking=True, copy=False, index=True
+    )
+    description = fields.Text(required=True)
+    customer_request = fields.Text("Customer's request")
+    production_impact = fields.Text("Impact on the customer's production")
+    department = fields.Char("Handling department")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Handler",
+        tracking=True,
+        domain="[('share', '=', False)]",
+        default=lambda self: self.env.user,
+    )
+    member_ids = fields.Many2many(
+        "res.users",
+        "customer_followup_anomaly_member_rel",
+        "anomaly_id",
+        "user_id",
+        string="Team",
+        domain="[('share', '=', False)]",
+    )
+    product_ids = fields.Many2many("product.product", string="Products")
+    lot_ids = fields.Many2many("stock.lot", string="Lots / serial numbers")
+    picking_ids = fields.Many2many("stock.picking", string="Deliveries")
+    keywords = fields.Char(help="Keywords for the case library.")
+
+    # Clocks, from the policy of the severity.
+    policy_id = fields.Many2one(
+        "customer.followup.escalation.policy",
+        compute="_compute_policy_id",
+        store=True,
+    )
+    discovered_at = fields.Datetime(
+        required=True, default=fields.Datetime.now, tracking=True, copy=False
+    )
+    round_the_clock = fields.Boolean(
+        "7×24 clocks",
+        compute="_compute_deadlines",
+        store=True,
+        help="The customer's tier promises 7×24 response: the report clock "
+        "does not stop outside working hours.",
+    )
+    deadline_report = fields.Datetime(
+        "Report by", compute="_compute_deadlines", store=True, copy=False
+    )
+    deadline_plan = fields.Datetime("Plan by", compute="_compute_deadlines", store=True, copy=False)
+    deadline_resolve = fields.Datetime(
+        "Resolve by", compute="_compute_deadlines", store=True, copy=False
+    )
+    resolved_at = fields.Datetime(readonly=True, copy=False)
+    deadline_review = fields.Datetime(
+        "Review meeting by", compute="_compute_deadline_review", store=True, copy=False
+    )
+    next_deadline = fields.Datetime(compute="_compute_next_deadline", store=True, index=True)
+    deadline_status = fields.Selection(
+        [("none", "No deadline"), ("ok", "On time"), ("soon", "Due soon"), ("late", "Late")],
+        compute="_compute_deadline_status",
+    )
+    time_left = fields.Char(compute="_compute_deadline_status")
+    is_overdue = fields.Boolean(
+        "Escalated", readonly=True, copy=False, help="A deadline was missed and escalated."
+    )
+    escalated_report = fields.Boolean(readonly=True, copy=False)
+    escalated_plan = fields.Boolean(readonly=True, copy=False)
+    escalated_resolve = fields.Boolean(readonly=True, copy=False)
+    escalated_review = fields.Boolean(readonly=True, copy=False)
+    progress_note = fields.Text("Today's progress")
+    last_progress_at = fields.Datetime(readonly=True, copy=False)
+    progress_deadline = fields.Datetime(
+        "Next progress report by", readonly=True, copy=False, index=True
+    )
+    progress_escalation_count = fields.Integer(readonly=True, copy=False)
+
+    # 调查
+    findings = fields.Text()
+    root_cause = fields.Text()
+    # 处置方案
+    plan_measures = fields.Text("Measures")
+    plan_owner_ids = fields.Many2many(
+        "res.users",
+        "customer_followup_anomaly_plan_owner_rel",
+        "anomaly_id",
+        "user_id",
+        string="Plan owners",
+        domain="[('share', '=', False)]",
+    )
+    plan_deadline = fields.Datetime("Plan completion deadline")
+    plan_deadline_reason = fields.Char(
+        "Reason for a later deadline",
+        help="Required when the plan ends after the policy's resolution deadline.",
+    )
+    plan_resources = fields.Text("Resources")
+    plan_approved_by = fields.Many2one("res.users", readonly=True, copy=False)
+    plan_approved_at = fields.Datetime(readonly=True, copy=False)
+    plan_rejection_reason = fields.Char()
+    # 反馈
+    customer_told = fields.Text("What the customer was told")
+    customer_satisfaction = fields.Selection(SATISFACTION, "Customer satisfaction")
+    customer_accepted = fields.Boolean("Accepted by the customer")
+    # 复盘
+    review_root_cause = fields.Text("Root cause (review)")
+    lessons = fields.Text("Lessons learned")
+    improvement_actions = fields.Text("Improvement actions")
+    improvement_owner_ids = fields.Many2many(
+        "res.users",
+        "customer_followup_anomaly_improvement_owner_rel",
+        "anomaly_id",
+        "user_id",
+        string="Improvement owners",
+    )
+    closed_at = fields.Datetime(readonly=True, copy=False)
+    retain_until = fields.Date(compute="_compute_retain_until", store=True)
+    cancel_reason = fields.Char()
+
+    # 第十二条: special cases.
+    is_quality_problem = fields.Boolean(
+        "Quality problem", tracking=True, help="R&D and supply chain are told."
+    )
+    is_contract_dispute = fields.Boolean("Contract dispute", tracking=True)
+    legal_opinion = fields.Text("Legal opinion", help="Required before closing a contract dispute.")
+    is_large_loss = fields.Boolean("Large loss", tracking=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    loss_amount = fields.Monetary(groups=LEADER_GROUP, tracking=True)
+    compensation_proposal = fields.Text(groups=LEADER_GROUP)
+    compensation_finance_user_id = fields.Many2one(
+        "res.users", "Approved by finance", readonly=True, copy=False, groups=LEADER_GROUP
+    )
+    compensation_legal_user_id = fields.Many2one(
+        "res.users", "Approved by legal", readonly=True, copy=False, groups=LEADER_GROUP
+    )
+
+    step_ids = fields.One2many("customer.followup.anomaly.step", "anomaly_id", string="Timeline")
+
+    _sql_constraints = [
+        ("name_company_unique", "unique(name, company_id)", "The reference must be unique."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("severity", "company_id")
+    def _compute_policy_id(self):
+        Policy = self.env["customer.followup.escalation.policy"]
+        for anomaly in self:
+            company = anomaly.company_id or self.env.company
+            anomaly.policy_id = anomaly.severity and Policy._get(company, anomaly.severity)
+
+    @api.depends("policy_id", "discovered_at", "partner_id", "company_id")
+    def _compute_deadlines(self):
+        WorkingTime = self.env["customer.followup.working.time"]
+        for anomaly in self:
+            policy = anomaly.policy_id.sudo()
+            company = anomaly.company_id or self.env.company
+            start = anomaly.discovered_at
+            tier = anomaly.partner_id.commercial_partner_id.with_company(company).sudo()
+            rtc = bool(tier.followup_tier_id.round_the_clock)
+            anomaly.round_the_clock = rtc
+            if not (policy and start):
+                anomaly.deadline_report = anomaly.deadline_plan = False
+                anomaly.deadline_resolve = False
+                continue
+            calendar = company.resource_calendar_id
+            service = WorkingTime.with_company(company)
+            anomaly.deadline_report = service.plan_hours(
+                start, policy.report_within_minutes / 60.0, calendar, round_the_clock=rtc
+            )
+            anomaly.deadline_plan = policy.plan_within_hours and service.plan_hours(
+                start,
+                policy.plan_within_hours,
+                calendar,
+                round_the_clock=rtc or policy.plan_hours_elapsed,
+            )
+            anomaly.deadline_resolve = (
+                policy.resolve_within_working_days
+                and service.plan_working_days(
+                    start, policy.resolve_within_working_days, calendar
+                )
+            )
+
+    @api.depends("policy_id", "resolved_at")
+    def _compute_deadline_review(self):
+        for anomaly in self:
+            days = anomaly.policy_id.sudo().review_meeting_within_days
+            anomaly.deadline_review = (
+                days and anomaly.resolved_at and anomaly.resolved_at + timedelta(days=days)
+            )
+
+    @api.depends(
+        "state", "deadline_report", "deadline_plan", "deadline_resolve", "deadline_review"
+    )
+    def _compute_next_deadline(self):
+        for anomaly in self:
+            deadline = False
+            for flag, field, states in ESCALATION_STEPS.values():
+                if anomaly.state in states and anomaly[field]:
+                    deadline = anomaly[field]
+                    break
+            anomaly.next_deadline = deadline
+
+    @api.depends("next_deadline")
+    def _compute_deadline_status(self):
+        now = fields.Datetime.now()
+        for anomaly in self:
+            deadline = anomaly.next_deadline
+            if not deadline:
+                anomaly.deadline_status = "none"
+                anomaly.time_left = False
+                continue
+            left = deadline - now
+            minutes = abs(int(left.total_seconds() // 60))
+            hours, minutes = divmod(minutes, 60)
+            amount = self.env._("%(h)s h %(m)s min", h=hours, m=minutes)
+            if left.total_seconds() < 0:
+                anomaly.deadline_status = "late"
+                anomaly.time_left = self.env._("%(amount)s late", amount=amount)
+            else:
+                anomaly.deadline_status = "soon" if left < timedelta(hours=4) else "ok"
+                anomaly.time_left = self.env._("%(amount)s left", amount=amount)
+
+    @api.depends("closed_at")
+    def _compute_retain_until(self):
+        for anomaly in self:
+            anomaly.retain_until = anomaly.closed_at and (
+                anomaly.closed_at.date() + relativedelta(years=RETENTION_YEARS)
+            )
+
+    @api.depends("name", "partner_id")
+    def _compute_display_name(self):
+        for anomaly in self:
+            anomaly.display_name = (
+                f"{anomaly.name} {anomaly.partner_id.name}" if anomaly.partner_id else anomaly.name
+            )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    def _check_selection_values(self, vals):
+        """Bad keys get a translated error rather than the ORM's ValueError."""
+        for field_name in ("category", "severity", "source"):
+            value = vals.get(field_name)
+            if value and value not in dict(self._fields[field_name].selection):
+                raise UserError(
+                    self.env._(
+                        "Unknown %(field)s %(value)r.",
+                        field=self._fields[field_name]._description_string(self.env),
+                        value=value,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_selection_values(vals)
+            if vals.get("state", "discovered") != "discovered":
+                raise UserError(
+                    self.env._("A new anomaly starts as discovered; move it step by step.")
+                )
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
+                    "customer.followup.anomaly",
+                    sequence_date=vals.get("discovered_at"),
+                ) or "/"
+        anomalies = super().create(vals_list)
+        self.env["customer.followup.anomaly.step"].sudo().create(
+            [
+                {
+                    "anomaly_id": anomaly.id,
+                    "state": "discovered",
+                    "user_id": self.env.uid,
+                    "date": anomaly.discovered_at,
+                }
+                for anomaly in anomalies
+            ]
+        )
+        return anomalies
+
+    def write(self, vals):
+        self._check_selection_values(vals)
+        if "state" in vals:
+            # Every change of state, by button, import or RPC, follows the loop.
+            for anomaly in self:
+                anomaly._check_transition(vals["state"])
+        old_severity = {a.id: a.severity for a in self} if "severity" in vals else {}
+        old_state = {a.id: a.state for a in self} if "state" in vals else {}
+        res = super().write(vals)
+        if old_state:
+            self._log_steps(old_state, vals.get("state"))
+        if old_severity:
+            self.filtered(lambda a: old_severity[a.id] != a.severity)._on_severity_changed(
+                old_severity
+            )
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_retained(self):
+        today = fields.Date.context_today(self)
+        for anomaly in self:
+            if anomaly.closed_at and anomaly.retain_until > today:
+                raise UserError(
+                    self.env._(
+                        "%(anomaly)s was closed on %(closed)s and must be kept until "
+                        "%(until)s (at least %(years)s years); archive it instead.",
+                        anomaly=anomaly.name,
+                        closed=anomaly.closed_at.date(),
+                        until=anomaly.retain_until,
+                        years=RETENTION_YEARS,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # The closed loop
+    # ------------------------------------------------------------------
+    def _check_transition(self, target):
+        self.ensure_one()
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        if target not in labels:
+            raise UserError(self.env._("Unknown step %(step)r.", step=target))
+        if target == self.state:
+            return
+        if target == "cancelled":
+            if self.state in ("closed", "cancelled"):
+                raise UserError(
+                    self.env._("%(anomaly)s is already %(state)s.", anomaly=self.name,
+                               state=labels[self.state])
+                )
+            if not (self.cancel_reason or "").strip():
+                raise UserError(self.env._("Give the reason for cancelling %(anomaly)s.",
+                                           anomaly=self.name))
+            return
+        allowed = {NEXT_STATE.get(self.state), BACK_STATES.get(self.state)}
+        if target not in allowed:
+            raise UserError(
+                self.env._(
+                    "%(anomaly)s cannot go from %(current)s to %(target)s: steps of "
+                    "the handling loop cannot be skipped.",
+                    anomaly=self.name,
+                    current=labels[self.state],
+                    target=labels[target],
+                )
+            )
+        if self.state == "plan":
+            # Approving and rejecting the plan are both the approver's call.
+            self._check_plan_approver()
+        missing = self._missing_for(target)
+        if missing:
+            raise UserError(
+                self.env._(
+                    "%(anomaly)s cannot move to %(target)s yet. Missing: %(missing)s.",
+                    anomaly=self.name,
+                    target=labels[target],
+                    missing=", ".join(missing),
+                )
+            )
+
+    def _field_label(self, name):
+        return self._fields[name]._description_string(self.env)
+
+    def _missing_for(self, target):
+        """Labels of what the step ``target`` needs and is not filled in."""
+        self.ensure_one()
+        anomaly = self.sudo()
+        required = {
+            "responding": ["user_id"],
+            "plan": ["findings", "root_cause", "plan_measures", "plan_owner_ids", "plan_deadline"],
+            "investigating": ["plan_rejection_reason"] if self.state == "plan" else [],
+            "review": ["customer_told", "customer_satisfaction", "customer_accepted"],
+            "closed": ["review_root_cause", "lessons", "improvement_actions"],
+        }.get(target, [])
+        missing = [self._field_label(f) for f in required if not anomaly[f]]
+        if target == "plan" and anomaly.plan_deadline and anomaly.deadline_resolve:
+            if anomaly.plan_deadline > anomaly.deadline_resolve and not (
+                anomaly.plan_deadline_reason or ""
+            ).strip():
+                missing.append(self._field_label("plan_deadline_reason"))
+        if target == "closed":
+            if anomaly.is_contract_dispute and not (anomaly.legal_opinion or "").strip():
+                missing.append(self._field_label("legal_opinion"))
+            if anomaly.is_large_loss:
+                for name in (
+                    "loss_amount",
+                    "compensation_proposal",
+                    "compensation_finance_user_id",
+                    "compensation_legal_user_id",
+                ):
+                    if not anomaly[name]:
+                        missing.append(self._field_label(name))
+        return missing
+
+    def _check_plan_approver(self):
+        if self.env.su:
+            return
+        group = self.policy_id.sudo().approver_group_id
+        if group and group not in self.env.user.groups_id:
+            raise AccessError(
+                self.env._(
+                    "The plan of a %(severity)s anomaly is approved or rejected by "
+                    "the %(group)s (003 第八条); you are not one.",
+                    severity=dict(self._fields["severity"]._description_selection(self.env))[
+                        self.severity
+                    ],
+                    group=group.name,
+                )
+            )
+
+    def _step_deadline(self, state):
+        return {
+            "reported": self.deadline_report,
+            "in_progress": self.deadline_plan,
+            "feedback": self.deadline_resolve,
+            "closed": self.deadline_review,
+        }.get(state) or False
+
+    def _log_steps(self, old_state, new_state):
+        now = fields.Datetime.now()
+        steps = []
+        for anomaly in self:
+            if old_state[anomaly.id] == new_state:
+                continue
+            steps.append(
+                {
+                    "anomaly_id": anomaly.id,
+                    "state": new_state,
+                    "previous_state": old_state[anomaly.id],
+                    "user_id": self.env.uid,
+                    "date": now,
+                    "deadline": anomaly._step_deadline(new_state),
+                }
+            )
+            anomaly._on_enter(new_state, old_state[anomaly.id], now)
+        self.env["customer.followup.anomaly.step"].sudo().create(steps)
+
+    def _on_enter(self, state, previous, now):
+        """Side effects of reaching a step: who is told, which clock starts."""
+        vals = {}
+        policy = self.policy_id.sudo()
+        if state == "reported":
+            self._notify_role(
+                policy.notify_group_id,
+                self.env._("Service anomaly %(anomaly)s reported", anomaly=self.name),
+            )
+            if self.is_quality_problem:
+                self._notify_quality()
+        elif state == "responding" and policy.daily_progress_required:
+            vals["progress_deadline"] = self._next_progress_deadline(now)
+        elif state == "plan":
+            self._notify_role(
+                policy.approver_group_id,
+                self.env._("Approve the plan of %(anomaly)s", anomaly=self.name),
+            )
+        elif state == "in_progress" and previous == "plan":
+            vals.update(plan_approved_by=self.env.uid, plan_approved_at=now)
+        elif state == "feedback":
+            vals["resolved_at"] = now
+        elif state == "closed":
+            vals["closed_at"] = now
+            self._schedule_verification_followup()
+        if state not in HANDLING_STATES:
+            vals["progress_deadline"] = False
+        if vals:
+            super(CustomerFollowupAnomaly, self.sudo()).write(vals)
+
+    def _next_progress_deadline(self, start):
+        company = self.company_id
+        return self.env["customer.followup.working.time"].with_company(company).plan_working_days(
+            start, 1, company.resource_calendar_id
+        )
+
+    def _on_severity_changed(self, old_severity):
+        labels = dict(self._fields["severity"]._description_selection(self.env))
+        now = fields.Datetime.now()
+        for anomaly in self:
+            # The clocks follow the new severity: a deadline still ahead may
+            # be missed, and escalated, again.
+            reset = {
+                flag: False
+                for flag, field, _states in ESCALATION_STEPS.values()
+                if anomaly[flag] and anomaly[field] and anomaly[field] > now
+            }
+            policy = anomaly.policy_id.sudo()
+            if anomaly.state in HANDLING_STATES:
+                if policy.daily_progress_required and not anomaly.progress_deadline:
+                    reset["progress_deadline"] = anomaly._next_progress_deadline(now)
+                elif not policy.daily_progress_required:
+                    reset["progress_deadline"] = False
+            if reset:
+                super(CustomerFollowupAnomaly, anomaly.sudo()).write(reset)
+            if anomaly.state not in ("discovered", "closed", "cancelled"):
+                anomaly._notify_role(
+                    policy.notify_group_id,
+                    self.env._(
+                        "Service anomaly %(anomaly)s is now %(severity)s (was %(old)s)",
+                        anomaly=anomaly.name,
+                        severity=labels[anomaly.severity],
+                        old=labels[old_severity[anomaly.id]],
+                    ),
+                )
+
+    def _notify_role(self, group, summary, note=""):
+        """Tell the people holding ``group``'s role: a chatter message
+        addressed to them and a to-do for each."""
+        self.ensure_one()
+        Policy = self.env["customer.followup.escalation.policy"]
+        users = Policy._role_users(group, self.company_id)
+        self._notify_users(users, summary, note)
+        return users
+
+    def _notify_users(self, users, summary, note=""):
+        body = summary if not note else f"{summary}: {note}"
+        self.sudo().message_post(
+            body=body,
+            partner_ids=users.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        today = fields.Date.context_today(self)
+        for user in users:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=today,
+                summary=summary,
+                note=note,
+                user_id=user.id,
+            )
+
+    def _notify_quality(self):
+        """Quality problems go to R&D with supply chain (第十二条 (一))."""
+        users = self.policy_id.sudo().quality_notify_user_ids or self.user_id
+        self._notify_users(
+            users,
+            self.env._("Quality problem in %(anomaly)s", anomaly=self.name),
+            self.env._(
+                "R&D and supply chain: find the root cause, replace or repair the "
+                "products and trace the supplier."
+            ),
+        )
+        self.sudo().message_subscribe(partner_ids=users.partner_id.ids)
+
+    def _schedule_verification_followup(self):
+        """The verification visit after closing (003 第八条 (六), SPEC §4):
+        a to-do for the customer's follow-up owner until the visit model can
+        schedule a real visit."""
+        company = self.company_id
+        owner = (
+            self.partner_id.commercial_partner_id.with_company(company).sudo().followup_user_id
+            or self.user_id
+            or self.env.user
+        )
+        due = self.env["customer.followup.working.time"].with_company(company).add_working_dates(
+            fields.Date.context_today(self), 3, company.resource_calendar_id
+        )
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_call",
+            date_deadline=due,
+            summary=self.env._("Verification follow-up with %(customer)s",
+                               customer=self.partner_id.name),
+            note=self.env._(
+                "Confirm with the customer that the anomaly %(anomaly)s stays solved.",
+                anomaly=self.name,
+            ),
+            user_id=owner.id,
+        )
+
+    # Buttons: each moves one step.
+    def action_next_step(self):
+        for anomaly in self:
+            if anomaly.state not in NEXT_STATE:
+                raise UserError(self.env._("%(anomaly)s has no next step.", anomaly=anomaly.name))
+            anomaly.write({"state": NEXT_STATE[anomaly.state]})
+        return True
+
+    def action_report(self):
+        return self._action_move("discovered", "reported")
+
+    def action_respond(self):
+        return self._action_move("reported", "responding")
+
+    def action_investigate(self):
+        return self._action_move("responding", "investigating")
+
+    def action_submit_plan(self):
+        return self._action_move("investigating", "plan")
+
+    def action_approve_plan(self):
+        return self._action_move("plan", "in_progress")
+
+    def action_reject_plan(self):
+        return self._action_move("plan", "investigating")
+
+    def action_done(self):
+        return self._action_move("in_progress", "feedback")
+
+    def action_not_satisfied(self):
+        return self._action_move("feedback", "in_progress")
+
+    def action_start_review(self):
+        return self._action_move("feedback", "review")
+
+    def action_close(self):
+        return self._action_move("review", "closed")
+
+    def action_cancel(self):
+        for anomaly in self:
+            anomaly.write({"state": "cancelled"})
+        return True
+
+    def _action_move(self, source, target):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for anomaly in self:
+            if anomaly.state != source:
+                raise UserError(
+                    self.env._(
+                        "%(anomaly)s is %(state)s, not %(expected)s.",
+                        anomaly=anomaly.name,
+                        state=labels[anomaly.state],
+                        expected=labels[source],
+                    )
+                )
+            anomaly.write({"state": target})
+        return True
+
+    def action_log_progress(self):
+        """The daily progress report of 较大 / 重大 anomalies (第十条、第十一条)."""
+        now = fields.Datetime.now()
+        for anomaly in self:
+            note = (anomaly.progress_note or "").strip()
+            if not note:
+                raise UserError(self.env._("Write today's progress first."))
+            anomaly.message_post(
+                body=self.env._("Progress: %(note)s", note=note), subtype_xmlid="mail.mt_note"
+            )
+            vals = {"progress_note": False, "last_progress_at": now}
+            if anomaly.policy_id.sudo().daily_progress_required and anomaly.state in HANDLING_STATES:
+                vals["progress_deadline"] = anomaly._next_progress_deadline(now)
+            super(CustomerFollowupAnomaly, anomaly.sudo()).write(vals)
+        return True
+
+    def _check_compensation_approver(self):
+        if not (self.env.su or self.env.user.has_group(LEADER_GROUP)):
+            raise AccessError(
+                self.env._("Only the anomaly handling group's leader can record this approval.")
+            )
+
+    def action_approve_compensation_finance(self):
+        self._check_compensation_approver()
+        self.sudo().write({"compensation_finance_user_id": self.env.uid})
+        return True
+
+    def action_approve_compensation_legal(self):
+        self._check_compensation_approver()
+        self.sudo().write({"compensation_legal_user_id": self.env.uid})
+        return True
+
+    # ------------------------------------------------------------------
+    # Escalation (run by the server actions of data/, scheduled by ir.cron)
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_escalate(self):
+        for xmlid in (
+            "customer_followup.action_server_anomaly_escalate_overdue",
+            "customer_followup.action_server_anomaly_escalate_progress",
+        ):
+            self.env.ref(xmlid).sudo().run()
+
+    def action_escalate_overdue(self, now=None, batch_size=500):
+        """Escalate every missed step deadline once: among these anomalies,
+        or all of them when called on an empty recordset (scheduled run).
+        Returns the escalated anomalies."""
+        now = now or fields.Datetime.now()
+        escalated = self.browse()
+        remaining = 0
+        for step, (flag, field, states) in ESCALATION_STEPS.items():
+            domain = [
+                ("state", "in", states),
+                (field, "!=", False),
+                (field, "<", now),
+                (flag, "=", False),
+            ]
+            if self:
+                domain.append(("id", "in", self.ids))
+            Anomaly = self.sudo().with_context(active_test=False)
+            candidates = Anomaly.search(domain, limit=batch_size, order="id")
+            claimed = candidates._claim_escalation(flag)
+            escalated |= claimed._escalate_each(step)
+            remaining += Anomaly.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=len(escalated), remaining=remaining)
+        return escalated
+
+    def _claim_escalation(self, flag):
+        """Mark ``flag`` on these anomalies where no one did yet, in one
+        conditional UPDATE: of two workers racing, only one gets each row."""
+        if not self:
+            return self
+        self.flush_recordset([flag, "is_overdue"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                UPDATE customer_followup_anomaly
+                   SET %(flag)s = TRUE, is_overdue = TRUE
+                 WHERE id IN %(ids)s AND %(flag)s IS NOT TRUE
+             RETURNING id
+                """,
+                flag=SQL.identifier(flag),
+                ids=tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset([flag, "is_overdue"])
+        return self.browse([row[0] for row in rows])
+
+    def _escalate_each(self, step, unclaim_flag=True):
+        """Notify the next level for each anomaly; one broken record is
+        logged, released for the next run, and does not stop the others."""
+        done = self.browse()
+        flag = ESCALATION_STEPS[step][0] if step in ESCALATION_STEPS else None
+        for anomaly in self:
+            try:
+                with self.env.cr.savepoint():
+                    anomaly._escalate(step)
+                done |= anomaly
+            except Exception:
+                _logger.exception("Escalating anomaly %s (%s) failed", anomaly.id, step)
+                if flag and unclaim_flag:
+                    self.env.execute_query(
+                        SQL(
+                            "UPDATE customer_followup_anomaly SET %s = FALSE WHERE id = %s",
+                            SQL.identifier(flag),
+                            anomaly.id,
+                        )
+                    )
+                    anomaly.invalidate_recordset([flag])
+        return done
+
+    def _escalate(self, step):
+        policy = self.policy_id.sudo()
+        group = policy.escalation_group_id or policy.notify_group_id
+        messages = {
+            "report": self.env._("%(anomaly)s was not reported in time"),
+            "plan": self.env._("%(anomaly)s has no approved plan in time"),
+            "resolve": self.env._("%(anomaly)s was not resolved in time"),
+            "review": self.env._("%(anomaly)s: the review meeting is overdue"),
+            "progress": self.env._("%(anomaly)s: no progress report today"),
+        }
+        summary = messages[step] % {"anomaly": self.name}
+        self._notify_role(group, summary, self.env._("Escalated: %(customer)s",
+                                                     customer=self.partner_id.name))
+
+    def action_escalate_missing_progress(self, now=None, batch_size=500):
+        """Escalate a missing daily progress report (较大 / 重大) once per
+        missed day: the next report is then due one working day later."""
+        now = now or fields.Datetime.now()
+        domain = [
+            ("state", "in", HANDLING_STATES),
+            ("progress_deadline", "!=", False),
+            ("progress_deadline", "<", now),
+        ]
+        if self:
+            domain.append(("id", "in", self.ids))
+        Anomaly = self.sudo().with_context(active_test=False)
+        candidates = Anomaly.search(domain, limit=batch_size, order="id")
+        claimed = candidates._claim_progress(now)
+        escalated = claimed._escalate_each("progress")
+        self.env["ir.cron"]._notify_progress(
+            done=len(escalated), remaining=Anomaly.search_count(domain)
+        )
+        return escalated
+
+    def _claim_progress(self, now):
+        if not self:
+            return self
+        self.flush_recordset(["progress_deadline", "progress_escalation_count"])
+        values = []
+        for anomaly in self:
+            new = anomaly._next_progress_deadline(max(anomaly.progress_deadline, now))
+            values.append(SQL("(%s, %s::timestamp, %s::timestamp)", anomaly.id,
+                              anomaly.progress_deadline, new))
+        # Only the worker that still sees the old deadline moves it on.
+        rows = self.env.execute_query(
+            SQL(
+                """
+                UPDATE customer_followup_anomaly a
+                   SET progress_deadline = v.new,
+                       progress_escalation_count = COALESCE(a.progress_escalation_count, 0) + 1,
+                       is_overdue = TRUE
+                  FROM (VALUES %s) AS v(id, old, new)
+                 WHERE a.id = v.id AND a.progress_deadline = v.old
+             RETURNING a.id
+                """,
+                SQL(", ").join(values),
+            )
+        )
+        self.invalidate_recordset(["progress_deadline", "progress_escalation_count", "is_overdue"])
+        return self.browse([row[0] for row in rows])
+
+    # ------------------------------------------------------------------
+    # Searches
+    # ------------------------------------------------------------------
+    def action_view_steps(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Timeline"),
+            "res_model": "customer.followup.anomaly.step",
+            "view_mode": "list",
+            "domain": [("anomaly_id", "=", self.id)],
+        }

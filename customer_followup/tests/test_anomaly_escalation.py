@@ -1,0 +1,220 @@
+from datetime import datetime, timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from .anomaly_common import AnomalyCase
+
+# Friday 20 November 2026, 10:00 in Shanghai.
+FRIDAY_10 = datetime(2026, 11, 20, 10, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestAnomalyEscalation(AnomalyCase):
+    """Missed deadlines reach the next level once and only once."""
+
+    def setUp(self):
+        super().setUp()
+        self.Anomaly = self.env["customer.followup.anomaly"]
+
+    def found(self, **vals):
+        return self.anomaly(discovered_at=self.utc(FRIDAY_10), **vals)
+
+    def escalate(self, when):
+        with freeze_time(when):
+            return self.Anomaly.action_escalate_overdue()
+
+    def todos(self, anomaly, user):
+        return anomaly.activity_ids.filtered(lambda a: a.user_id == user)
+
+    def test_report_escalation_fires_once_per_severity(self):
+        for severity, boss in (
+            ("general", self.user_deputy),
+            ("major", self.user_leader),
+            ("critical", self.user_manager),
+        ):
+            anomaly = self.found(severity=severity)
+            before = anomaly.deadline_report - timedelta(minutes=1)
+            self.assertNotIn(anomaly, self.escalate(before), severity)
+            after = anomaly.deadline_report + timedelta(minutes=1)
+            self.assertIn(anomaly, self.escalate(after), severity)
+            self.assertTrue(anomaly.escalated_report and anomaly.is_overdue)
+            self.assertEqual(len(self.todos(anomaly, boss)), 1, severity)
+            messages = len(anomaly.message_ids)
+            # The next run (and the one after) leaves it alone.
+            # The next runs leave it alone (before the other steps are due).
+            self.assertNotIn(anomaly, self.escalate(after + timedelta(minutes=5)))
+            self.assertNotIn(anomaly, self.escalate(after + timedelta(hours=1)))
+            self.assertEqual(len(self.todos(anomaly, boss)), 1, severity)
+            self.assertEqual(len(anomaly.message_ids), messages)
+
+    def test_reported_in_time_is_not_escalated(self):
+        anomaly = self.found(severity="major")
+        with freeze_time(anomaly.deadline_report - timedelta(minutes=5)):
+            anomaly.action_report()
+        self.assertNotIn(anomaly, self.escalate(anomaly.deadline_report + timedelta(hours=1)))
+        self.assertFalse(anomaly.escalated_report)
+        step = anomaly.step_ids.filtered(lambda s: s.state == "reported")
+        self.assertTrue(step.on_time)
+
+    def test_plan_and_resolve_escalations(self):
+        anomaly = self.found(severity="major")
+        with freeze_time(anomaly.discovered_at + timedelta(minutes=30)):
+            self.advance(anomaly, "investigating")
+        escalated = self.escalate(anomaly.deadline_plan + timedelta(minutes=1))
+        self.assertIn(anomaly, escalated)
+        self.assertTrue(anomaly.escalated_plan)
+        self.assertFalse(anomaly.escalated_resolve)
+        self.assertNotIn(anomaly, self.escalate(anomaly.deadline_plan + timedelta(hours=2)))
+        self.assertIn(anomaly, self.escalate(anomaly.deadline_resolve + timedelta(minutes=1)))
+        self.assertTrue(anomaly.escalated_resolve)
+        self.assertNotIn(anomaly, self.escalate(anomaly.deadline_resolve + timedelta(hours=2)))
+        self.assertEqual(len(self.todos(anomaly, self.user_leader)), 2)
+
+    def test_review_meeting_escalation(self):
+        anomaly = self.found(severity="critical")
+        with freeze_time(anomaly.discovered_at + timedelta(minutes=10)):
+            self.advance(anomaly, "feedback")
+        anomaly.escalated_plan = True  # not what this test is about
+        due = anomaly.deadline_review
+        self.assertNotIn(anomaly, self.escalate(due - timedelta(days=1)))
+        self.assertIn(anomaly, self.escalate(due + timedelta(hours=1)))
+        self.assertTrue(anomaly.escalated_review)
+        self.assertNotIn(anomaly, self.escalate(due + timedelta(days=2)))
+
+    def test_raised_severity_escalates_on_the_new_clock(self):
+        anomaly = self.found(severity="general")
+        late = anomaly.deadline_report + timedelta(minutes=1)
+        with freeze_time(late):
+            anomaly.severity = "critical"
+        self.assertIn(anomaly, self.escalate(late))
+        self.assertEqual(len(self.todos(anomaly, self.user_manager)), 1)
+
+    def test_server_actions_and_cron(self):
+        anomaly = self.found(severity="general")
+        action = self.env.ref("customer_followup.action_server_anomaly_escalate_overdue")
+        self.assertEqual(action.binding_model_id.model, "customer.followup.anomaly")
+        with freeze_time(anomaly.deadline_report + timedelta(hours=1)):
+            self.Anomaly._cron_escalate()
+            self.assertTrue(anomaly.escalated_report)
+            # Run again by hand from the list: nothing new.
+            action.with_context(
+                active_model=anomaly._name, active_ids=anomaly.ids
+            ).with_user(self.user_manager).run()
+        self.assertEqual(len(self.todos(anomaly, self.user_deputy)), 1)
+        cron = self.env.ref("customer_followup.ir_cron_anomaly_escalate")
+        self.assertTrue(cron.active)
+
+    def test_two_workers_escalate_once(self):
+        anomaly = self.found(severity="general")
+        Anomaly = type(self.Anomaly)
+        claim = Anomaly._claim_escalation
+
+        def raced(records, flag):
+            # The other worker claimed the same rows between our search and
+            # our update, and committed.
+            if not records:
+                return claim(records, flag)
+            records.env.execute_query(
+                SQL(
+                    "UPDATE customer_followup_anomaly SET %s = TRUE WHERE id IN %s",
+                    SQL.identifier(flag),
+                    tuple(records.ids),
+                )
+            )
+            return claim(records, flag)
+
+        with patch.object(Anomaly, "_claim_escalation", raced):
+            escalated = self.escalate(anomaly.deadline_report + timedelta(minutes=5))
+        self.assertNotIn(anomaly, escalated)
+        self.assertFalse(self.todos(anomaly, self.user_deputy))
+        # Claiming directly twice: the second claim gets nothing.
+        other = self.found(severity="general")
+        self.assertEqual(other._claim_escalation("escalated_resolve"), other)
+        self.assertFalse(other._claim_escalation("escalated_resolve"))
+
+    def test_broken_record_does_not_stop_the_others(self):
+        broken, fine = self.found(severity="general"), self.found(severity="general")
+        Anomaly = type(self.Anomaly)
+        escalate = Anomaly._escalate
+
+        def failing(record, step):
+            if record == broken:
+                raise ValueError("broken on purpose")
+            return escalate(record, step)
+
+        late = broken.deadline_report + timedelta(minutes=5)
+        with patch.object(Anomaly, "_escalate", failing), self.assertLogs(
+            "odoo.addons.customer_followup.models.customer_followup_anomaly", "ERROR"
+        ):
+            escalated = self.escalate(late)
+        self.assertIn(fine, escalated)
+        self.assertNotIn(broken, escalated)
+        # The broken one is tried again on the next run.
+        self.assertFalse(broken.escalated_report)
+        self.assertIn(broken, self.escalate(late))
+
+    def test_batches_are_bounded(self):
+        anomalies = self.found(severity="general")
+        for _i in range(4):
+            anomalies |= self.found(severity="general")
+        with freeze_time(anomalies[0].deadline_report + timedelta(minutes=5)):
+            # Run on these anomalies only: the database may hold others.
+            first = anomalies.action_escalate_overdue(batch_size=2)
+            self.assertEqual(len(first), 2)
+            rest = anomalies.action_escalate_overdue(batch_size=10)
+        self.assertEqual(len(rest), 3)
+        self.assertFalse(first & rest)
+
+
+@tagged("post_install", "-at_install")
+class TestAnomalyDailyProgress(AnomalyCase):
+    """较大 and 重大 anomalies report progress every working day."""
+
+    def test_missing_progress_escalates_once_per_day(self):
+        Anomaly = self.env["customer.followup.anomaly"]
+        anomaly = self.anomaly(severity="major", discovered_at=self.utc(FRIDAY_10))
+        with freeze_time(anomaly.discovered_at + timedelta(minutes=10)):
+            self.advance(anomaly, "responding")
+        first_due = anomaly.progress_deadline
+        self.assertTrue(first_due)
+        # Due one working day later: Monday at 10:10 local.
+        self.assertEqual(self.local(first_due), datetime(2026, 11, 23, 10, 10))
+        with freeze_time(first_due - timedelta(minutes=1)):
+            self.assertNotIn(anomaly, Anomaly.action_escalate_missing_progress())
+        with freeze_time(first_due + timedelta(minutes=1)):
+            self.assertIn(anomaly, Anomaly.action_escalate_missing_progress())
+            self.assertNotIn(anomaly, Anomaly.action_escalate_missing_progress())
+        self.assertEqual(anomaly.progress_escalation_count, 1)
+        self.assertGreater(anomaly.progress_deadline, first_due)
+        self.assertEqual(
+            len(anomaly.activity_ids.filtered(lambda a: a.user_id == self.user_leader)), 1
+        )
+        # A progress report moves the next one a working day on.
+        with freeze_time(first_due + timedelta(hours=2)):
+            anomaly.progress_note = "备件已发出"
+            anomaly.action_log_progress()
+            self.assertTrue(anomaly.last_progress_at)
+        second_due = anomaly.progress_deadline
+        with freeze_time(second_due - timedelta(minutes=1)):
+            self.assertNotIn(anomaly, Anomaly.action_escalate_missing_progress())
+        with freeze_time(second_due + timedelta(minutes=1)):
+            self.assertIn(anomaly, Anomaly.action_escalate_missing_progress())
+        self.assertEqual(anomaly.progress_escalation_count, 2)
+
+    def test_general_anomalies_need_no_daily_progress(self):
+        anomaly = self.anomaly(severity="general", discovered_at=self.utc(FRIDAY_10))
+        self.advance(anomaly, "in_progress")
+        self.assertFalse(anomaly.progress_deadline)
+
+    def test_progress_stops_after_handling(self):
+        anomaly = self.anomaly(severity="critical", discovered_at=self.utc(FRIDAY_10))
+        self.advance(anomaly, "feedback")
+        self.assertFalse(anomaly.progress_deadline)
+        with freeze_time(anomaly.discovered_at + timedelta(days=10)):
+            self.assertNotIn(
+                anomaly, self.env["customer.followup.anomaly"].action_escalate_missing_progress()
+            )
