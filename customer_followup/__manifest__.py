@@ -41,5 +41,10 @@
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_followup/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }
