@@ -57,5 +57,10 @@
         "demo/customer_followup_visit_demo.xml",
         "demo/customer_followup_anomaly_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "customer_followup/static/tests/tours/**/*",
+        ],
+    },
     "installable": True,
 }

@@ -36,4 +36,5 @@ export CF_TEST_DB="$TEST_DB" CF_ODOO_CONF="$CF_CONF" CF_ODOO_BIN="$CF_ODOO/odoo-
 "$PY" -m pytest -p no:cacheprovider \
     --odoo-database="$TEST_DB" --odoo-config="$CF_CONF" --odoo-http --odoo-log-level=warn \
     --odoo-extra=log-handler=odoo.tests.common:CRITICAL \
+    --odoo-extra=screenshots="$ROOT/.run/artifacts" \
     -rfEs "$@" customer_followup/tests tests

@@ -315,7 +315,9 @@ class CustomerFollowupTier(models.Model):
             )
         params = self.env["ir.config_parameter"].sudo()
         for company in self.env.companies:
-            params.set_param(CURSOR_KEY % company.id, "0")
+            Partner = self.env["res.partner"].sudo().with_company(company)
+            count = Partner.search_count(Partner._followup_tier_candidate_domain())
+            params.set_param(CURSOR_KEY % company.id, f"0,{count}")
         cron = self.env.ref(
             "customer_followup.ir_cron_recompute_partner_tiers", raise_if_not_found=False
         )
@@ -344,24 +346,25 @@ class CustomerFollowupTier(models.Model):
     def _recompute_partner_tiers_batch(self, batch_size=5000):
         """Recompute the tiers of the next ``batch_size`` customers.
 
-        Each company's pass keeps its position in a config parameter, locked
-        with SKIP LOCKED so that a manual run and the cron never work on the
-        same batch. A new pass starts when none is under way.
+        Each company's pass keeps ``last partner id,customers left`` in a
+        config parameter, locked with SKIP LOCKED so that a manual run and
+        the cron never work on the same batch. Customers are counted once,
+        when a pass starts, not at every batch. A new pass starts when none
+        is under way.
 
         :return: ``(done, remaining)`` customers
         """
         params = self.env["ir.config_parameter"].sudo()
-        companies = (
-            self.sudo().search([]).company_id.sorted("id")
-        )
+        companies = self.sudo().search([]).company_id.sorted("id")
         if not companies:
             return 0, 0
-        # A pass starts for every company when none is under way.
         positions = {c.id: params.get_param(CURSOR_KEY % c.id, "") for c in companies}
         if not any(positions.values()):
             for company in companies:
-                params.set_param(CURSOR_KEY % company.id, "0")
-            positions = dict.fromkeys(companies.ids, "0")
+                Partner = self.env["res.partner"].sudo().with_company(company)
+                count = Partner.search_count(Partner._followup_tier_candidate_domain())
+                positions[company.id] = f"0,{count}"
+                params.set_param(CURSOR_KEY % company.id, positions[company.id])
         done = 0
         for company in companies:
             if not positions[company.id]:
@@ -377,32 +380,26 @@ class CustomerFollowupTier(models.Model):
             )
             if not locked or not locked[0][0]:
                 continue  # another worker is on this company's batch
-            last_id = int(locked[0][0])
+            last_id, left = (int(v) for v in locked[0][0].split(","))
             Partner = self.env["res.partner"].sudo().with_company(company)
-            domain = Partner._followup_tier_candidate_domain()
             batch = Partner.search(
-                domain + [("id", ">", last_id)], order="id", limit=batch_size
+                Partner._followup_tier_candidate_domain() + [("id", ">", last_id)],
+                order="id",
+                limit=batch_size,
             )
-            if batch:
-                batch._followup_recompute_tiers()
-                done += len(batch)
-            left = (
-                Partner.search_count(domain + [("id", ">", batch[-1].id)])
-                if len(batch) == batch_size
-                else 0
+            batch._followup_recompute_tiers()
+            done += len(batch)
+            # A short batch ends the company's pass.
+            positions[company.id] = (
+                f"{batch[-1].id},{max(left - len(batch), 0)}" if len(batch) == batch_size else ""
             )
-            # A pass is over when nothing is left after this batch.
-            params.set_param(key, str(batch[-1].id) if left else "")
+            params.set_param(key, positions[company.id])
             break
-        remaining = 0
-        for company in companies:
-            position = params.get_param(CURSOR_KEY % company.id, "")
-            if position:
-                Partner = self.env["res.partner"].sudo().with_company(company)
-                remaining += Partner.search_count(
-                    Partner._followup_tier_candidate_domain()
-                    + [("id", ">", int(position))]
-                )
+        # An open pass reports at least one customer left, so that the cron
+        # comes back to close it.
+        remaining = sum(
+            max(int(position.split(",")[1]), 1) for position in positions.values() if position
+        )
         return done, remaining
 
 

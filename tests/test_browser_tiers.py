@@ -1,0 +1,22 @@
+"""The tier as people see it, in a real browser (Odoo tours in headless
+Chromium), on the demo data."""
+
+from odoo.tests import HttpCase, tagged
+
+from tour_screenshots import TourScreenshotMixin
+
+
+@tagged("post_install", "-at_install", "customer_followup_browser")
+class TestBrowserTiers(TourScreenshotMixin, HttpCase):
+    def _partner(self, name):
+        return self.env["res.partner"].search([("name", "=", name)], limit=1)
+
+    def test_salesperson_sees_tier_but_cannot_change_it(self):
+        partner = self._partner("浙江中控自动化仪表有限公司")
+        self.assertTrue(partner.followup_tier_id, "demo data: a strategic customer")
+        self.start_tour_and_screenshot(
+            f"/odoo/action-contacts.action_contacts/{partner.id}",
+            "customer_followup_salesperson_tier",
+            "salesperson_partner_tier",
+            login="zhangwei",
+        )
