@@ -1,0 +1,103 @@
+"""Follow-up plans and visits seen from outside, over XML-RPC, on the demo
+data: the acceptance path of issue 3 as a new user would try it."""
+
+import xmlrpc.client
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+SHANGHAI = timezone(timedelta(hours=8))  # no daylight saving in China
+WINDOWS = [(10.0, 11.5), (15.5, 17.0)]
+
+
+def _local(value):
+    return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(
+        tzinfo=timezone.utc
+    ).astimezone(SHANGHAI)
+
+
+def test_manager_approves_the_yearly_plan(rpc):
+    manager = rpc("zhoujie")
+    plans = manager.call(
+        "customer.followup.plan", "search_read", [["state", "=", "draft"]],
+        fields=["name", "date_from", "date_to", "visit_count"],
+    )
+    assert plans, "the demo has a yearly plan waiting for approval"
+    plan = plans[0]
+    assert plan["visit_count"] == 0
+    # A specialist cannot approve it.
+    with pytest.raises(xmlrpc.client.Fault):
+        rpc("wangfang").call("customer.followup.plan", "action_approve", [plan["id"]])
+    manager.call("customer.followup.plan", "action_approve", [plan["id"]])
+    visits = manager.call(
+        "customer.followup.visit", "search_read", [["plan_id", "=", plan["id"]]],
+        fields=["scheduled_date", "channel", "trigger", "partner_id"],
+    )
+    assert len(visits) > 20
+    # Week-ends are off except China's make-up working days (调休).
+    makeup = {d["date"] for d in manager.call(
+        "customer.followup.makeup.day", "search_read", [], fields=["date"])}
+    for visit in visits:
+        local = _local(visit["scheduled_date"])
+        assert local.weekday() < 5 or local.date().isoformat() in makeup, visit
+        hours = local.hour + local.minute / 60.0
+        assert any(start <= hours < end for start, end in WINDOWS), visit
+        assert plan["date_from"] <= local.date().isoformat() <= plan["date_to"]
+    # Approving again is refused and adds nothing.
+    with pytest.raises(xmlrpc.client.Fault):
+        manager.call("customer.followup.plan", "action_approve", [plan["id"]])
+    assert manager.call(
+        "customer.followup.visit", "search_count", [["plan_id", "=", plan["id"]]]
+    ) == len(visits)
+
+
+def test_salesperson_reads_no_followup(rpc):
+    sales = rpc("zhangwei")
+    with pytest.raises(xmlrpc.client.Fault):
+        sales.call("customer.followup.visit", "search_read", [], fields=["name"])
+    with pytest.raises(xmlrpc.client.Fault):
+        sales.call("customer.followup.plan", "search_read", [], fields=["name"])
+
+
+def test_specialist_records_a_visit_and_the_supervisor_reviews_it(rpc):
+    specialist = rpc("wangfang")
+    open_visits = specialist.call(
+        "customer.followup.visit", "search_read",
+        [["state", "in", ["planned", "prepared"]], ["channel", "=", "phone"]],
+        fields=["name", "partner_id", "user_id"], limit=1,
+    )
+    assert open_visits, "wangfang has follow-ups to make"
+    visit_id = open_visits[0]["id"]
+    specialist.call("customer.followup.visit", "action_prepare", [visit_id])
+    # Done without an outcome is refused.
+    with pytest.raises(xmlrpc.client.Fault):
+        specialist.call("customer.followup.visit", "action_done", [visit_id])
+    specialist.call("customer.followup.visit", "write", [visit_id], {
+        "satisfaction": 4, "score_quality": 5, "score_delivery": 3,
+        "score_attitude": 4, "score_speed": 4, "would_recommend": True,
+        "opinions": "<p>交货期希望缩短</p>",
+        "action_ids": [(0, 0, {"name": "Lead time too long"})],
+    })
+    with pytest.raises(xmlrpc.client.Fault):
+        specialist.call("customer.followup.visit", "write", [visit_id], {"satisfaction": 9})
+    specialist.call("customer.followup.visit", "action_done", [visit_id])
+    specialist.call("customer.followup.visit", "write", [visit_id],
+                    {"review_comment": "Follow the lead time with sales."})
+    with pytest.raises(xmlrpc.client.Fault):
+        specialist.call("customer.followup.visit", "action_review", [visit_id])
+    manager = rpc("zhoujie")
+    manager.call("customer.followup.visit", "action_review", [visit_id])
+    visit = manager.call(
+        "customer.followup.visit", "read", [visit_id],
+        fields=["state", "satisfaction", "reviewer_id", "action_ids", "partner_id"],
+    )[0]
+    assert visit["state"] == "done" and visit["satisfaction"] == 4
+    assert visit["reviewer_id"][0] == manager.uid
+    assert len(visit["action_ids"]) == 1
+    partner = manager.call(
+        "res.partner", "read", [visit["partner_id"][0]],
+        fields=["followup_visit_count", "followup_last_visit", "followup_satisfaction"],
+    )[0]
+    assert partner["followup_visit_count"] >= 1
+    assert partner["followup_last_visit"]
+    assert 0 < partner["followup_satisfaction"] <= 5
