@@ -76,6 +76,11 @@ class CustomerFollowupEscalationPolicy(models.Model):
     daily_progress_required = fields.Boolean(
         help="A progress report is due every working day while the anomaly is handled."
     )
+    summary_period = fields.Selection(
+        [("weekly", "Weekly"), ("monthly", "Monthly")],
+        help="Summary of this severity's anomalies sent to the people it is "
+        "reported to: weekly for 一般 (第九条), monthly for 较大 (第十条).",
+    )
     quality_notify_user_ids = fields.Many2many(
         "res.users",
         string="Quality problems: notify",
