@@ -299,9 +299,7 @@ class CustomerFollowupAnomaly(models.Model):
             )
             anomaly.deadline_resolve = (
                 policy.resolve_within_working_days
-                and service.plan_working_days(
-                    start, policy.resolve_within_working_days, calendar
-                )
+                and service.plan_working_days(start, policy.resolve_within_working_days, calendar)
             )
 
     @api.depends("policy_id", "resolved_at")
@@ -312,13 +310,11 @@ class CustomerFollowupAnomaly(models.Model):
                 days and anomaly.resolved_at and anomaly.resolved_at + timedelta(days=days)
             )
 
-    @api.depends(
-        "state", "deadline_report", "deadline_plan", "deadline_resolve", "deadline_review"
-    )
+    @api.depends("state", "deadline_report", "deadline_plan", "deadline_resolve", "deadline_review")
     def _compute_next_deadline(self):
         for anomaly in self:
             deadline = False
-            for flag, field, states in ESCALATION_STEPS.values():
+            for _flag, field, states in ESCALATION_STEPS.values():
                 if anomaly.state in states and anomaly[field]:
                     deadline = anomaly[field]
                     break
@@ -384,10 +380,15 @@ class CustomerFollowupAnomaly(models.Model):
                 )
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                    "customer.followup.anomaly",
-                    sequence_date=vals.get("discovered_at"),
-                ) or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code(
+                        "customer.followup.anomaly",
+                        sequence_date=vals.get("discovered_at"),
+                    )
+                    or "/"
+                )
         anomalies = super().create(vals_list)
         self.env["customer.followup.anomaly.step"].sudo().create(
             [
@@ -448,12 +449,16 @@ class CustomerFollowupAnomaly(models.Model):
         if target == "cancelled":
             if self.state in ("closed", "cancelled"):
                 raise UserError(
-                    self.env._("%(anomaly)s is already %(state)s.", anomaly=self.name,
-                               state=labels[self.state])
+                    self.env._(
+                        "%(anomaly)s is already %(state)s.",
+                        anomaly=self.name,
+                        state=labels[self.state],
+                    )
                 )
             if not (self.cancel_reason or "").strip():
-                raise UserError(self.env._("Give the reason for cancelling %(anomaly)s.",
-                                           anomaly=self.name))
+                raise UserError(
+                    self.env._("Give the reason for cancelling %(anomaly)s.", anomaly=self.name)
+                )
             return
         allowed = {NEXT_STATE.get(self.state), BACK_STATES.get(self.state)}
         if target not in allowed:
@@ -496,9 +501,10 @@ class CustomerFollowupAnomaly(models.Model):
         }.get(target, [])
         missing = [self._field_label(f) for f in required if not anomaly[f]]
         if target == "plan" and anomaly.plan_deadline and anomaly.deadline_resolve:
-            if anomaly.plan_deadline > anomaly.deadline_resolve and not (
-                anomaly.plan_deadline_reason or ""
-            ).strip():
+            if (
+                anomaly.plan_deadline > anomaly.deadline_resolve
+                and not (anomaly.plan_deadline_reason or "").strip()
+            ):
                 missing.append(self._field_label("plan_deadline_reason"))
         if target == "closed":
             if anomaly.is_contract_dispute and not (anomaly.legal_opinion or "").strip():
@@ -589,8 +595,10 @@ class CustomerFollowupAnomaly(models.Model):
 
     def _next_progress_deadline(self, start):
         company = self.company_id
-        return self.env["customer.followup.working.time"].with_company(company).plan_working_days(
-            start, 1, company.resource_calendar_id
+        return (
+            self.env["customer.followup.working.time"]
+            .with_company(company)
+            .plan_working_days(start, 1, company.resource_calendar_id)
         )
 
     def _on_severity_changed(self, old_severity):
@@ -673,14 +681,17 @@ class CustomerFollowupAnomaly(models.Model):
             or self.user_id
             or self.env.user
         )
-        due = self.env["customer.followup.working.time"].with_company(company).add_working_dates(
-            fields.Date.context_today(self), 3, company.resource_calendar_id
+        due = (
+            self.env["customer.followup.working.time"]
+            .with_company(company)
+            .add_working_dates(fields.Date.context_today(self), 3, company.resource_calendar_id)
         )
         self.sudo().activity_schedule(
             "mail.mail_activity_data_call",
             date_deadline=due,
-            summary=self.env._("Verification follow-up with %(customer)s",
-                               customer=self.partner_id.name),
+            summary=self.env._(
+                "Verification follow-up with %(customer)s", customer=self.partner_id.name
+            ),
             note=self.env._(
                 "Confirm with the customer that the anomaly %(anomaly)s stays solved.",
                 anomaly=self.name,
@@ -757,7 +768,10 @@ class CustomerFollowupAnomaly(models.Model):
                 body=self.env._("Progress: %(note)s", note=note), subtype_xmlid="mail.mt_note"
             )
             vals = {"progress_note": False, "last_progress_at": now}
-            if anomaly.policy_id.sudo().daily_progress_required and anomaly.state in HANDLING_STATES:
+            if (
+                anomaly.policy_id.sudo().daily_progress_required
+                and anomaly.state in HANDLING_STATES
+            ):
                 vals["progress_deadline"] = anomaly._next_progress_deadline(now)
             super(CustomerFollowupAnomaly, anomaly.sudo()).write(vals)
         return True
@@ -868,8 +882,9 @@ class CustomerFollowupAnomaly(models.Model):
             "progress": self.env._("%(anomaly)s: no progress report today"),
         }
         summary = messages[step] % {"anomaly": self.name}
-        self._notify_role(group, summary, self.env._("Escalated: %(customer)s",
-                                                     customer=self.partner_id.name))
+        self._notify_role(
+            group, summary, self.env._("Escalated: %(customer)s", customer=self.partner_id.name)
+        )
 
     def action_escalate_missing_progress(self, now=None, batch_size=500):
         """Escalate a missing daily progress report (较大 / 重大) once per
@@ -898,8 +913,11 @@ class CustomerFollowupAnomaly(models.Model):
         values = []
         for anomaly in self:
             new = anomaly._next_progress_deadline(max(anomaly.progress_deadline, now))
-            values.append(SQL("(%s, %s::timestamp, %s::timestamp)", anomaly.id,
-                              anomaly.progress_deadline, new))
+            values.append(
+                SQL(
+                    "(%s, %s::timestamp, %s::timestamp)", anomaly.id, anomaly.progress_deadline, new
+                )
+            )
         # Only the worker that still sees the old deadline moves it on.
         rows = self.env.execute_query(
             SQL(
@@ -953,9 +971,7 @@ class CustomerFollowupAnomaly(models.Model):
             ["category"],
             ["__count"],
         )
-        closed = Anomaly.search_count(
-            base + [("closed_at", ">=", start), ("closed_at", "<", stop)]
-        )
+        closed = Anomaly.search_count(base + [("closed_at", ">=", start), ("closed_at", "<", stop)])
         still_open = Anomaly.search_count(base + [("state", "in", OPEN_STATES)])
         escalated = Anomaly.search_count(
             base + [("state", "in", OPEN_STATES), ("is_overdue", "=", True)]
@@ -990,7 +1006,9 @@ class CustomerFollowupAnomaly(models.Model):
         return self.with_company(policy.company_id).message_notify(
             partner_ids=users.partner_id.ids,
             author_id=self.env.ref("base.partner_root").id,
-            subject=self.env._("Service anomaly summary: %(severity)s", severity=policy.display_name),
+            subject=self.env._(
+                "Service anomaly summary: %(severity)s", severity=policy.display_name
+            ),
             body=body,
         )
 

@@ -106,8 +106,10 @@ class CustomerFollowupEscalationPolicy(models.Model):
     def _setup_company_policies(self, companies=None):
         """Give every company without policies a copy of the main company's."""
         companies = companies or self.env["res.company"].search([])
-        templates = self.sudo().with_context(active_test=False).search(
-            [("company_id", "=", self.env.ref("base.main_company").id)]
+        templates = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "=", self.env.ref("base.main_company").id)])
         )
         existing = set(
             self.sudo()
