@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -298,9 +299,7 @@ class CustomerFollowupAnomaly(models.Model):
             )
             anomaly.deadline_resolve = (
                 policy.resolve_within_working_days
-                and service.plan_working_days(
-                    start, policy.resolve_within_working_days, calendar
-                )
+                and service.plan_working_days(start, policy.resolve_within_working_days, calendar)
             )
 
     @api.depends("policy_id", "resolved_at")
@@ -311,13 +310,11 @@ class CustomerFollowupAnomaly(models.Model):
                 days and anomaly.resolved_at and anomaly.resolved_at + timedelta(days=days)
             )
 
-    @api.depends(
-        "state", "deadline_report", "deadline_plan", "deadline_resolve", "deadline_review"
-    )
+    @api.depends("state", "deadline_report", "deadline_plan", "deadline_resolve", "deadline_review")
     def _compute_next_deadline(self):
         for anomaly in self:
             deadline = False
-            for flag, field, states in ESCALATION_STEPS.values():
+            for _flag, field, states in ESCALATION_STEPS.values():
                 if anomaly.state in states and anomaly[field]:
                     deadline = anomaly[field]
                     break
@@ -383,10 +380,15 @@ class CustomerFollowupAnomaly(models.Model):
                 )
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code(
-                    "customer.followup.anomaly",
-                    sequence_date=vals.get("discovered_at"),
-                ) or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code(
+                        "customer.followup.anomaly",
+                        sequence_date=vals.get("discovered_at"),
+                    )
+                    or "/"
+                )
         anomalies = super().create(vals_list)
         self.env["customer.followup.anomaly.step"].sudo().create(
             [
@@ -447,12 +449,16 @@ class CustomerFollowupAnomaly(models.Model):
         if target == "cancelled":
             if self.state in ("closed", "cancelled"):
                 raise UserError(
-                    self.env._("%(anomaly)s is already %(state)s.", anomaly=self.name,
-                               state=labels[self.state])
+                    self.env._(
+                        "%(anomaly)s is already %(state)s.",
+                        anomaly=self.name,
+                        state=labels[self.state],
+                    )
                 )
             if not (self.cancel_reason or "").strip():
-                raise UserError(self.env._("Give the reason for cancelling %(anomaly)s.",
-                                           anomaly=self.name))
+                raise UserError(
+                    self.env._("Give the reason for cancelling %(anomaly)s.", anomaly=self.name)
+                )
             return
         allowed = {NEXT_STATE.get(self.state), BACK_STATES.get(self.state)}
         if target not in allowed:
@@ -495,9 +501,10 @@ class CustomerFollowupAnomaly(models.Model):
         }.get(target, [])
         missing = [self._field_label(f) for f in required if not anomaly[f]]
         if target == "plan" and anomaly.plan_deadline and anomaly.deadline_resolve:
-            if anomaly.plan_deadline > anomaly.deadline_resolve and not (
-                anomaly.plan_deadline_reason or ""
-            ).strip():
+            if (
+                anomaly.plan_deadline > anomaly.deadline_resolve
+                and not (anomaly.plan_deadline_reason or "").strip()
+            ):
                 missing.append(self._field_label("plan_deadline_reason"))
         if target == "closed":
             if anomaly.is_contract_dispute and not (anomaly.legal_opinion or "").strip():
@@ -588,8 +595,10 @@ class CustomerFollowupAnomaly(models.Model):
 
     def _next_progress_deadline(self, start):
         company = self.company_id
-        return self.env["customer.followup.working.time"].with_company(company).plan_working_days(
-            start, 1, company.resource_calendar_id
+        return (
+            self.env["customer.followup.working.time"]
+            .with_company(company)
+            .plan_working_days(start, 1, company.resource_calendar_id)
         )
 
     def _on_severity_changed(self, old_severity):
@@ -672,14 +681,17 @@ class CustomerFollowupAnomaly(models.Model):
             or self.user_id
             or self.env.user
         )
-        due = self.env["customer.followup.working.time"].with_company(company).add_working_dates(
-            fields.Date.context_today(self), 3, company.resource_calendar_id
+        due = (
+            self.env["customer.followup.working.time"]
+            .with_company(company)
+            .add_working_dates(fields.Date.context_today(self), 3, company.resource_calendar_id)
         )
         self.sudo().activity_schedule(
             "mail.mail_activity_data_call",
             date_deadline=due,
-            summary=self.env._("Verification follow-up with %(customer)s",
-                               customer=self.partner_id.name),
+            summary=self.env._(
+                "Verification follow-up with %(customer)s", customer=self.partner_id.name
+            ),
             note=self.env._(
                 "Confirm with the customer that the anomaly %(anomaly)s stays solved.",
                 anomaly=self.name,
@@ -756,7 +768,10 @@ class CustomerFollowupAnomaly(models.Model):
                 body=self.env._("Progress: %(note)s", note=note), subtype_xmlid="mail.mt_note"
             )
             vals = {"progress_note": False, "last_progress_at": now}
-            if anomaly.policy_id.sudo().daily_progress_required and anomaly.state in HANDLING_STATES:
+            if (
+                anomaly.policy_id.sudo().daily_progress_required
+                and anomaly.state in HANDLING_STATES
+            ):
                 vals["progress_deadline"] = anomaly._next_progress_deadline(now)
             super(CustomerFollowupAnomaly, anomaly.sudo()).write(vals)
         return True
@@ -867,8 +882,9 @@ class CustomerFollowupAnomaly(models.Model):
             "progress": self.env._("%(anomaly)s: no progress report today"),
         }
         summary = messages[step] % {"anomaly": self.name}
-        self._notify_role(group, summary, self.env._("Escalated: %(customer)s",
-                                                     customer=self.partner_id.name))
+        self._notify_role(
+            group, summary, self.env._("Escalated: %(customer)s", customer=self.partner_id.name)
+        )
 
     def action_escalate_missing_progress(self, now=None, batch_size=500):
         """Escalate a missing daily progress report (较大 / 重大) once per
@@ -897,8 +913,11 @@ class CustomerFollowupAnomaly(models.Model):
         values = []
         for anomaly in self:
             new = anomaly._next_progress_deadline(max(anomaly.progress_deadline, now))
-            values.append(SQL("(%s, %s::timestamp, %s::timestamp)", anomaly.id,
-                              anomaly.progress_deadline, new))
+            values.append(
+                SQL(
+                    "(%s, %s::timestamp, %s::timestamp)", anomaly.id, anomaly.progress_deadline, new
+                )
+            )
         # Only the worker that still sees the old deadline moves it on.
         rows = self.env.execute_query(
             SQL(
@@ -916,6 +935,82 @@ class CustomerFollowupAnomaly(models.Model):
         )
         self.invalidate_recordset(["progress_deadline", "progress_escalation_count", "is_overdue"])
         return self.browse([row[0] for row in rows])
+
+    # ------------------------------------------------------------------
+    # Summaries (第九条 weekly 一般, 第十条 monthly 较大)
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_post_summaries(self, period):
+        return self._post_summaries(period)
+
+    @api.model
+    def _post_summaries(self, period, today=None):
+        """Send the summary of the last full week or month to the people
+        each policy with this ``period`` reports to. Returns the messages."""
+        today = today or fields.Date.context_today(self)
+        if period == "weekly":
+            date_to = today - timedelta(days=today.weekday())
+            date_from = date_to - timedelta(days=7)
+        else:
+            date_to = today.replace(day=1)
+            date_from = date_to - relativedelta(months=1)
+        Policy = self.env["customer.followup.escalation.policy"]
+        messages = self.env["mail.message"]
+        for policy in Policy.sudo().search([("summary_period", "=", period)]):
+            messages |= self._post_summary(policy, date_from, date_to)
+        return messages
+
+    @api.model
+    def _post_summary(self, policy, date_from, date_to):
+        Anomaly = self.sudo().with_context(active_test=False)
+        base = [("company_id", "=", policy.company_id.id), ("severity", "=", policy.severity)]
+        start = fields.Datetime.to_datetime(date_from)
+        stop = fields.Datetime.to_datetime(date_to)
+        new = Anomaly._read_group(
+            base + [("discovered_at", ">=", start), ("discovered_at", "<", stop)],
+            ["category"],
+            ["__count"],
+        )
+        closed = Anomaly.search_count(base + [("closed_at", ">=", start), ("closed_at", "<", stop)])
+        still_open = Anomaly.search_count(base + [("state", "in", OPEN_STATES)])
+        escalated = Anomaly.search_count(
+            base + [("state", "in", OPEN_STATES), ("is_overdue", "=", True)]
+        )
+        users = self.env["customer.followup.escalation.policy"]._role_users(
+            policy.notify_group_id, policy.company_id
+        )
+        if not users:
+            return self.env["mail.message"]
+        categories = dict(self._fields["category"]._description_selection(self.env))
+        lines = Markup("").join(
+            Markup("<li>%s: %s</li>") % (categories.get(category, category), count)
+            for category, count in new
+        )
+        # Markup's % escapes every value put into the translated template.
+        body = Markup(
+            self.env._(
+                "<p>%(severity)s anomalies from %(date_from)s to %(date_to)s: %(new)s new, "
+                "%(closed)s closed; %(open)s still open, %(escalated)s of them escalated.</p>"
+                "<ul>%(lines)s</ul>"
+            )
+        ) % {
+            "severity": policy.display_name,
+            "date_from": date_from,
+            "date_to": date_to - timedelta(days=1),
+            "new": sum(count for _category, count in new),
+            "closed": closed,
+            "open": still_open,
+            "escalated": escalated,
+            "lines": lines,
+        }
+        return self.with_company(policy.company_id).message_notify(
+            partner_ids=users.partner_id.ids,
+            author_id=self.env.ref("base.partner_root").id,
+            subject=self.env._(
+                "Service anomaly summary: %(severity)s", severity=policy.display_name
+            ),
+            body=body,
+        )
 
     # ------------------------------------------------------------------
     # Searches

@@ -76,6 +76,11 @@ class CustomerFollowupEscalationPolicy(models.Model):
     daily_progress_required = fields.Boolean(
         help="A progress report is due every working day while the anomaly is handled."
     )
+    summary_period = fields.Selection(
+        [("weekly", "Weekly"), ("monthly", "Monthly")],
+        help="Summary of this severity's anomalies sent to the people it is "
+        "reported to: weekly for 一般 (第九条), monthly for 较大 (第十条).",
+    )
     quality_notify_user_ids = fields.Many2many(
         "res.users",
         string="Quality problems: notify",
@@ -101,8 +106,10 @@ class CustomerFollowupEscalationPolicy(models.Model):
     def _setup_company_policies(self, companies=None):
         """Give every company without policies a copy of the main company's."""
         companies = companies or self.env["res.company"].search([])
-        templates = self.sudo().with_context(active_test=False).search(
-            [("company_id", "=", self.env.ref("base.main_company").id)]
+        templates = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("company_id", "=", self.env.ref("base.main_company").id)])
         )
         existing = set(
             self.sudo()

@@ -56,8 +56,12 @@ class AnomalyCase(CustomerFollowupCase):
             }
         )
         cls.env["customer.followup.makeup.day"].create(
-            {"calendar_id": cls.calendar.id, "date": cls.MAKEUP_DAY, "name": "调休上班",
-             "weekday_as": "0"}
+            {
+                "calendar_id": cls.calendar.id,
+                "date": cls.MAKEUP_DAY,
+                "name": "调休上班",
+                "weekday_as": "0",
+            }
         )
         cls.company.resource_calendar_id = cls.calendar
         groups = "base.group_user,base.group_partner_manager,sales_team.group_sale_salesman,"
@@ -74,9 +78,7 @@ class AnomalyCase(CustomerFollowupCase):
         cls.Anomaly = cls.env["customer.followup.anomaly"]
         cls.Policy = cls.env["customer.followup.escalation.policy"]
         cls.customer = cls._customer("异常客户 Normal customer")
-        cls.contact = cls.env["res.partner"].create(
-            {"name": "李工", "parent_id": cls.customer.id}
-        )
+        cls.contact = cls.env["res.partner"].create({"name": "李工", "parent_id": cls.customer.id})
         cls.strategic = cls._customer("战略客户 Strategic customer")
         cls.strategic.with_company(cls.company).sudo().write(
             {
@@ -113,8 +115,15 @@ class AnomalyCase(CustomerFollowupCase):
         """Fill what each step needs and move ``anomaly`` up to ``target``,
         as its handler, the right approver and the customer would."""
         order = [
-            "discovered", "reported", "responding", "investigating", "plan",
-            "in_progress", "feedback", "review", "closed",
+            "discovered",
+            "reported",
+            "responding",
+            "investigating",
+            "plan",
+            "in_progress",
+            "feedback",
+            "review",
+            "closed",
         ]
         approver = {
             "general": self.user_dept_head,

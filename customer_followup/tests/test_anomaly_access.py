@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
@@ -24,14 +26,18 @@ class TestAnomalyAccess(AnomalyCase):
 
     def test_other_company_anomalies_are_invisible(self):
         other = self.env["res.company"].create({"name": "Other company"})
-        theirs = self.env["customer.followup.anomaly"].with_company(other).create(
-            {
-                "partner_id": self._customer("Other customer").id,
-                "category": "other",
-                "severity": "general",
-                "description": "x",
-                "company_id": other.id,
-            }
+        theirs = (
+            self.env["customer.followup.anomaly"]
+            .with_company(other)
+            .create(
+                {
+                    "partner_id": self._customer("Other customer").id,
+                    "category": "other",
+                    "severity": "general",
+                    "description": "x",
+                    "company_id": other.id,
+                }
+            )
         )
         self.assertTrue(theirs.policy_id, "the other company gets its own policies")
         self.assertEqual(theirs.policy_id.company_id, other)
@@ -55,9 +61,7 @@ class TestAnomalyAccess(AnomalyCase):
         customer = self.customer.with_user(self.user_cs)
         self.assertEqual(customer.followup_anomaly_count, 2)
         action = customer.action_view_followup_anomalies()
-        self.assertEqual(
-            self.Anomaly.with_user(self.user_cs).search_count(action["domain"]), 2
-        )
+        self.assertEqual(self.Anomaly.with_user(self.user_cs).search_count(action["domain"]), 2)
 
 
 @tagged("post_install", "-at_install")
@@ -111,3 +115,23 @@ class TestAnomalySpecialHandling(AnomalyCase):
         anomaly.with_user(self.user_cs).action_close()
         self.assertEqual(anomaly.state, "closed")
         self.assertEqual(anomaly.sudo().compensation_legal_user_id, self.user_leader)
+
+
+@tagged("post_install", "-at_install")
+class TestAnomalyViews(AnomalyCase):
+    def test_views_load_for_a_specialist(self):
+        self.anomaly(severity="major")
+        Anomaly = self.Anomaly.with_user(self.user_cs)
+        views = Anomaly.get_views(
+            [(False, v) for v in ("kanban", "list", "form", "pivot", "graph", "search")]
+        )["views"]
+        kanban = etree.fromstring(views["kanban"]["arch"])
+        for bar in kanban.iter("progressbar"):
+            # The column bars are grouped reads: their field must be stored.
+            Anomaly.read_progress_bar(
+                [], "state", {"field": bar.get("field"), "colors": {"general": "success"}}
+            )
+        groups = Anomaly.read_group([], ["__count"], ["state", "severity", "category"], lazy=False)
+        self.assertTrue(groups)
+        pivot = Anomaly.read_group([], ["__count"], ["discovered_at:month", "severity"], lazy=False)
+        self.assertTrue(pivot)

@@ -101,9 +101,9 @@ class TestAnomalyEscalation(AnomalyCase):
             self.Anomaly._cron_escalate()
             self.assertTrue(anomaly.escalated_report)
             # Run again by hand from the list: nothing new.
-            action.with_context(
-                active_model=anomaly._name, active_ids=anomaly.ids
-            ).with_user(self.user_manager).run()
+            action.with_context(active_model=anomaly._name, active_ids=anomaly.ids).with_user(
+                self.user_manager
+            ).run()
         self.assertEqual(len(self.todos(anomaly, self.user_deputy)), 1)
         cron = self.env.ref("customer_followup.ir_cron_anomaly_escalate")
         self.assertTrue(cron.active)
@@ -147,8 +147,11 @@ class TestAnomalyEscalation(AnomalyCase):
             return escalate(record, step)
 
         late = broken.deadline_report + timedelta(minutes=5)
-        with patch.object(Anomaly, "_escalate", failing), self.assertLogs(
-            "odoo.addons.customer_followup.models.customer_followup_anomaly", "ERROR"
+        with (
+            patch.object(Anomaly, "_escalate", failing),
+            self.assertLogs(
+                "odoo.addons.customer_followup.models.customer_followup_anomaly", "ERROR"
+            ),
         ):
             escalated = self.escalate(late)
         self.assertIn(fine, escalated)

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -28,8 +28,17 @@ class TestAnomalyFlow(AnomalyCase):
         states = anomaly.step_ids.sorted("id").mapped("state")
         self.assertEqual(
             states,
-            ["discovered", "reported", "responding", "investigating", "plan",
-             "in_progress", "feedback", "review", "closed"],
+            [
+                "discovered",
+                "reported",
+                "responding",
+                "investigating",
+                "plan",
+                "in_progress",
+                "feedback",
+                "review",
+                "closed",
+            ],
         )
         self.assertEqual(anomaly.plan_approved_by, self.user_deputy)
         self.assertTrue(anomaly.closed_at and anomaly.resolved_at)
@@ -64,8 +73,9 @@ class TestAnomalyFlow(AnomalyCase):
         self.advance(anomaly, "feedback")
         with self.assertRaises(UserError):
             anomaly.action_start_review()  # closing without feedback
-        anomaly.write({"customer_told": "已解决", "customer_satisfaction": "5",
-                       "customer_accepted": True})
+        anomaly.write(
+            {"customer_told": "已解决", "customer_satisfaction": "5", "customer_accepted": True}
+        )
         anomaly.action_start_review()
         with self.assertRaises(UserError):
             anomaly.action_close()  # closing without review
@@ -217,12 +227,15 @@ class TestAnomalyClosing(AnomalyCase):
         with freeze_time("2026-11-24 02:00:00"):
             anomaly = self.anomaly()
             attachment = self.env["ir.attachment"].create(
-                {"name": "处置报告.pdf", "raw": b"report", "res_model": anomaly._name,
-                 "res_id": anomaly.id}
+                {
+                    "name": "处置报告.pdf",
+                    "raw": b"report",
+                    "res_model": anomaly._name,
+                    "res_id": anomaly.id,
+                }
             )
             draft = self.env["ir.attachment"].create(
-                {"name": "draft.txt", "raw": b"x", "res_model": anomaly._name,
-                 "res_id": anomaly.id}
+                {"name": "draft.txt", "raw": b"x", "res_model": anomaly._name, "res_id": anomaly.id}
             )
             draft.unlink()  # an open anomaly's documents can still be tidied up
             self.advance(anomaly, "closed")
@@ -231,3 +244,33 @@ class TestAnomalyClosing(AnomalyCase):
             self.assertIn(str(anomaly.retain_until), str(error.exception))
         with freeze_time("2029-11-25 02:00:00"):
             attachment.unlink()
+
+
+@tagged("post_install", "-at_install")
+class TestAnomalySummaries(AnomalyCase):
+    """Weekly summary of 一般 anomalies to department heads (第九条), monthly
+    summary of 较大 ones to the deputy leader (第十条)."""
+
+    def test_weekly_and_monthly_summaries(self):
+        self.assertEqual(self.policy("general").summary_period, "weekly")
+        self.assertEqual(self.policy("major").summary_period, "monthly")
+        # Tuesday 17 November, in the week before the summary.
+        self.anomaly(severity="general", discovered_at=self.utc(datetime(2026, 11, 17, 10, 0)))
+        self.anomaly(
+            severity="general",
+            category="aftersales",
+            discovered_at=self.utc(datetime(2026, 11, 18, 10, 0)),
+        )
+        self.anomaly(severity="major", discovered_at=self.utc(datetime(2026, 10, 12, 10, 0)))
+        Anomaly = self.env["customer.followup.anomaly"]
+        weekly = Anomaly._post_summaries("weekly", today=date(2026, 11, 23)).filtered(
+            lambda m: self.user_dept_head.partner_id in m.partner_ids
+        )
+        self.assertEqual(len(weekly), 1)
+        self.assertIn("2 new", weekly.body)
+        self.assertNotIn(self.user_deputy.partner_id, weekly.partner_ids)
+        monthly = Anomaly._post_summaries("monthly", today=date(2026, 11, 1)).filtered(
+            lambda m: self.user_deputy.partner_id in m.partner_ids
+        )
+        self.assertEqual(len(monthly), 1)
+        self.assertIn("1 new", monthly.body)
