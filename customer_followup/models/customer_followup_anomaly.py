@@ -275,6 +275,27 @@ class CustomerFollowupAnomaly(models.Model):
     @api.depends("policy_id", "discovered_at", "partner_id", "company_id")
     def _compute_deadlines(self):
         WorkingTime = self.env["customer.followup.working.time"]
+        # Imports and severity changes touch many anomalies at once: one
+        # precomputed clock per calendar places all their deadlines by
+        # bisection instead of reading the calendar for each deadline.
+        clocks = {}
+        starts = {}
+        for anomaly in self:
+            company = anomaly.company_id or self.env.company
+            if anomaly.discovered_at:
+                starts.setdefault(company.resource_calendar_id, []).append(anomaly.discovered_at)
+
+        def add_working(company, start, hours):
+            calendar = company.resource_calendar_id
+            service = WorkingTime.with_company(company)
+            if calendar not in clocks:
+                first, last = min(starts[calendar]), max(starts[calendar])
+                clocks[calendar] = service._clock(
+                    calendar, first - timedelta(days=1), last + timedelta(days=45)
+                )
+            deadline = clocks[calendar].add(start, hours * 3600.0)
+            return deadline or service.plan_hours(start, hours, calendar)
+
         for anomaly in self:
             policy = anomaly.policy_id.sudo()
             company = anomaly.company_id or self.env.company
@@ -286,21 +307,24 @@ class CustomerFollowupAnomaly(models.Model):
                 anomaly.deadline_report = anomaly.deadline_plan = False
                 anomaly.deadline_resolve = False
                 continue
-            calendar = company.resource_calendar_id
-            service = WorkingTime.with_company(company)
-            anomaly.deadline_report = service.plan_hours(
-                start, policy.report_within_minutes / 60.0, calendar, round_the_clock=rtc
+            report_hours = policy.report_within_minutes / 60.0
+            anomaly.deadline_report = (
+                start + timedelta(hours=report_hours)
+                if rtc
+                else add_working(company, start, report_hours)
             )
-            anomaly.deadline_plan = policy.plan_within_hours and service.plan_hours(
-                start,
-                policy.plan_within_hours,
-                calendar,
-                round_the_clock=rtc or policy.plan_hours_elapsed,
-            )
-            anomaly.deadline_resolve = (
-                policy.resolve_within_working_days
-                and service.plan_working_days(start, policy.resolve_within_working_days, calendar)
-            )
+            plan_hours = policy.plan_within_hours
+            if not plan_hours:
+                anomaly.deadline_plan = False
+            elif rtc or policy.plan_hours_elapsed:
+                anomaly.deadline_plan = start + timedelta(hours=plan_hours)
+            else:
+                anomaly.deadline_plan = add_working(company, start, plan_hours)
+            # Working days are days × the calendar's hours per day of working
+            # time, as the working-time service's plan_working_days counts them.
+            days = policy.resolve_within_working_days
+            hours_per_day = company.resource_calendar_id.hours_per_day or 8.0
+            anomaly.deadline_resolve = days and add_working(company, start, days * hours_per_day)
 
     @api.depends("policy_id", "resolved_at")
     def _compute_deadline_review(self):

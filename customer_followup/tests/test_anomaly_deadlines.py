@@ -117,3 +117,33 @@ class TestAnomalyDeadlines(AnomalyCase):
         policy.report_within_minutes = 120
         anomaly = self.at(datetime(2026, 11, 20, 16, 30), severity="general")
         self.assertEqual(self.local(anomaly.deadline_report), datetime(2026, 11, 23, 9, 30))
+
+    def test_bulk_deadlines_agree_with_the_working_time_service(self):
+        # Created together, the anomalies share one precomputed clock; each
+        # deadline must be what the service gives for that anomaly alone.
+        starts = [
+            self.utc(datetime(2026, 11, 20, 7, 0)) + timedelta(hours=5 * i) for i in range(40)
+        ]
+        anomalies = self.Anomaly.create(
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "category": "other",
+                    "severity": "major",
+                    "description": "bulk",
+                    "company_id": self.company.id,
+                    "discovered_at": start,
+                }
+                for start in starts
+            ]
+        )
+        service = self.env["customer.followup.working.time"].with_company(self.company)
+        for anomaly in anomalies:
+            self.assertEqual(
+                anomaly.deadline_report,
+                service.plan_hours(anomaly.discovered_at, 2, self.calendar),
+            )
+            self.assertEqual(
+                anomaly.deadline_resolve,
+                service.plan_working_days(anomaly.discovered_at, 3, self.calendar),
+            )
