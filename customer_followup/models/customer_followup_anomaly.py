@@ -1,11 +1,13 @@
 import logging
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+import pytz
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from .customer_followup_escalation_policy import SEVERITIES
@@ -121,7 +123,15 @@ class CustomerFollowupAnomaly(models.Model):
     source = fields.Selection(SOURCES, required=True, default="phone")
     # Hook for the visit model built elsewhere: the visit this anomaly came
     # from, kept as a reference until that model exists.
-    visit_ref = fields.Char("From visit")
+    visit_id = fields.Many2one(
+        "customer.followup.visit", "From follow-up", index="btree_not_null", copy=False
+    )
+    visit_action_id = fields.Many2one(
+        "customer.followup.visit.action", "From problem", index="btree_not_null", copy=False
+    )
+    verification_visit_id = fields.Many2one(
+        "customer.followup.visit", "Verification follow-up", readonly=True, copy=False
+    )
     category = fields.Selection(CATEGORIES, required=True, tracking=True)
     severity = fields.Selection(SEVERITIES, required=True, default="general", tracking=True)
     state = fields.Selection(
@@ -425,6 +435,11 @@ class CustomerFollowupAnomaly(models.Model):
                 for anomaly in anomalies
             ]
         )
+        for anomaly in anomalies.filtered("visit_action_id"):
+            # The problem found on a follow-up keeps track of what it became.
+            anomaly.visit_action_id.sudo().message_post(
+                body=self.env._("Service anomaly %(name)s created.", name=anomaly.display_name)
+            )
         return anomalies
 
     def write(self, vals):
@@ -696,20 +711,50 @@ class CustomerFollowupAnomaly(models.Model):
         self.sudo().message_subscribe(partner_ids=users.partner_id.ids)
 
     def _schedule_verification_followup(self):
-        """The verification visit after closing (003 第八条 (六), SPEC §4):
-        a to-do for the customer's follow-up owner until the visit model can
-        schedule a real visit."""
+        """The verification visit after closing (003 第八条 (六), SPEC §4): a
+        phone follow-up with the customer's follow-up owner, 3 working days
+        later at 10:00 in the company's timezone. Where no visit can be
+        planned (the partner is no customer), a to-do takes its place."""
         company = self.company_id
         owner = (
             self.partner_id.commercial_partner_id.with_company(company).sudo().followup_user_id
             or self.user_id
             or self.env.user
         )
+        calendar = company.resource_calendar_id
         due = (
             self.env["customer.followup.working.time"]
             .with_company(company)
-            .add_working_dates(fields.Date.context_today(self), 3, company.resource_calendar_id)
+            .add_working_dates(fields.Date.context_today(self), 3, calendar)
         )
+        tz = pytz.timezone(calendar.tz or self.env.user.tz or "UTC")
+        when = tz.localize(datetime.combine(due, time(10, 0))).astimezone(pytz.utc)
+        Visit = self.env["customer.followup.visit"].sudo().with_company(company)
+        try:
+            with self.env.cr.savepoint():
+                visit = Visit.create(
+                    {
+                        "partner_id": self.partner_id.commercial_partner_id.id,
+                        "contact_id": self.contact_id.id,
+                        "company_id": company.id,
+                        "trigger": "anomaly",
+                        "channel": "phone",
+                        "user_id": owner.id,
+                        "scheduled_date": when.replace(tzinfo=None),
+                        "deadline": when.replace(tzinfo=None),
+                    }
+                )
+        except (UserError, ValidationError):
+            visit = Visit.browse()
+        if visit:
+            self.sudo().verification_visit_id = visit
+            visit.message_post(
+                body=self.env._(
+                    "Confirm with the customer that the anomaly %(anomaly)s stays solved.",
+                    anomaly=self.name,
+                )
+            )
+            return
         self.sudo().activity_schedule(
             "mail.mail_activity_data_call",
             date_deadline=due,

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 
 class CustomerFollowupVisitAction(models.Model):
@@ -42,32 +41,34 @@ class CustomerFollowupVisitAction(models.Model):
         self.write({"state": "open"})
         return True
 
-    # Hook for the service-anomaly model (issue of anomalies): it extends
-    # these two methods; until it is installed the button explains why.
     def _prepare_anomaly_vals(self):
+        """What a service anomaly raised from this problem starts with."""
         self.ensure_one()
+        visit = self.visit_id
         return {
             "partner_id": self.partner_id.id,
+            "contact_id": visit.contact_id.id,
             "company_id": self.company_id.id,
-            "name": self.name,
-            "user_id": self.user_id.id,
+            "source": "visit",
+            "visit_id": visit.id,
+            "visit_action_id": self.id,
+            "description": self.name,
+            "user_id": self.user_id.id or self.env.uid,
         }
 
     def action_create_anomaly(self):
+        """Open a new service anomaly filled from this problem: the
+        specialist chooses its category and severity, and saving it starts
+        the clocks."""
         self.ensure_one()
-        if "customer.followup.anomaly" not in self.env:
-            raise UserError(
-                self.env._("Service anomalies are not available in this database yet.")
-            )
-        anomaly = self.env["customer.followup.anomaly"].create(self._prepare_anomaly_vals())
-        self.message_post(
-            body=self.env._("Service anomaly %(name)s created.", name=anomaly.display_name)
-        )
+        context = {f"default_{key}": value for key, value in self._prepare_anomaly_vals().items()}
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Record a service anomaly"),
             "res_model": "customer.followup.anomaly",
-            "res_id": anomaly.id,
             "view_mode": "form",
+            "target": "current",
+            "context": context,
         }
 
     @api.depends("name", "visit_id")

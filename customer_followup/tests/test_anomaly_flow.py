@@ -191,13 +191,27 @@ class TestAnomalyApproval(AnomalyCase):
 class TestAnomalyClosing(AnomalyCase):
     def test_closing_schedules_a_verification_followup(self):
         self.customer.with_company(self.company).sudo().followup_user_id = self.user_cs
+        self.customer.customer_rank = 1
+        anomaly = self.anomaly()
+        with freeze_time("2026-11-24 02:00:00"):
+            self.advance(anomaly, "closed")
+        visit = anomaly.verification_visit_id
+        self.assertEqual(visit.trigger, "anomaly")
+        self.assertEqual(visit.user_id, self.user_cs)
+        self.assertEqual(visit.partner_id, self.customer)
+        # 3 working days after Tuesday: not Wednesday's holiday, but
+        # Thursday, Friday and the make-up Saturday, at 10:00 in Shanghai.
+        self.assertEqual(str(visit.scheduled_date), "2026-11-28 02:00:00")
+
+    def test_verification_falls_back_to_a_todo_for_non_customers(self):
+        self.customer.with_company(self.company).sudo().followup_user_id = self.user_cs
+        self.customer.customer_rank = 0
         anomaly = self.anomaly()
         with freeze_time("2026-11-24 02:00:00"):
             self.advance(anomaly, "closed")
             activity = anomaly.activity_ids.filtered(lambda a: a.user_id == self.user_cs)
+        self.assertFalse(anomaly.verification_visit_id)
         self.assertEqual(len(activity), 1)
-        # 3 working days after Tuesday: not Wednesday's holiday, but
-        # Thursday, Friday and the make-up Saturday.
         self.assertEqual(str(activity.date_deadline), "2026-11-28")
 
     def test_retention_blocks_deletion(self):

@@ -155,8 +155,17 @@ class TestVisitRules(VisitCase):
         self.assertEqual(visit.action_open_count, 1)
         vals = action._prepare_anomaly_vals()
         self.assertEqual(vals["partner_id"], self.customer.id)
-        if "customer.followup.anomaly" not in self.env:
-            with self.assertRaises(UserError):
-                action.action_create_anomaly()
+        # Raising an anomaly opens its form filled from the problem.
+        form_action = action.action_create_anomaly()
+        self.assertEqual(form_action["res_model"], "customer.followup.anomaly")
+        defaults = {k[len("default_"):]: v for k, v in form_action["context"].items()}
+        anomaly = self.env["customer.followup.anomaly"].create(
+            dict(defaults, category="delivery", severity="major")
+        )
+        self.assertEqual(anomaly.visit_id, visit)
+        self.assertEqual(anomaly.source, "visit")
+        self.assertEqual(anomaly.description, "Lead time too long")
+        self.assertTrue(anomaly.deadline_report)
+        self.assertIn(anomaly.name, action.message_ids.mapped("body")[0])
         action.action_done()
         self.assertEqual(visit.action_open_count, 0)
