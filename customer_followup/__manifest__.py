@@ -33,6 +33,7 @@
         "data/customer_followup_visit_sequence.xml",
         "data/customer_followup_visit_cron.xml",
         "data/customer_followup_visit_mail_data.xml",
+        "data/customer_followup_survey_data.xml",
         "views/customer_followup_tier_views.xml",
         "views/customer_followup_tier_flag_views.xml",
         "views/resource_calendar_views.xml",

@@ -12,3 +12,6 @@ from . import customer_followup_visit_action
 from . import customer_followup_visit_generator
 from . import customer_followup_plan
 from . import stock_picking
+from . import survey_question
+from . import survey_question_answer
+from . import survey_user_input

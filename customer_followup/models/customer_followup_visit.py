@@ -170,6 +170,21 @@ class CustomerFollowupVisit(models.Model):
     review_date = fields.Datetime("Reviewed on", readonly=True, copy=False)
     review_comment = fields.Text("Supervisor's comment", copy=False)
 
+    # Online questionnaire channel.
+    survey_id = fields.Many2one(
+        "survey.survey",
+        string="Questionnaire",
+        # By id from the cached xmlid map: env.ref() would check the
+        # record's existence once per created visit.
+        default=lambda self: self.env["ir.model.data"]._xmlid_to_res_id(
+            "customer_followup.survey_followup", raise_if_not_found=False
+        ),
+    )
+    survey_user_input_id = fields.Many2one(
+        "survey.user_input", string="Questionnaire answer", readonly=True, copy=False
+    )
+    survey_url = fields.Char(compute="_compute_survey_url")
+
     color = fields.Integer(compute="_compute_color")
 
     # ------------------------------------------------------------------
@@ -264,6 +279,14 @@ class CustomerFollowupVisit(models.Model):
         for visit in self:
             visit.display_name = (
                 f"{visit.name} - {visit.partner_id.name}" if visit.partner_id else visit.name
+            )
+
+    @api.depends("survey_user_input_id")
+    def _compute_survey_url(self):
+        for visit in self:
+            answer = visit.survey_user_input_id.sudo()
+            visit.survey_url = (
+                visit.get_base_url() + answer.get_start_url() if answer else False
             )
 
     @api.onchange("satisfaction")
@@ -523,6 +546,37 @@ class CustomerFollowupVisit(models.Model):
                 "force_email": True,
             },
         }
+
+    def action_send_survey(self):
+        """Invite the customer to the follow-up questionnaire; their answer
+        fills the scores and closes the follow-up (survey.user_input)."""
+        template = self.env.ref(
+            "customer_followup.mail_template_visit_survey", raise_if_not_found=False
+        )
+        for visit in self:
+            if visit.state in ("done", "cancelled"):
+                raise UserError(
+                    self.env._("%(visit)s is closed.", visit=visit.display_name)
+                )
+            if not visit.survey_id:
+                raise UserError(
+                    self.env._("%(visit)s: choose the questionnaire to send.",
+                               visit=visit.display_name)
+                )
+            if not visit.survey_user_input_id:
+                # Specialists need no survey rights: the visit's own access
+                # was checked by reading it.
+                answer = visit.survey_id.sudo()._create_answer(
+                    partner=visit.contact_id or visit.partner_id,
+                    check_attempts=False,
+                    followup_visit_id=visit.id,
+                )
+                visit.survey_user_input_id = answer
+            if template:
+                visit.message_post_with_source(
+                    template, message_type="comment", subtype_xmlid="mail.mt_comment"
+                )
+        return True
 
     def action_open_reschedule(self):
         self.ensure_one()

@@ -7,3 +7,4 @@ from . import test_visit_generation
 from . import test_visit_delivery
 from . import test_plan_workflow
 from . import test_visit_access
+from . import test_visit_survey
