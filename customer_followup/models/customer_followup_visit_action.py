@@ -56,9 +56,7 @@ class CustomerFollowupVisitAction(models.Model):
     def action_create_anomaly(self):
         self.ensure_one()
         if "customer.followup.anomaly" not in self.env:
-            raise UserError(
-                self.env._("Service anomalies are not available in this database yet.")
-            )
+            raise UserError(self.env._("Service anomalies are not available in this database yet."))
         anomaly = self.env["customer.followup.anomaly"].create(self._prepare_anomaly_vals())
         self.message_post(
             body=self.env._("Service anomaly %(name)s created.", name=anomaly.display_name)

@@ -27,7 +27,7 @@ class SurveyUserInput(models.Model):
         if visit.state in ("done", "cancelled"):
             return
         vals = {}
-        for line in self.user_input_line_ids.filtered(lambda l: l.question_id.followup_field):
+        for line in self.user_input_line_ids.filtered(lambda line: line.question_id.followup_field):
             fname = line.question_id.followup_field
             if fname == "opinions":
                 if line.value_text_box:
@@ -41,7 +41,11 @@ class SurveyUserInput(models.Model):
             elif line.answer_type == "scale":
                 vals[fname] = min(5, max(0, line.value_scale))
         if "satisfaction" not in vals:
-            visit.message_post(body=visit.env._("The customer answered the questionnaire without a satisfaction score."))
+            visit.message_post(
+                body=visit.env._(
+                    "The customer answered the questionnaire without a satisfaction score."
+                )
+            )
             return
         visit.write(vals)
         visit.write({"state": "done", "done_date": fields.Datetime.now()})

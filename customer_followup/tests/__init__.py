@@ -8,3 +8,4 @@ from . import test_visit_delivery
 from . import test_plan_workflow
 from . import test_visit_access
 from . import test_visit_survey
+from . import test_visit_script

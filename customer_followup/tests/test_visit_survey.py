@@ -38,8 +38,13 @@ class TestVisitSurvey(VisitCase):
         )
         # The customer answers.
         answer = answer.sudo()
-        scores = {"satisfaction": 4, "score_quality": 5, "score_delivery": 3,
-                  "score_attitude": 4, "score_speed": 2}
+        scores = {
+            "satisfaction": 4,
+            "score_quality": 5,
+            "score_delivery": 3,
+            "score_attitude": 4,
+            "score_speed": 2,
+        }
         for fname, score in scores.items():
             answer._save_lines(self._question(fname), str(score))
         recommend = self._question("would_recommend")
