@@ -495,7 +495,29 @@ class CustomerFollowupVisit(models.Model):
                     "state": "prepared",
                 }
             )
+        self._schedule_owner_activity()
         return True
+
+    def _schedule_owner_activity(self):
+        """Put the follow-up on its owner's to-do list: a call, or an on-site
+        visit, due on the scheduled day."""
+        call = self.env.ref(
+            "customer_followup.mail_activity_type_followup_call", raise_if_not_found=False
+        )
+        onsite = self.env.ref(
+            "customer_followup.mail_activity_type_followup_onsite", raise_if_not_found=False
+        )
+        for visit in self.filtered(lambda v: v.user_id and v.state in OPEN_STATES):
+            activity_type = onsite if visit.channel == "onsite" else call
+            if not activity_type or visit.activity_ids.filtered(
+                lambda a, t=activity_type: a.activity_type_id == t
+            ):
+                continue
+            visit.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=visit._local_date(visit.scheduled_date),
+                user_id=visit.user_id.id,
+            )
 
     def _build_preparation_summary(self, limit=5):
         self.ensure_one()
@@ -835,4 +857,7 @@ class CustomerFollowupVisit(models.Model):
                     "period_key": event["key"],
                 }
             )
-        return self.env["customer.followup.visit.generator"]._insert_visits(vals_list)
+        visits = self.env["customer.followup.visit.generator"]._insert_visits(vals_list)
+        # Key events are few and urgent: their owners get an activity at once.
+        visits._schedule_owner_activity()
+        return visits

@@ -42,6 +42,14 @@ class TestVisitAfterDelivery(VisitCase):
         self.assertEqual(visit.tier_id, self.tier_key)
         self.assertEqual(visit.user_id, self.user_cs)
         self.assertEqual(visit.period_key, f"delivery/{picking.id}")
+        # The owner has the call on their to-do list.
+        activity = visit.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(
+            activity.activity_type_id,
+            self.env.ref("customer_followup.mail_activity_type_followup_call"),
+        )
+        self.assertEqual(activity.user_id, self.user_cs)
         done = picking.date_done
         hours = self.tier_key.delivery_followup_hours
         # The delay counts working hours only: the weekend and the holiday
