@@ -11,15 +11,19 @@ WINDOWS = [(10.0, 11.5), (15.5, 17.0)]
 
 
 def _local(value):
-    return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(
-        tzinfo=timezone.utc
-    ).astimezone(SHANGHAI)
+    return (
+        datetime.strptime(value, "%Y-%m-%d %H:%M:%S")
+        .replace(tzinfo=timezone.utc)
+        .astimezone(SHANGHAI)
+    )
 
 
 def test_manager_approves_the_yearly_plan(rpc):
     manager = rpc("zhoujie")
     plans = manager.call(
-        "customer.followup.plan", "search_read", [["state", "=", "draft"]],
+        "customer.followup.plan",
+        "search_read",
+        [["state", "=", "draft"]],
         fields=["name", "date_from", "date_to", "visit_count"],
     )
     assert plans, "the demo has a yearly plan waiting for approval"
@@ -30,13 +34,17 @@ def test_manager_approves_the_yearly_plan(rpc):
         rpc("wangfang").call("customer.followup.plan", "action_approve", [plan["id"]])
     manager.call("customer.followup.plan", "action_approve", [plan["id"]])
     visits = manager.call(
-        "customer.followup.visit", "search_read", [["plan_id", "=", plan["id"]]],
+        "customer.followup.visit",
+        "search_read",
+        [["plan_id", "=", plan["id"]]],
         fields=["scheduled_date", "channel", "trigger", "partner_id"],
     )
     assert len(visits) > 20
     # Week-ends are off except China's make-up working days (调休).
-    makeup = {d["date"] for d in manager.call(
-        "customer.followup.makeup.day", "search_read", [], fields=["date"])}
+    makeup = {
+        d["date"]
+        for d in manager.call("customer.followup.makeup.day", "search_read", [], fields=["date"])
+    }
     for visit in visits:
         local = _local(visit["scheduled_date"])
         assert local.weekday() < 5 or local.date().isoformat() in makeup, visit
@@ -62,9 +70,11 @@ def test_salesperson_reads_no_followup(rpc):
 def test_specialist_records_a_visit_and_the_supervisor_reviews_it(rpc):
     specialist = rpc("wangfang")
     open_visits = specialist.call(
-        "customer.followup.visit", "search_read",
+        "customer.followup.visit",
+        "search_read",
         [["state", "in", ["planned", "prepared"]], ["channel", "=", "phone"]],
-        fields=["name", "partner_id", "user_id"], limit=1,
+        fields=["name", "partner_id", "user_id"],
+        limit=1,
     )
     assert open_visits, "wangfang has follow-ups to make"
     visit_id = open_visits[0]["id"]
@@ -72,30 +82,47 @@ def test_specialist_records_a_visit_and_the_supervisor_reviews_it(rpc):
     # Done without an outcome is refused.
     with pytest.raises(xmlrpc.client.Fault):
         specialist.call("customer.followup.visit", "action_done", [visit_id])
-    specialist.call("customer.followup.visit", "write", [visit_id], {
-        "satisfaction": 4, "score_quality": 5, "score_delivery": 3,
-        "score_attitude": 4, "score_speed": 4, "would_recommend": True,
-        "opinions": "<p>交货期希望缩短</p>",
-        "action_ids": [(0, 0, {"name": "Lead time too long"})],
-    })
+    specialist.call(
+        "customer.followup.visit",
+        "write",
+        [visit_id],
+        {
+            "satisfaction": 4,
+            "score_quality": 5,
+            "score_delivery": 3,
+            "score_attitude": 4,
+            "score_speed": 4,
+            "would_recommend": True,
+            "opinions": "<p>交货期希望缩短</p>",
+            "action_ids": [(0, 0, {"name": "Lead time too long"})],
+        },
+    )
     with pytest.raises(xmlrpc.client.Fault):
         specialist.call("customer.followup.visit", "write", [visit_id], {"satisfaction": 9})
     specialist.call("customer.followup.visit", "action_done", [visit_id])
-    specialist.call("customer.followup.visit", "write", [visit_id],
-                    {"review_comment": "Follow the lead time with sales."})
+    specialist.call(
+        "customer.followup.visit",
+        "write",
+        [visit_id],
+        {"review_comment": "Follow the lead time with sales."},
+    )
     with pytest.raises(xmlrpc.client.Fault):
         specialist.call("customer.followup.visit", "action_review", [visit_id])
     manager = rpc("zhoujie")
     manager.call("customer.followup.visit", "action_review", [visit_id])
     visit = manager.call(
-        "customer.followup.visit", "read", [visit_id],
+        "customer.followup.visit",
+        "read",
+        [visit_id],
         fields=["state", "satisfaction", "reviewer_id", "action_ids", "partner_id"],
     )[0]
     assert visit["state"] == "done" and visit["satisfaction"] == 4
     assert visit["reviewer_id"][0] == manager.uid
     assert len(visit["action_ids"]) == 1
     partner = manager.call(
-        "res.partner", "read", [visit["partner_id"][0]],
+        "res.partner",
+        "read",
+        [visit["partner_id"][0]],
         fields=["followup_visit_count", "followup_last_visit", "followup_satisfaction"],
     )[0]
     assert partner["followup_visit_count"] >= 1

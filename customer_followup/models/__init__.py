@@ -9,6 +9,7 @@ from . import res_company
 from . import res_partner
 from . import customer_followup_visit
 from . import customer_followup_visit_action
+from . import customer_followup_script
 from . import customer_followup_visit_generator
 from . import customer_followup_plan
 from . import stock_picking
@@ -16,3 +17,6 @@ from . import customer_followup_escalation_policy
 from . import customer_followup_anomaly
 from . import customer_followup_anomaly_step
 from . import ir_attachment
+from . import survey_question
+from . import survey_question_answer
+from . import survey_user_input

@@ -151,9 +151,7 @@ class CustomerFollowupPlan(models.Model):
     def action_draft(self):
         for plan in self:
             if plan.state not in ("submitted", "approved"):
-                raise UserError(
-                    self.env._("Only submitted or approved plans go back to draft.")
-                )
+                raise UserError(self.env._("Only submitted or approved plans go back to draft."))
             if plan.visit_ids.filtered(lambda v: v.state == "done"):
                 raise UserError(
                     self.env._("Plan %(plan)s already has follow-ups done.", plan=plan.name)
@@ -213,7 +211,9 @@ class CustomerFollowupPlan(models.Model):
     # ------------------------------------------------------------------
     def _scope_domain(self):
         self.ensure_one()
-        domain = self.env["res.partner"].with_company(self.company_id)._followup_tier_candidate_domain()
+        domain = (
+            self.env["res.partner"].with_company(self.company_id)._followup_tier_candidate_domain()
+        )
         domain += [("followup_tier_id", "!=", False)]
         if self.tier_ids:
             domain += [("followup_tier_id", "in", self.tier_ids.ids)]
@@ -271,10 +271,12 @@ class CustomerFollowupPlan(models.Model):
         # Once a day, running plans are topped up with the customers that
         # came into scope (existing slots are skipped by their period key).
         plans.filtered(
-            lambda p: p.state == "running"
-            and not p.generation_pending
-            and p.date_to >= today
-            and p.generation_date != today
+            lambda p: (
+                p.state == "running"
+                and not p.generation_pending
+                and p.date_to >= today
+                and p.generation_date != today
+            )
         ).write({"generation_pending": True, "generation_cursor": 0, "generation_date": today})
         pending = plans.filtered("generation_pending")
         done = 0

@@ -73,7 +73,10 @@ class CustomerFollowupVisit(models.Model):
         domain="[('commercial_partner_id', '=', partner_id)]",
     )
     plan_id = fields.Many2one(
-        "customer.followup.plan", string="Plan", index=True, ondelete="set null",
+        "customer.followup.plan",
+        string="Plan",
+        index=True,
+        ondelete="set null",
         check_company=True,
     )
     tier_id = fields.Many2one(
@@ -129,7 +132,10 @@ class CustomerFollowupVisit(models.Model):
 
     # Outcome.
     satisfaction = fields.Integer(
-        "Overall satisfaction", aggregator="avg", tracking=True, copy=False,
+        "Overall satisfaction",
+        aggregator="avg",
+        tracking=True,
+        copy=False,
         help="5 very satisfied, 4 satisfied, 3 fair, 2 dissatisfied, "
         "1 very dissatisfied, 0 extremely bad.",
     )
@@ -169,6 +175,33 @@ class CustomerFollowupVisit(models.Model):
     reviewer_id = fields.Many2one("res.users", "Reviewed by", readonly=True, copy=False)
     review_date = fields.Datetime("Reviewed on", readonly=True, copy=False)
     review_comment = fields.Text("Supervisor's comment", copy=False)
+
+    # Online questionnaire channel.
+    survey_id = fields.Many2one(
+        "survey.survey",
+        string="Questionnaire",
+        # By id from the cached xmlid map: env.ref() would check the
+        # record's existence once per created visit.
+        default=lambda self: self.env["ir.model.data"]._xmlid_to_res_id(
+            "customer_followup.survey_followup", raise_if_not_found=False
+        ),
+    )
+    survey_user_input_id = fields.Many2one(
+        "survey.user_input", string="Questionnaire answer", readonly=True, copy=False
+    )
+    survey_url = fields.Char(compute="_compute_survey_url")
+
+    script_id = fields.Many2one(
+        "customer.followup.script",
+        string="Script",
+        compute="_compute_script_id",
+        help="The standard script (规范话术) for this trigger and channel.",
+    )
+    # Computed with the script rather than related: the script is chosen,
+    # not stored, so nothing could be recomputed through it.
+    script_opening = fields.Html("Opening", compute="_compute_script_id")
+    script_questions = fields.Html("Questions", compute="_compute_script_id")
+    script_closing = fields.Html("Closing", compute="_compute_script_id")
 
     color = fields.Integer(compute="_compute_color")
 
@@ -212,7 +245,8 @@ class CustomerFollowupVisit(models.Model):
                 visit.report_due_date = False
                 continue
             visit.report_due_date = WorkingTime.with_company(visit.company_id).add_working_dates(
-                visit._local_date(visit.done_date), 1,
+                visit._local_date(visit.done_date),
+                1,
                 calendar=visit.company_id.resource_calendar_id,
             )
 
@@ -235,8 +269,12 @@ class CustomerFollowupVisit(models.Model):
         domain = [
             ("state", "in", OPEN_STATES),
             "|",
-            "&", ("deadline", "!=", False), ("deadline", "<", now),
-            "&", ("deadline", "=", False), ("scheduled_date", "<", now),
+            "&",
+            ("deadline", "!=", False),
+            ("deadline", "<", now),
+            "&",
+            ("deadline", "=", False),
+            ("scheduled_date", "<", now),
         ]
         if (operator == "=") == value:
             return domain
@@ -245,17 +283,18 @@ class CustomerFollowupVisit(models.Model):
     @api.depends("action_ids.state")
     def _compute_action_open_count(self):
         for visit in self:
-            visit.action_open_count = len(
-                visit.action_ids.filtered(lambda a: a.state == "open")
-            )
+            visit.action_open_count = len(visit.action_ids.filtered(lambda a: a.state == "open"))
 
     @api.depends("state", "is_overdue")
     def _compute_color(self):
         for visit in self:
             visit.color = (
-                10 if visit.state == "done"
-                else 1 if visit.is_overdue
-                else 3 if visit.state in ("postponed", "unreachable")
+                10
+                if visit.state == "done"
+                else 1
+                if visit.is_overdue
+                else 3
+                if visit.state in ("postponed", "unreachable")
                 else 0
             )
 
@@ -265,6 +304,23 @@ class CustomerFollowupVisit(models.Model):
             visit.display_name = (
                 f"{visit.name} - {visit.partner_id.name}" if visit.partner_id else visit.name
             )
+
+    @api.depends("survey_user_input_id")
+    def _compute_survey_url(self):
+        for visit in self:
+            answer = visit.survey_user_input_id.sudo()
+            visit.survey_url = visit.get_base_url() + answer.get_start_url() if answer else False
+
+    @api.depends("trigger", "channel", "company_id")
+    def _compute_script_id(self):
+        Script = self.env["customer.followup.script"]
+        scripts = Script.search([])  # a handful: matched in Python, one query
+        for visit in self:
+            script = Script._match(scripts, visit.trigger, visit.channel, visit.company_id)
+            visit.script_id = script
+            visit.script_opening = script.opening
+            visit.script_questions = script.questions
+            visit.script_closing = script.closing
 
     @api.onchange("satisfaction")
     def _onchange_satisfaction(self):
@@ -355,20 +411,23 @@ class CustomerFollowupVisit(models.Model):
     def create(self, vals_list):
         missing = [vals for vals in vals_list if vals.get("name", "/") == "/"]
         if missing:
-            for vals, ref in zip(missing, self._next_references(len(missing))):
+            for vals, ref in zip(missing, self._next_references(len(missing)), strict=True):
                 vals["name"] = ref
         Partner = self.env["res.partner"]
         for vals in vals_list:
             if "satisfaction" in vals and "satisfaction_recorded" not in vals:
-                vals["satisfaction_recorded"] = vals["satisfaction"] is not False and vals[
-                    "satisfaction"
-                ] is not None
+                vals["satisfaction_recorded"] = (
+                    vals["satisfaction"] is not False and vals["satisfaction"] is not None
+                )
             if vals.get("partner_id") and "tier_id" not in vals:
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
                 )
                 vals["tier_id"] = (
-                    Partner.browse(vals["partner_id"]).with_company(company).sudo().followup_tier_id.id
+                    Partner.browse(vals["partner_id"])
+                    .with_company(company)
+                    .sudo()
+                    .followup_tier_id.id
                 )
         return super().create(vals_list)
 
@@ -378,9 +437,7 @@ class CustomerFollowupVisit(models.Model):
             and not self.env.su
             and not self.env.user.has_group("customer_followup.group_customer_followup_manager")
         ):
-            raise UserError(
-                self.env._("Only Customer Follow-up managers can review follow-ups.")
-            )
+            raise UserError(self.env._("Only Customer Follow-up managers can review follow-ups."))
         if "satisfaction" in vals and "satisfaction_recorded" not in vals:
             vals = dict(
                 vals,
@@ -393,11 +450,17 @@ class CustomerFollowupVisit(models.Model):
     def _next_references(self, count):
         """``count`` references from the visit sequence in one query (the
         generator creates thousands at once)."""
-        sequence = self.env["ir.sequence"].sudo().search(
-            [("code", "=", "customer.followup.visit"),
-             ("company_id", "in", [self.env.company.id, False])],
-            order="company_id",
-            limit=1,
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "customer.followup.visit"),
+                    ("company_id", "in", [self.env.company.id, False]),
+                ],
+                order="company_id",
+                limit=1,
+            )
         )
         if not sequence:
             return ["/"] * count
@@ -421,8 +484,10 @@ class CustomerFollowupVisit(models.Model):
         for visit in self:
             if visit.state not in ("planned", "postponed", "unreachable", "prepared"):
                 raise UserError(
-                    self.env._("%(visit)s cannot be prepared in its current state.",
-                               visit=visit.display_name)
+                    self.env._(
+                        "%(visit)s cannot be prepared in its current state.",
+                        visit=visit.display_name,
+                    )
                 )
             visit.write(
                 {
@@ -430,7 +495,29 @@ class CustomerFollowupVisit(models.Model):
                     "state": "prepared",
                 }
             )
+        self._schedule_owner_activity()
         return True
+
+    def _schedule_owner_activity(self):
+        """Put the follow-up on its owner's to-do list: a call, or an on-site
+        visit, due on the scheduled day."""
+        call = self.env.ref(
+            "customer_followup.mail_activity_type_followup_call", raise_if_not_found=False
+        )
+        onsite = self.env.ref(
+            "customer_followup.mail_activity_type_followup_onsite", raise_if_not_found=False
+        )
+        for visit in self.filtered(lambda v: v.user_id and v.state in OPEN_STATES):
+            activity_type = onsite if visit.channel == "onsite" else call
+            if not activity_type or visit.activity_ids.filtered(
+                lambda a, t=activity_type: a.activity_type_id == t
+            ):
+                continue
+            visit.activity_schedule(
+                activity_type_id=activity_type.id,
+                date_deadline=visit._local_date(visit.scheduled_date),
+                user_id=visit.user_id.id,
+            )
 
     def _build_preparation_summary(self, limit=5):
         self.ensure_one()
@@ -438,43 +525,92 @@ class CustomerFollowupVisit(models.Model):
         partner = self.partner_id
         company = self.company_id
         sections = []
-        orders = self.env["sale.order"].sudo().search(
-            [("partner_id", "child_of", partner.id), ("company_id", "=", company.id),
-             ("state", "=", "sale")],
-            order="date_order desc", limit=limit,
+        orders = (
+            self.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", partner.id),
+                    ("company_id", "=", company.id),
+                    ("state", "=", "sale"),
+                ],
+                order="date_order desc",
+                limit=limit,
+            )
         )
-        sections.append((_("Recent orders"), [
-            f"{o.name} · {o.date_order.date()} · {o.amount_untaxed:,.2f} {o.currency_id.name}"
-            for o in orders
-        ]))
-        pickings = self.env["stock.picking"].sudo().search(
-            [("partner_id", "child_of", partner.id), ("company_id", "=", company.id),
-             ("picking_type_code", "=", "outgoing"), ("state", "=", "done")],
-            order="date_done desc", limit=limit,
+        sections.append(
+            (
+                _("Recent orders"),
+                [
+                    f"{o.name} · {o.date_order.date()} · {o.amount_untaxed:,.2f} {o.currency_id.name}"
+                    for o in orders
+                ],
+            )
         )
-        sections.append((_("Recent deliveries"), [
-            f"{p.name} · {p.date_done and p.date_done.date()} · {p.origin or ''}"
-            for p in pickings
-        ]))
+        pickings = (
+            self.env["stock.picking"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", partner.id),
+                    ("company_id", "=", company.id),
+                    ("picking_type_code", "=", "outgoing"),
+                    ("state", "=", "done"),
+                ],
+                order="date_done desc",
+                limit=limit,
+            )
+        )
+        sections.append(
+            (
+                _("Recent deliveries"),
+                [
+                    f"{p.name} · {p.date_done and p.date_done.date()} · {p.origin or ''}"
+                    for p in pickings
+                ],
+            )
+        )
         visits = self.sudo().search(
-            [("partner_id", "=", partner.id), ("company_id", "=", company.id),
-             ("state", "=", "done"), ("id", "!=", self.id)],
-            order="done_date desc", limit=limit,
+            [
+                ("partner_id", "=", partner.id),
+                ("company_id", "=", company.id),
+                ("state", "=", "done"),
+                ("id", "!=", self.id),
+            ],
+            order="done_date desc",
+            limit=limit,
         )
         channels = dict(self._fields["channel"]._description_selection(self.env))
-        sections.append((_("Past follow-ups"), [
-            _("%(ref)s · %(date)s · %(channel)s · satisfaction %(score)s/5",
-              ref=v.name, date=v.done_date and v.done_date.date(),
-              channel=channels.get(v.channel), score=v.satisfaction)
-            for v in visits
-        ]))
-        open_actions = self.env["customer.followup.visit.action"].sudo().search(
-            [("partner_id", "=", partner.id), ("state", "=", "open"),
-             ("company_id", "=", company.id)], limit=limit,
+        sections.append(
+            (
+                _("Past follow-ups"),
+                [
+                    _(
+                        "%(ref)s · %(date)s · %(channel)s · satisfaction %(score)s/5",
+                        ref=v.name,
+                        date=v.done_date and v.done_date.date(),
+                        channel=channels.get(v.channel),
+                        score=v.satisfaction,
+                    )
+                    for v in visits
+                ],
+            )
         )
-        sections.append((_("Open problems"), [
-            f"{a.name} ({a.visit_id.name})" for a in open_actions
-        ]))
+        open_actions = (
+            self.env["customer.followup.visit.action"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", partner.id),
+                    ("state", "=", "open"),
+                    ("company_id", "=", company.id),
+                ],
+                limit=limit,
+            )
+        )
+        sections.append(
+            (_("Open problems"), [f"{a.name} ({a.visit_id.name})" for a in open_actions])
+        )
         parts = []
         for title, lines in sections:
             items = "".join(f"<li>{html_escape(line)}</li>" for line in lines) or (
@@ -524,6 +660,36 @@ class CustomerFollowupVisit(models.Model):
             },
         }
 
+    def action_send_survey(self):
+        """Invite the customer to the follow-up questionnaire; their answer
+        fills the scores and closes the follow-up (survey.user_input)."""
+        template = self.env.ref(
+            "customer_followup.mail_template_visit_survey", raise_if_not_found=False
+        )
+        for visit in self:
+            if visit.state in ("done", "cancelled"):
+                raise UserError(self.env._("%(visit)s is closed.", visit=visit.display_name))
+            if not visit.survey_id:
+                raise UserError(
+                    self.env._(
+                        "%(visit)s: choose the questionnaire to send.", visit=visit.display_name
+                    )
+                )
+            if not visit.survey_user_input_id:
+                # Specialists need no survey rights: the visit's own access
+                # was checked by reading it.
+                answer = visit.survey_id.sudo()._create_answer(
+                    partner=visit.contact_id or visit.partner_id,
+                    check_attempts=False,
+                    followup_visit_id=visit.id,
+                )
+                visit.survey_user_input_id = answer
+            if template:
+                visit.message_post_with_source(
+                    template, message_type="comment", subtype_xmlid="mail.mt_comment"
+                )
+        return True
+
     def action_open_reschedule(self):
         self.ensure_one()
         return {
@@ -541,15 +707,14 @@ class CustomerFollowupVisit(models.Model):
         self.ensure_one()
         if self.state in ("done", "cancelled"):
             raise UserError(
-                self.env._("%(visit)s is closed and cannot be rescheduled.",
-                           visit=self.display_name)
+                self.env._(
+                    "%(visit)s is closed and cannot be rescheduled.", visit=self.display_name
+                )
             )
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for rescheduling."))
         if not new_date or new_date <= fields.Datetime.now():
-            raise UserError(
-                self.env._("A follow-up cannot be rescheduled into the past.")
-            )
+            raise UserError(self.env._("A follow-up cannot be rescheduled into the past."))
         vals = {
             "scheduled_date": new_date,
             "reschedule_reason": reason,
@@ -571,19 +736,20 @@ class CustomerFollowupVisit(models.Model):
 
     def action_review(self):
         if not self.env.user.has_group("customer_followup.group_customer_followup_manager"):
-            raise UserError(
-                self.env._("Only Customer Follow-up managers can review follow-ups.")
-            )
+            raise UserError(self.env._("Only Customer Follow-up managers can review follow-ups."))
         for visit in self:
             if visit.state != "done":
                 raise UserError(
-                    self.env._("%(visit)s: only a follow-up that is done can be reviewed.",
-                               visit=visit.display_name)
+                    self.env._(
+                        "%(visit)s: only a follow-up that is done can be reviewed.",
+                        visit=visit.display_name,
+                    )
                 )
             if not (visit.review_comment or "").strip():
                 raise UserError(
-                    self.env._("%(visit)s: write the review comment first.",
-                               visit=visit.display_name)
+                    self.env._(
+                        "%(visit)s: write the review comment first.", visit=visit.display_name
+                    )
                 )
         self.write({"reviewer_id": self.env.user.id, "review_date": fields.Datetime.now()})
         return True
@@ -596,8 +762,10 @@ class CustomerFollowupVisit(models.Model):
         """Calling windows as ``[(start hours, end hours)]`` in local time
         (001: 10:00–11:30 and 15:30–17:00), configurable with the system
         parameter ``customer_followup.calling_windows``."""
-        raw = self.env["ir.config_parameter"].sudo().get_param(
-            "customer_followup.calling_windows", "10:00-11:30,15:30-17:00"
+        raw = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("customer_followup.calling_windows", "10:00-11:30,15:30-17:00")
         )
         windows = []
         try:
@@ -670,8 +838,9 @@ class CustomerFollowupVisit(models.Model):
             deadline = (
                 self.env["customer.followup.working.time"]
                 .with_company(company)
-                .plan_hours(event["start"], hours, calendar=calendar,
-                            round_the_clock=tier.round_the_clock)
+                .plan_hours(
+                    event["start"], hours, calendar=calendar, round_the_clock=tier.round_the_clock
+                )
             )
             vals_list.append(
                 {
@@ -688,4 +857,7 @@ class CustomerFollowupVisit(models.Model):
                     "period_key": event["key"],
                 }
             )
-        return self.env["customer.followup.visit.generator"]._insert_visits(vals_list)
+        visits = self.env["customer.followup.visit.generator"]._insert_visits(vals_list)
+        # Key events are few and urgent: their owners get an activity at once.
+        visits._schedule_owner_activity()
+        return visits

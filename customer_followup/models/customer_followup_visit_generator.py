@@ -82,8 +82,17 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
     # Batches
     # ------------------------------------------------------------------
     @api.model
-    def _generate_batch(self, company, date_from, date_to, partner_domain, plan=None,
-                        after_id=0, batch_size=1000, greetings=True):
+    def _generate_batch(
+        self,
+        company,
+        date_from,
+        date_to,
+        partner_domain,
+        plan=None,
+        after_id=0,
+        batch_size=1000,
+        greetings=True,
+    ):
         """Plan the follow-ups of the next ``batch_size`` customers (by id,
         after ``after_id``) matching ``partner_domain`` for the period.
 
@@ -110,8 +119,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         tiers = partners.followup_tier_id
         counts = self._channel_counts(company, tiers, date_from, date_to)
         mixes = {
-            tier.id: [(line.channel, line.share) for line in tier.channel_mix_ids]
-            for tier in tiers
+            tier.id: [(line.channel, line.share) for line in tier.channel_mix_ids] for tier in tiers
         }
         slots = {tier.id: self._tier_slots(tier, date_from, date_to) for tier in tiers}
         holidays = self._holidays(calendar, date_from, date_to, dates) if greetings else []
@@ -119,8 +127,16 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         for partner in partners:
             try:
                 vals_list += self._partner_visit_vals(
-                    partner, company, plan, slots, mixes, counts,
-                    period_dates, dates, calling_slots, calendar,
+                    partner,
+                    company,
+                    plan,
+                    slots,
+                    mixes,
+                    counts,
+                    period_dates,
+                    dates,
+                    calling_slots,
+                    calendar,
                 )
                 vals_list += self._partner_holiday_vals(
                     partner, company, plan, holidays, calling_slots, calendar
@@ -129,7 +145,8 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                 # One broken customer must not stop the batch of the others.
                 _logger.exception(
                     "Follow-up generation: customer %s (id %s) skipped",
-                    partner.display_name, partner.id,
+                    partner.display_name,
+                    partner.id,
                 )
         visits = self._insert_visits(vals_list)
         return len(partners), partners[-1].id, visits
@@ -148,9 +165,18 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                 ("tier_id", "in", tiers.ids),
                 ("trigger", "=", "routine"),
                 ("period_key", "=like", "routine/%"),
-                ("scheduled_date", ">=", Visit._local_to_utc(date_from, 0, company.resource_calendar_id)),
-                ("scheduled_date", "<", Visit._local_to_utc(date_to + timedelta(days=1), 0,
-                                                             company.resource_calendar_id)),
+                (
+                    "scheduled_date",
+                    ">=",
+                    Visit._local_to_utc(date_from, 0, company.resource_calendar_id),
+                ),
+                (
+                    "scheduled_date",
+                    "<",
+                    Visit._local_to_utc(
+                        date_to + timedelta(days=1), 0, company.resource_calendar_id
+                    ),
+                ),
             ],
             ["tier_id", "channel"],
             ["__count"],
@@ -160,8 +186,19 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         return counts
 
     @api.model
-    def _partner_visit_vals(self, partner, company, plan, slots, mixes, counts,
-                            period_dates, dates, calling_slots, calendar):
+    def _partner_visit_vals(
+        self,
+        partner,
+        company,
+        plan,
+        slots,
+        mixes,
+        counts,
+        period_dates,
+        dates,
+        calling_slots,
+        calendar,
+    ):
         tier = partner.followup_tier_id
         if not tier:
             return []
@@ -170,9 +207,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         Visit = self.env["customer.followup.visit"]
         result = []
         for offset, (kind, trigger, slot_start, slot_end) in enumerate(slots[tier.id]):
-            window = [
-                d for d in period_dates if slot_start <= d <= slot_end
-            ]
+            window = [d for d in period_dates if slot_start <= d <= slot_end]
             if not window:
                 continue
             # Spread the customers over the working days and calling slots of

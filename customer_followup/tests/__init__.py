@@ -12,3 +12,5 @@ from . import test_anomaly_deadlines
 from . import test_anomaly_flow
 from . import test_anomaly_escalation
 from . import test_anomaly_access
+from . import test_visit_survey
+from . import test_visit_script

@@ -17,8 +17,12 @@ class TestPlanWorkflow(VisitCase):
         cls.normal = cls._tiered("Plan normal Co", cls.tier_normal, owner=cls.user_manager)
 
     def _yearly(self, **vals):
-        return self._plan(date(2027, 1, 1), date(2027, 12, 31),
-                          partner_ids=[(6, 0, (self.key | self.normal).ids)], **vals)
+        return self._plan(
+            date(2027, 1, 1),
+            date(2027, 12, 31),
+            partner_ids=[(6, 0, (self.key | self.normal).ids)],
+            **vals,
+        )
 
     def test_period_must_be_ordered(self):
         with self.assertRaises(ValidationError):
@@ -54,8 +58,9 @@ class TestPlanWorkflow(VisitCase):
         self.assertEqual(plan.visit_count, expected)
         self.assertFalse(plan.generation_pending)
         for visit in plan.visit_ids:
-            self.assertTrue(date(2027, 1, 1) <= self._local(visit.scheduled_date).date()
-                            <= date(2027, 12, 31))
+            self.assertTrue(
+                date(2027, 1, 1) <= self._local(visit.scheduled_date).date() <= date(2027, 12, 31)
+            )
         # The cron runs the same code: nothing new for an approved plan.
         plan.generation_pending = True
         plan.generation_cursor = 0
@@ -74,8 +79,11 @@ class TestPlanWorkflow(VisitCase):
         with freeze_time("2027-01-04 02:00:00"):
             # One customer per batch: the first run plans one, says one is left.
             progress = self.env["ir.cron.progress"].create(
-                {"cron_id": self.env.ref("customer_followup.ir_cron_generate_visits").id,
-                 "remaining": 0, "done": 0}
+                {
+                    "cron_id": self.env.ref("customer_followup.ir_cron_generate_visits").id,
+                    "remaining": 0,
+                    "done": 0,
+                }
             )
             Plan = self.Plan.with_context(ir_cron_progress_id=progress.id)
             Plan._cron_generate_visits(batch_size=1)

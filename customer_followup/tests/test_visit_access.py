@@ -62,9 +62,12 @@ class TestVisitAccess(VisitCase):
     def test_other_company_is_hidden(self):
         other_company = self.env["res.company"].create({"name": "Other company"})
         customer = self._customer("Other company customer", customer_rank=1)
-        visit = self.Visit.with_company(other_company).create({
-            "partner_id": customer.id, "company_id": other_company.id,
-            "scheduled_date": "2030-01-02 03:00:00",
-        })
+        visit = self.Visit.with_company(other_company).create(
+            {
+                "partner_id": customer.id,
+                "company_id": other_company.id,
+                "scheduled_date": "2030-01-02 03:00:00",
+            }
+        )
         with self.assertRaises(AccessError):
             visit.with_user(self.user_manager).read(["name"])

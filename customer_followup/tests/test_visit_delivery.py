@@ -42,19 +42,27 @@ class TestVisitAfterDelivery(VisitCase):
         self.assertEqual(visit.tier_id, self.tier_key)
         self.assertEqual(visit.user_id, self.user_cs)
         self.assertEqual(visit.period_key, f"delivery/{picking.id}")
+        # The owner has the call on their to-do list.
+        activity = visit.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(
+            activity.activity_type_id,
+            self.env.ref("customer_followup.mail_activity_type_followup_call"),
+        )
+        self.assertEqual(activity.user_id, self.user_cs)
         done = picking.date_done
         hours = self.tier_key.delivery_followup_hours
         # The delay counts working hours only: the weekend and the holiday
         # do not count, so the deadline is well after 24 clock hours...
         self.assertGreater(visit.deadline, done + timedelta(hours=hours + 48))
         local_deadline = self._local(visit.deadline)
-        self.assertTrue(self.WorkingTime.is_working_date(local_deadline.date(), calendar=self.calendar))
+        self.assertTrue(
+            self.WorkingTime.is_working_date(local_deadline.date(), calendar=self.calendar)
+        )
         self.assertNotEqual(local_deadline.date(), date(2026, 11, 23))
         # ... and exactly the tier's hours of working time after delivery.
         tz_done = SHANGHAI.localize(datetime(2026, 11, 20, 15, 0))
-        counted = self.calendar.get_work_hours_count(
-            tz_done, local_deadline, compute_leaves=True
-        )
+        counted = self.calendar.get_work_hours_count(tz_done, local_deadline, compute_leaves=True)
         self.assertAlmostEqual(counted, hours, places=2)
         # The holiday moves the deadline one working day later.
         self.assertEqual(
@@ -95,9 +103,16 @@ class TestVisitAfterDelivery(VisitCase):
     @freeze_time("2026-11-18 03:00:00")
     def test_no_visit_for_non_customer_delivery(self):
         stranger = self.env["res.partner"].create({"name": "Not a customer", "is_company": True})
-        created = self.Visit._create_event_visits([{
-            "partner": stranger, "company": self.company, "trigger": "delivery",
-            "key": "delivery/0", "start": datetime(2026, 11, 18, 3, 0),
-        }])
+        created = self.Visit._create_event_visits(
+            [
+                {
+                    "partner": stranger,
+                    "company": self.company,
+                    "trigger": "delivery",
+                    "key": "delivery/0",
+                    "start": datetime(2026, 11, 18, 3, 0),
+                }
+            ]
+        )
         self.assertFalse(created)
         self.assertFalse(self.Visit.search([("partner_id", "=", stranger.id)]))

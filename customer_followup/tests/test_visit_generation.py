@@ -39,28 +39,34 @@ class TestVisitGeneration(VisitCase):
 
     def test_cadence_per_tier_over_a_year(self):
         self._generate()
-        for partner, tier in ((self.strategic, self.tier_strategic),
-                              (self.key, self.tier_key), (self.normal, self.tier_normal)):
+        for partner, tier in (
+            (self.strategic, self.tier_strategic),
+            (self.key, self.tier_key),
+            (self.normal, self.tier_normal),
+        ):
             visits = self._visits(partner)
-            per_trigger = Counter(
-                (v.trigger, v.period_key.split("/")[0]) for v in visits
+            per_trigger = Counter((v.trigger, v.period_key.split("/")[0]) for v in visits)
+            self.assertEqual(
+                per_trigger[("routine", "routine")], 12 // tier.routine_interval_months, tier.code
             )
-            self.assertEqual(per_trigger[("routine", "routine")],
-                             12 // tier.routine_interval_months, tier.code)
             if tier.executive_interval_months:
-                self.assertEqual(per_trigger[("executive", "executive")],
-                                 12 // tier.executive_interval_months)
-                self.assertTrue(all(
-                    v.channel == "onsite" for v in visits if v.trigger == "executive"))
+                self.assertEqual(
+                    per_trigger[("executive", "executive")], 12 // tier.executive_interval_months
+                )
+                self.assertTrue(
+                    all(v.channel == "onsite" for v in visits if v.trigger == "executive")
+                )
             else:
                 self.assertFalse(per_trigger[("executive", "executive")])
             if tier.onsite_interval_months:
-                self.assertEqual(per_trigger[("routine", "onsite")],
-                                 12 // tier.onsite_interval_months)
+                self.assertEqual(
+                    per_trigger[("routine", "onsite")], 12 // tier.onsite_interval_months
+                )
             # Each routine slot gets one visit inside the slot's months.
             months = {
                 self._local(v.scheduled_date).month
-                for v in visits if v.period_key.startswith("routine/")
+                for v in visits
+                if v.period_key.startswith("routine/")
             }
             self.assertEqual(len(months), 12 // tier.routine_interval_months)
             self.assertTrue(all(v.tier_id == tier for v in visits))
@@ -93,8 +99,12 @@ class TestVisitGeneration(VisitCase):
             self.assertTrue(any(start <= hours < end for start, end in windows), local)
             self.assertLessEqual(visit.preparation_date, local.date())
         # The make-up Saturday is a working day like the others.
-        self.assertIn(makeup, self.WorkingTime.working_dates(
-            date(2027, 10, 1), date(2027, 10, 31), calendar=self.calendar))
+        self.assertIn(
+            makeup,
+            self.WorkingTime.working_dates(
+                date(2027, 10, 1), date(2027, 10, 31), calendar=self.calendar
+            ),
+        )
 
     def test_calling_windows_follow_calendar_timezone(self):
         self._generate(date(2027, 3, 1), date(2027, 3, 31), partners=self.strategic)
@@ -127,8 +137,9 @@ class TestVisitGeneration(VisitCase):
         # working day before it; a call for strategic and key customers.
         self.assertEqual(greetings.partner_id, self.customers)
         self.assertEqual(len(greetings), len(self.customers))
-        last_working = self.WorkingTime.add_working_dates(date(2027, 10, 1), -1,
-                                                          calendar=self.calendar)
+        last_working = self.WorkingTime.add_working_dates(
+            date(2027, 10, 1), -1, calendar=self.calendar
+        )
         for visit in greetings:
             self.assertEqual(self._local(visit.scheduled_date).date(), last_working)
             expected = "message" if visit.partner_id == self.normal else "phone"
@@ -149,15 +160,20 @@ class TestVisitGeneration(VisitCase):
         count, last_id, _visits = self._generate(partners=partners, batch_size=7)
         self._generate(partners=partners, after_id=last_id, batch_size=100)
         for tier in (self.tier_normal, self.tier_key):
-            routine = self.Visit.search([
-                ("partner_id", "in", partners.ids), ("tier_id", "=", tier.id),
-                ("period_key", "=like", "routine/%"),
-            ])
+            routine = self.Visit.search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("tier_id", "=", tier.id),
+                    ("period_key", "=like", "routine/%"),
+                ]
+            )
             counts = Counter(routine.mapped("channel"))
             total = len(routine)
             for line in tier.channel_mix_ids:
                 self.assertAlmostEqual(
-                    counts[line.channel] * 100.0 / total, line.share, delta=100.0 / total,
+                    counts[line.channel] * 100.0 / total,
+                    line.share,
+                    delta=100.0 / total,
                     msg=f"{tier.code} {line.channel}: {counts}",
                 )
 
@@ -172,9 +188,7 @@ class TestVisitGeneration(VisitCase):
         self.assertTrue(first)
         _count, _last, created = self._generate()
         self.assertFalse(created)
-        self.assertEqual(
-            self.Visit.search_count([("partner_id", "in", self.customers.ids)]), first
-        )
+        self.assertEqual(self.Visit.search_count([("partner_id", "in", self.customers.ids)]), first)
         # A quarter's plan overlapping the year adds nothing either.
         _count, _last, created = self._generate(date(2027, 4, 1), date(2027, 6, 30))
         self.assertFalse(created)
@@ -185,12 +199,16 @@ class TestVisitGeneration(VisitCase):
         self.env.flush_all()
         with self.assertRaises(psycopg2.errors.UniqueViolation), mute_logger("odoo.sql_db"):
             with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(SQL(
-                    "INSERT INTO customer_followup_visit (name, company_id, partner_id, trigger,"
-                    " channel, scheduled_date, state, period_key)"
-                    " VALUES ('dup', %s, %s, 'routine', 'phone', now(), 'planned', %s)",
-                    visit.company_id.id, visit.partner_id.id, visit.period_key,
-                ))
+                self.env.cr.execute(
+                    SQL(
+                        "INSERT INTO customer_followup_visit (name, company_id, partner_id, trigger,"
+                        " channel, scheduled_date, state, period_key)"
+                        " VALUES ('dup', %s, %s, 'routine', 'phone', now(), 'planned', %s)",
+                        visit.company_id.id,
+                        visit.partner_id.id,
+                        visit.period_key,
+                    )
+                )
         # Without a period key (ad hoc follow-ups) there is no limit.
         self._visit(self.key)
         self._visit(self.key)
@@ -202,13 +220,24 @@ class TestVisitGeneration(VisitCase):
         self._generate(partners=self.key)
         existing = self._visits(self.key)
         vals = [
-            {"company_id": self.company.id, "partner_id": self.key.id, "trigger": "routine",
-             "channel": "phone", "scheduled_date": v.scheduled_date, "period_key": v.period_key}
+            {
+                "company_id": self.company.id,
+                "partner_id": self.key.id,
+                "trigger": "routine",
+                "channel": "phone",
+                "scheduled_date": v.scheduled_date,
+                "period_key": v.period_key,
+            }
             for v in existing
         ] + [
-            {"company_id": self.company.id, "partner_id": self.key.id, "trigger": "routine",
-             "channel": "phone", "scheduled_date": existing[0].scheduled_date,
-             "period_key": "routine/2099-01"}
+            {
+                "company_id": self.company.id,
+                "partner_id": self.key.id,
+                "trigger": "routine",
+                "channel": "phone",
+                "scheduled_date": existing[0].scheduled_date,
+                "period_key": "routine/2099-01",
+            }
         ]
         real_query = self.env.execute_query
 
@@ -218,8 +247,12 @@ class TestVisitGeneration(VisitCase):
                 return []
             return real_query(query)
 
-        with patch.object(type(self.env), "execute_query", side_effect=blind_precheck,
-                          autospec=False), mute_logger("odoo.sql_db"):
+        with (
+            patch.object(
+                type(self.env), "execute_query", side_effect=blind_precheck, autospec=False
+            ),
+            mute_logger("odoo.sql_db"),
+        ):
             created = self.Generator._insert_visits(vals)
         self.assertEqual(created.mapped("period_key"), ["routine/2099-01"])
         self.assertEqual(len(self._visits(self.key)), len(existing) + 1)
@@ -232,9 +265,13 @@ class TestVisitGeneration(VisitCase):
                 raise ValueError("broken data")
             return original(self_, partner, *args)
 
-        with patch.object(CustomerFollowupVisitGenerator, "_partner_visit_vals", broken), \
-                self.assertLogs("odoo.addons.customer_followup.models."
-                                "customer_followup_visit_generator", logging.ERROR) as logs:
+        with (
+            patch.object(CustomerFollowupVisitGenerator, "_partner_visit_vals", broken),
+            self.assertLogs(
+                "odoo.addons.customer_followup.models.customer_followup_visit_generator",
+                logging.ERROR,
+            ) as logs,
+        ):
             count, _last, created = self._generate()
         self.assertEqual(count, 3)
         self.assertIn("Key Co", logs.output[0])
@@ -260,8 +297,11 @@ class TestVisitGeneration(VisitCase):
         before = self.env.cr.sql_log_count
         self._generate(partners=large)
         large_queries = self.env.cr.sql_log_count - before
-        self.assertLessEqual(large_queries, small_queries + 10,
-                             f"{small_queries} queries for 2 customers, {large_queries} for 12")
+        self.assertLessEqual(
+            large_queries,
+            small_queries + 10,
+            f"{small_queries} queries for 2 customers, {large_queries} for 12",
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -280,10 +320,13 @@ class TestVisitGenerationTwoCursors(VisitCase):
             partner = env["res.partner"].create(
                 {"name": "Two cursors Co", "is_company": True, "customer_rank": 1}
             )
-            partner.with_company(company).write({
-                "followup_tier_id": tier.id, "followup_tier_manual": True,
-                "followup_tier_manual_reason": "test",
-            })
+            partner.with_company(company).write(
+                {
+                    "followup_tier_id": tier.id,
+                    "followup_tier_manual": True,
+                    "followup_tier_manual_reason": "test",
+                }
+            )
             partner_id, company_id = partner.id, company.id
         try:
             cr1, cr2 = registry.cursor(), registry.cursor()
@@ -313,7 +356,8 @@ class TestVisitGenerationTwoCursors(VisitCase):
             with registry.cursor() as check_cr:
                 check_cr.execute(
                     "SELECT period_key, count(*) FROM customer_followup_visit "
-                    "WHERE partner_id = %s GROUP BY period_key", [partner_id]
+                    "WHERE partner_id = %s GROUP BY period_key",
+                    [partner_id],
                 )
                 rows = check_cr.fetchall()
             self.assertEqual(len(rows), len(first))

@@ -25,8 +25,13 @@ class TestVisitRules(VisitCase):
 
     def test_scores_outside_scale_rejected(self):
         visit = self._visit(self.customer)
-        for fname in ("satisfaction", "score_quality", "score_delivery", "score_attitude",
-                      "score_speed"):
+        for fname in (
+            "satisfaction",
+            "score_quality",
+            "score_delivery",
+            "score_attitude",
+            "score_speed",
+        ):
             for bad in (-1, 6):
                 with self.assertRaises(ValidationError):
                     with self.env.cr.savepoint():
@@ -58,9 +63,7 @@ class TestVisitRules(VisitCase):
         visit.invalidate_recordset()
         self.assertEqual(visit.state, "planned")
         # A 1x1 PNG stands for the customer's signature.
-        visit.signature = (
-            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
-        )
+        visit.signature = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
         visit.action_done()
         self.assertEqual(visit.state, "done")
         self.assertFalse(visit.by_phone)
@@ -69,9 +72,7 @@ class TestVisitRules(VisitCase):
         stranger = self.env["res.partner"].create({"name": "Supplier only", "is_company": True})
         with self.assertRaises(ValidationError):
             self._visit(stranger)
-        contact = self.env["res.partner"].create(
-            {"name": "Contact", "parent_id": self.customer.id}
-        )
+        contact = self.env["res.partner"].create({"name": "Contact", "parent_id": self.customer.id})
         with self.assertRaises(ValidationError):
             self._visit(contact)
 
@@ -94,11 +95,16 @@ class TestVisitRules(VisitCase):
             visit._reschedule(datetime(2026, 11, 17, 2), "Call back yesterday")
         with self.assertRaises(UserError):
             visit._reschedule(datetime(2026, 11, 25, 2), "  ")
-        self.assertEqual((visit.scheduled_date, visit.attempt_count, visit.state),
-                         (before, 0, "planned"))
+        self.assertEqual(
+            (visit.scheduled_date, visit.attempt_count, visit.state), (before, 0, "planned")
+        )
         wizard = self.env["customer.followup.visit.reschedule"].create(
-            {"visit_id": visit.id, "new_date": datetime(2026, 11, 19, 7, 30),
-             "reason": "In a meeting, call back at 15:30", "unreachable": False}
+            {
+                "visit_id": visit.id,
+                "new_date": datetime(2026, 11, 19, 7, 30),
+                "reason": "In a meeting, call back at 15:30",
+                "unreachable": False,
+            }
         )
         wizard.action_confirm()
         self.assertEqual(visit.state, "postponed")
@@ -149,8 +155,12 @@ class TestVisitRules(VisitCase):
     def test_problem_actions_and_anomaly_hook(self):
         visit = self._visit(self.customer)
         action = self.env["customer.followup.visit.action"].create(
-            {"visit_id": visit.id, "name": "Lead time too long", "user_id": self.user_manager.id,
-             "date_deadline": date.today() + timedelta(days=1)}
+            {
+                "visit_id": visit.id,
+                "name": "Lead time too long",
+                "user_id": self.user_manager.id,
+                "date_deadline": date.today() + timedelta(days=1),
+            }
         )
         self.assertEqual(visit.action_open_count, 1)
         vals = action._prepare_anomaly_vals()
