@@ -22,6 +22,8 @@
         "sale_stock",
         # the online-questionnaire follow-up channel
         "survey",
+        # a finished repair order triggers the after-service follow-up
+        "repair",
     ],
     "data": [
         "security/customer_followup_security.xml",
@@ -40,6 +42,7 @@
         "views/customer_followup_tier_flag_views.xml",
         "views/resource_calendar_views.xml",
         "views/res_partner_views.xml",
+        "views/res_users_views.xml",
         "views/customer_followup_menus.xml",
         "views/customer_followup_visit_views.xml",
         "views/customer_followup_plan_views.xml",

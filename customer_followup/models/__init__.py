@@ -20,3 +20,5 @@ from . import ir_attachment
 from . import survey_question
 from . import survey_question_answer
 from . import survey_user_input
+from . import res_users
+from . import repair_order

@@ -141,6 +141,11 @@ class CustomerFollowupAnomaly(models.Model):
     customer_request = fields.Text("Customer's request")
     production_impact = fields.Text("Impact on the customer's production")
     department = fields.Char("Handling department")
+    is_my_department = fields.Boolean(
+        "My department",
+        compute="_compute_is_my_department",
+        search="_search_is_my_department",
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Handler",
@@ -767,6 +772,22 @@ class CustomerFollowupAnomaly(models.Model):
             ),
             user_id=owner.id,
         )
+
+    @api.depends("department")
+    @api.depends_context("uid")
+    def _compute_is_my_department(self):
+        mine = (self.env.user.followup_department or "").strip()
+        for anomaly in self:
+            anomaly.is_my_department = bool(mine) and anomaly.department == mine
+
+    def _search_is_my_department(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(self.env._("Operation not supported"))
+        mine = (self.env.user.followup_department or "").strip()
+        positive = (operator == "=") == bool(value)
+        if not mine:
+            return [(0, "=", 1)] if positive else []
+        return [("department", "=" if positive else "!=", mine)]
 
     # Buttons: each moves one step.
     def action_next_step(self):

@@ -824,7 +824,8 @@ class CustomerFollowupVisit(models.Model):
         :param list events: dicts with ``partner`` (commercial partner),
             ``company``, ``trigger``, ``key`` (unique per event, e.g.
             ``delivery/WH-OUT-0042``), ``start`` (naive UTC) and optional
-            ``contact``, ``hours`` (due within, else the tier's delay)
+            ``contact``, ``hours`` (due within, else the tier's delay) or
+            ``deadline`` (naive UTC, a calendar delay such as 10 days)
         """
         vals_list = []
         for event in events:
@@ -835,7 +836,7 @@ class CustomerFollowupVisit(models.Model):
             tier = partner.followup_tier_id
             hours = event.get("hours") or tier.delivery_followup_hours or 24
             calendar = company.resource_calendar_id
-            deadline = (
+            deadline = event.get("deadline") or (
                 self.env["customer.followup.working.time"]
                 .with_company(company)
                 .plan_hours(

@@ -24,6 +24,20 @@ class TestAnomalyAccess(AnomalyCase):
             self.env["res.partner"].with_user(self.user_sales).fields_get(),
         )
 
+    def test_my_department_filter(self):
+        service = self.anomaly(department="客户服务部")
+        technical = self.anomaly(department="技术支持部")
+        self.user_cs.followup_department = "技术支持部"
+        Anomaly = self.Anomaly.with_user(self.user_cs)
+        mine = Anomaly.search([("is_my_department", "=", True)])
+        self.assertIn(technical, mine)
+        self.assertNotIn(service, mine)
+        self.assertTrue(technical.with_user(self.user_cs).is_my_department)
+        self.assertIn(service, Anomaly.search([("is_my_department", "=", False)]))
+        # Without a department of their own, the filter shows nothing.
+        self.user_cs.followup_department = False
+        self.assertFalse(Anomaly.search([("is_my_department", "=", True)]))
+
     def test_other_company_anomalies_are_invisible(self):
         other = self.env["res.company"].create({"name": "Other company"})
         theirs = (
