@@ -1,9 +1,9 @@
 """The tier as people see it, in a real browser (Odoo tours in headless
 Chromium), on the demo data."""
 
-from odoo.tests import HttpCase, tagged
-
 from tour_screenshots import TourScreenshotMixin
+
+from odoo.tests import HttpCase, tagged
 
 
 @tagged("post_install", "-at_install", "customer_followup_browser")

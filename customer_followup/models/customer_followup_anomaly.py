@@ -2,7 +2,6 @@ import logging
 from datetime import datetime, time, timedelta
 
 import pytz
-
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
