@@ -54,6 +54,7 @@
         "views/customer_followup_escalation_policy_views.xml",
         "views/res_partner_anomaly_views.xml",
         "views/customer_followup_anomaly_menus.xml",
+        "report/customer_followup_visit_report.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
