@@ -55,6 +55,7 @@
         "views/res_partner_anomaly_views.xml",
         "views/customer_followup_anomaly_menus.xml",
         "report/customer_followup_visit_report.xml",
+        "report/customer_followup_anomaly_report.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",

@@ -16,3 +16,4 @@ from . import test_visit_survey
 from . import test_visit_script
 from . import test_visit_service
 from . import test_visit_report
+from . import test_anomaly_report
