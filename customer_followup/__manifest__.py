@@ -56,6 +56,8 @@
         "views/customer_followup_anomaly_menus.xml",
         "report/customer_followup_visit_report.xml",
         "report/customer_followup_anomaly_report.xml",
+        "report/customer_followup_anomaly_statistics_report.xml",
+        "wizard/customer_followup_anomaly_statistics_views.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",

@@ -17,3 +17,4 @@ from . import test_visit_script
 from . import test_visit_service
 from . import test_visit_report
 from . import test_anomaly_report
+from . import test_anomaly_statistics

@@ -1,1 +1,2 @@
 from . import customer_followup_visit_reschedule
+from . import customer_followup_anomaly_statistics
