@@ -10,6 +10,19 @@ from .common import CustomerFollowupCase
 SHANGHAI = pytz.timezone("Asia/Shanghai")
 
 
+# The closed loop of 003 第八条, step by step.
+LOOP = [
+    "discovered",
+    "reported",
+    "responding",
+    "investigating",
+    "plan",
+    "in_progress",
+    "feedback",
+    "review",
+    "closed",
+]
+
 class AnomalyCase(CustomerFollowupCase):
     """A company working Monday to Friday 08:00-12:00 and 13:00-17:00 in
     Shanghai, with its own public holiday and make-up working day, and one
@@ -114,17 +127,7 @@ class AnomalyCase(CustomerFollowupCase):
     def advance(self, anomaly, target, user=None):
         """Fill what each step needs and move ``anomaly`` up to ``target``,
         as its handler, the right approver and the customer would."""
-        order = [
-            "discovered",
-            "reported",
-            "responding",
-            "investigating",
-            "plan",
-            "in_progress",
-            "feedback",
-            "review",
-            "closed",
-        ]
+        order = LOOP
         approver = {
             "general": self.user_dept_head,
             "major": self.user_deputy,
