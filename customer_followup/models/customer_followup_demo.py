@@ -1,6 +1,7 @@
 from datetime import date, datetime, time, timedelta
 
 import pytz
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
@@ -123,13 +124,99 @@ class CustomerFollowupDemo(models.AbstractModel):
         for order in orders:
             order.date_order = datetime.combine(order_dates[order.id], time(10, 0))
         # Deliver every order but the most recent of each customer.
-        pickings = orders.filtered(
-            lambda o: (today - order_dates[o.id]).days > 60
-        ).picking_ids
+        pickings = orders.filtered(lambda o: (today - order_dates[o.id]).days > 60).picking_ids
         for move in pickings.move_ids:
             move.quantity = move.product_uom_qty
         pickings.move_ids.picked = True
         pickings.with_context(skip_backorder=True, skip_sms=True).button_validate()
+        # Shipped a few days after each order, so that deliveries spread over
+        # the year as the orders do (anomaly incidence per 100 deliveries).
+        for picking in pickings:
+            shipped = order_dates[picking.sale_id.id] + timedelta(days=5)
+            picking.date_done = datetime.combine(shipped, time(8, 0))
         self.env["res.partner"].search(
             self.env["res.partner"]._followup_tier_candidate_domain()
         )._followup_recompute_tiers()
+
+    @api.model
+    def _load_demo_visit_history(self, months=6):
+        """Six months of routine follow-ups, so that the KPI overview and the
+        analysis report of last quarter have something to say: most done and
+        scored, some missed, a few problems found, some still open. The
+        pattern is fixed, so the figures are the same on every install."""
+        Visit = self.env["customer.followup.visit"].with_context(
+            mail_create_nolog=True, tracking_disable=True
+        )
+        today = fields.Date.context_today(self)
+        first = today.replace(day=1)
+        channels = ["phone", "phone", "video", "message", "email"]
+        scores = [5, 4, 5, 3, 4, 5, 2, 4, 5, 4, 1, 5]
+        problems = [
+            ("delivery", "交货延迟两天 Delivery two days late"),
+            ("aftersales", "备件等待时间长 Waiting long for spare parts"),
+            ("installation", "调试文件不全 Commissioning documents incomplete"),
+            ("delivery", "包装破损 Damaged packaging"),
+            ("technical", "通讯协议说明不清 Protocol manual unclear"),
+        ]
+        vals_list, outcomes = [], []
+        for month_back in range(months, 0, -1):
+            month = first - relativedelta(months=month_back)
+            for index, xmlid in enumerate(DEMO_SALES):
+                # Strategic and key customers monthly, the others every other month.
+                if index >= 8 and (month.month + index) % 2:
+                    continue
+                partner = self.env.ref(f"customer_followup.{xmlid}")
+                day = month + timedelta(days=3 + (index * 2) % 22)
+                seed = month.month * 7 + index
+                vals_list.append(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": self.env.company.id,
+                        "trigger": "routine",
+                        "channel": channels[seed % len(channels)],
+                        "user_id": partner.followup_user_id.id or self.env.uid,
+                        "scheduled_date": datetime.combine(day, time(2, 30)),
+                        "period_key": f"demo/{month:%Y-%m}/{xmlid}",
+                    }
+                )
+                outcomes.append(seed)
+        visits = Visit.create(vals_list)
+        actions = []
+        for visit, seed in zip(visits, outcomes, strict=True):
+            if seed % 9 == 4:
+                # Could not be reached: the follow-up was missed.
+                visit.write({"state": "unreachable", "attempt_count": 3})
+                continue
+            score = scores[seed % len(scores)]
+            visit.write(
+                {
+                    "satisfaction": score,
+                    "score_quality": min(5, score + 1) if seed % 2 else score,
+                    "score_delivery": max(0, score - 1) if seed % 3 == 0 else score,
+                    "score_attitude": 5 if score >= 3 else score + 1,
+                    "score_speed": score,
+                    "would_recommend": score >= 4,
+                    "content": "<p>例行回访：设备运行情况、使用反馈、后续需求。Routine follow-up.</p>",
+                    "state": "done",
+                    "done_date": visit.scheduled_date + timedelta(minutes=20),
+                }
+            )
+            if score <= 3 or seed % 7 == 0:
+                category, name = problems[seed % len(problems)]
+                actions.append(
+                    {
+                        "visit_id": visit.id,
+                        "name": name,
+                        "category": category,
+                        "user_id": visit.user_id.id,
+                        "date_deadline": visit.scheduled_date.date() + timedelta(days=7),
+                        # Problems of the older months are solved, the recent ones not all.
+                        "state": "done" if seed % 4 else "open",
+                        "result": "已处理并告知客户 Handled and told the customer"
+                        if seed % 4
+                        else False,
+                    }
+                )
+        self.env["customer.followup.visit.action"].with_context(
+            mail_create_nolog=True, tracking_disable=True
+        ).create(actions)

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .customer_followup_anomaly import CATEGORIES
+
 
 class CustomerFollowupVisitAction(models.Model):
     """A problem found on a follow-up, passed the same day to the department
@@ -12,6 +14,9 @@ class CustomerFollowupVisitAction(models.Model):
     _check_company_auto = True
 
     name = fields.Char("Problem", required=True, tracking=True)
+    # The anomaly categories (003 第六条), so that the analysis report can
+    # count the most frequent problems across follow-ups and anomalies.
+    category = fields.Selection(CATEGORIES, tracking=True)
     visit_id = fields.Many2one(
         "customer.followup.visit", required=True, ondelete="cascade", index=True
     )
@@ -53,6 +58,7 @@ class CustomerFollowupVisitAction(models.Model):
             "visit_id": visit.id,
             "visit_action_id": self.id,
             "description": self.name,
+            "category": self.category,
             "user_id": self.user_id.id or self.env.uid,
         }
 

@@ -1,8 +1,62 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    # KPI targets (SPEC §7). Defaults are the regulations' own: 100 % for the
+    # follow-up, resolution and confirmation rates (000 第三条, hospital
+    # sample), satisfaction bonus above 90 % and warning below 70 % (travel
+    # sample). Incidence and handling time have no number in the
+    # regulations: the defaults are a starting point for the company.
+    followup_target_followup_rate = fields.Float(
+        "Follow-up rate target (%)", default=100.0, digits=(5, 1)
+    )
+    followup_target_satisfaction = fields.Float(
+        "Satisfaction target (%)",
+        default=90.0,
+        digits=(5, 1),
+        help="Share of answers scoring 4 or 5 on the 0–5 scale.",
+    )
+    followup_satisfaction_warning = fields.Float(
+        "Satisfaction warning below (%)", default=70.0, digits=(5, 1)
+    )
+    followup_target_resolution_rate = fields.Float(
+        "Problem resolution rate target (%)", default=100.0, digits=(5, 1)
+    )
+    followup_target_confirmation_rate = fields.Float(
+        "Customer confirmation rate target (%)", default=100.0, digits=(5, 1)
+    )
+    followup_target_anomaly_incidence = fields.Float(
+        "Anomaly incidence limit (per 100 deliveries)",
+        default=2.0,
+        digits=(5, 2),
+        help="At most this many service anomalies per 100 deliveries; 0 sets no limit.",
+    )
+    followup_target_on_time = fields.Float(
+        "On-time target for anomaly clocks (%)", default=100.0, digits=(5, 1)
+    )
+    followup_target_handling_hours = fields.Float(
+        "Average handling time limit (hours)",
+        default=72.0,
+        digits=(6, 1),
+        help="From discovery to closing; 0 sets no limit.",
+    )
+
+    _sql_constraints = [
+        (
+            "followup_targets_range",
+            "CHECK(followup_target_followup_rate BETWEEN 0 AND 100"
+            " AND followup_target_satisfaction BETWEEN 0 AND 100"
+            " AND followup_satisfaction_warning BETWEEN 0 AND 100"
+            " AND followup_target_resolution_rate BETWEEN 0 AND 100"
+            " AND followup_target_confirmation_rate BETWEEN 0 AND 100"
+            " AND followup_target_on_time BETWEEN 0 AND 100"
+            " AND followup_target_anomaly_incidence >= 0"
+            " AND followup_target_handling_hours >= 0)",
+            "KPI targets are percentages between 0 and 100; limits cannot be negative.",
+        ),
+    ]
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,1 +1,2 @@
 from . import report_anomaly_statistics
+from . import report_followup_analysis

@@ -39,7 +39,10 @@ class ReportAnomalyStatistics(models.AbstractModel):
             ("discovered_at", "<", stop),
         ]
         Anomaly = self.env["customer.followup.anomaly"].with_context(active_test=False)
-        matrix = {(c, s): n for c, s, n in Anomaly._read_group(domain, ["category", "severity"], ["__count"])}
+        matrix = {
+            (c, s): n
+            for c, s, n in Anomaly._read_group(domain, ["category", "severity"], ["__count"])
+        }
         by_category = Counter()
         by_severity = Counter()
         for (category, severity), count in matrix.items():

@@ -1,0 +1,289 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, models
+
+# The steps whose timeliness the regulation measures (003 第十九条), with the
+# clock each one answers.
+TIMED_STEPS = [("reported", "report"), ("in_progress", "plan"), ("feedback", "resolve")]
+
+# Scores from 4 up count as satisfied (满意 and 非常满意 on the 0–5 scale).
+SATISFIED_SCORE = 4
+
+# One deduction step of the follow-up-rate assessment (001: 以5%为一个档次):
+# a rate less than one step under its target is a warning, more is a miss.
+WARNING_STEP = 5.0
+
+
+class CustomerFollowupKpi(models.AbstractModel):
+    """Computes the follow-up and anomaly KPIs of SPEC §7 for a period.
+
+    Every figure is read with the caller's rights, so a specialist's overview
+    covers only the customers they may see. Counts come from `_read_group`;
+    nothing is computed per record in Python except durations."""
+
+    _name = "customer.followup.kpi"
+    _description = "Customer Follow-up KPIs"
+
+    @api.model
+    def _kpi_definitions(self):
+        """(key, label, unit, target field on res.company, higher is better)."""
+        _ = self.env._
+        return [
+            ("followup_rate", _("Follow-up rate"), "%", "followup_target_followup_rate", True),
+            ("satisfaction_rate", _("Satisfaction"), "%", "followup_target_satisfaction", True),
+            ("satisfaction_avg", _("Average satisfaction (0–5)"), "", False, True),
+            (
+                "resolution_rate",
+                _("Problem resolution rate"),
+                "%",
+                "followup_target_resolution_rate",
+                True,
+            ),
+            (
+                "confirmation_rate",
+                _("Customer confirmation rate"),
+                "%",
+                "followup_target_confirmation_rate",
+                True,
+            ),
+            (
+                "anomaly_incidence",
+                _("Anomaly incidence (per 100 deliveries)"),
+                "",
+                "followup_target_anomaly_incidence",
+                False,
+            ),
+            ("report_on_time", _("Reported on time"), "%", "followup_target_on_time", True),
+            ("plan_on_time", _("Plan on time"), "%", "followup_target_on_time", True),
+            ("resolve_on_time", _("Resolved on time"), "%", "followup_target_on_time", True),
+            (
+                "avg_handling_hours",
+                _("Average handling time (hours)"),
+                "h",
+                "followup_target_handling_hours",
+                False,
+            ),
+        ]
+
+    # ------------------------------------------------------------------
+    # Periods
+    # ------------------------------------------------------------------
+    @api.model
+    def _period_bounds(self, date_from, date_to):
+        """UTC datetimes bounding [date_from, date_to] in the user's timezone:
+        a follow-up at 07:00 on 1 October in Shanghai is October's."""
+        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        start = tz.localize(datetime.combine(date_from, time.min))
+        stop = tz.localize(datetime.combine(date_to + timedelta(days=1), time.min))
+        return (
+            start.astimezone(pytz.utc).replace(tzinfo=None),
+            stop.astimezone(pytz.utc).replace(tzinfo=None),
+        )
+
+    @api.model
+    def _previous_period(self, date_from, date_to):
+        """The period of the same length just before; whole months map to the
+        same number of whole months, so last quarter compares with the one before."""
+        if date_from.day == 1 and (date_to + timedelta(days=1)).day == 1:
+            months = (date_to.year - date_from.year) * 12 + date_to.month - date_from.month + 1
+            year, month = divmod(date_from.year * 12 + date_from.month - 1 - months, 12)
+            prev_from = date_from.replace(year=year, month=month + 1)
+            return prev_from, date_from - timedelta(days=1)
+        length = (date_to - date_from).days + 1
+        return date_from - timedelta(days=length), date_from - timedelta(days=1)
+
+    # ------------------------------------------------------------------
+    # Domains
+    # ------------------------------------------------------------------
+    @api.model
+    def _visit_domain(self, company, tiers=None, users=None):
+        domain = [("company_id", "=", company.id)]
+        if tiers:
+            domain.append(("tier_id", "in", tiers.ids))
+        if users:
+            domain.append(("user_id", "in", users.ids))
+        return domain
+
+    @api.model
+    def _anomaly_domain(self, company, tiers=None, users=None):
+        domain = [("company_id", "=", company.id), ("state", "!=", "cancelled")]
+        if tiers:
+            domain.append(("partner_id.followup_tier_id", "in", tiers.ids))
+        if users:
+            domain.append(("user_id", "in", users.ids))
+        return domain
+
+    # ------------------------------------------------------------------
+    # Figures
+    # ------------------------------------------------------------------
+    @api.model
+    def _compute(self, company, date_from, date_to, tiers=None, users=None):
+        """Every KPI of the period, as {key: {"value", "numerator", "denominator"}}
+        plus the raw figures the analysis report prints."""
+        start, stop = self._period_bounds(date_from, date_to)
+        Visit = self.env["customer.followup.visit"]
+        Action = self.env["customer.followup.visit.action"]
+        Anomaly = self.env["customer.followup.anomaly"].with_context(active_test=False)
+        visit_domain = self._visit_domain(company, tiers, users)
+        anomaly_domain = self._anomaly_domain(company, tiers, users)
+
+        # Follow-up rate: planned follow-ups of the period that are done.
+        planned_domain = visit_domain + [
+            ("scheduled_date", ">=", start),
+            ("scheduled_date", "<", stop),
+            ("state", "!=", "cancelled"),
+        ]
+        by_state = dict(Visit._read_group(planned_domain, ["state"], ["__count"]))
+        planned = sum(by_state.values())
+        done = by_state.get("done", 0)
+
+        # Satisfaction: outcomes recorded on follow-ups done in the period.
+        scores = dict(
+            Visit._read_group(
+                visit_domain
+                + [
+                    ("state", "=", "done"),
+                    ("satisfaction_recorded", "=", True),
+                    ("done_date", ">=", start),
+                    ("done_date", "<", stop),
+                ],
+                ["satisfaction"],
+                ["__count"],
+            )
+        )
+        distribution = {score: scores.get(score, 0) for score in range(6)}
+        answers = sum(distribution.values())
+        satisfied = sum(n for score, n in distribution.items() if score >= SATISFIED_SCORE)
+        score_sum = sum(score * n for score, n in distribution.items())
+
+        # Problems raised in the period: those found on its follow-ups and
+        # the anomalies discovered in it; solved ones over all of them.
+        action_domain = [
+            ("visit_id", "any", planned_domain),
+            ("state", "!=", "cancelled"),
+        ]
+        actions = dict(Action._read_group(action_domain, ["state"], ["__count"]))
+        period_anomalies = anomaly_domain + [
+            ("discovered_at", ">=", start),
+            ("discovered_at", "<", stop),
+        ]
+        anomaly_categories = dict(Anomaly._read_group(period_anomalies, ["category"], ["__count"]))
+        anomaly_count = sum(anomaly_categories.values())
+        anomaly_resolved = Anomaly.search_count(period_anomalies + [("resolved_at", "!=", False)])
+        problems = sum(actions.values()) + anomaly_count
+        resolved = actions.get("done", 0) + anomaly_resolved
+
+        # Customer confirmation: anomalies handled in the period whose result
+        # the customer accepted.
+        answered = dict(
+            Anomaly._read_group(
+                anomaly_domain + [("resolved_at", ">=", start), ("resolved_at", "<", stop)],
+                ["customer_accepted"],
+                ["__count"],
+            )
+        )
+        handled = sum(answered.values())
+
+        # Incidence: anomalies per 100 deliveries made in the period.
+        picking_domain = [
+            ("company_id", "=", company.id),
+            ("picking_type_code", "=", "outgoing"),
+            ("state", "=", "done"),
+            ("date_done", ">=", start),
+            ("date_done", "<", stop),
+        ]
+        if tiers:
+            picking_domain.append(
+                ("partner_id.commercial_partner_id.followup_tier_id", "in", tiers.ids)
+            )
+        deliveries = self.env["stock.picking"].sudo().search_count(picking_domain)
+
+        # Timeliness of each clock over the steps taken in the period.
+        steps = self.env["customer.followup.anomaly.step"]._read_group(
+            [
+                ("anomaly_id", "any", anomaly_domain),
+                ("date", ">=", start),
+                ("date", "<", stop),
+                ("state", "in", [state for state, _clock in TIMED_STEPS]),
+                ("deadline", "!=", False),
+            ],
+            ["state", "on_time"],
+            ["__count"],
+        )
+        timeliness = {}
+        for state, clock in TIMED_STEPS:
+            timeliness[clock] = (
+                sum(n for s, on, n in steps if s == state and on),
+                sum(n for s, _on, n in steps if s == state),
+            )
+
+        closed = Anomaly.search_read(
+            anomaly_domain + [("closed_at", ">=", start), ("closed_at", "<", stop)],
+            ["discovered_at", "closed_at"],
+        )
+        hours = [(r["closed_at"] - r["discovered_at"]).total_seconds() / 3600 for r in closed]
+
+        def ratio(numerator, denominator):
+            return {
+                "value": round(100.0 * numerator / denominator, 1) if denominator else None,
+                "numerator": numerator,
+                "denominator": denominator,
+            }
+
+        return {
+            "followup_rate": ratio(done, planned),
+            "satisfaction_rate": ratio(satisfied, answers),
+            "satisfaction_avg": {
+                "value": round(score_sum / answers, 2) if answers else None,
+                "numerator": score_sum,
+                "denominator": answers,
+            },
+            "resolution_rate": ratio(resolved, problems),
+            "confirmation_rate": ratio(answered.get(True, 0), handled),
+            "anomaly_incidence": ratio(anomaly_count, deliveries),
+            "report_on_time": ratio(*timeliness["report"]),
+            "plan_on_time": ratio(*timeliness["plan"]),
+            "resolve_on_time": ratio(*timeliness["resolve"]),
+            "avg_handling_hours": {
+                "value": round(sum(hours) / len(hours), 1) if hours else None,
+                "numerator": round(sum(hours), 1),
+                "denominator": len(hours),
+            },
+            "_figures": {
+                "planned": planned,
+                "done": done,
+                "by_state": by_state,
+                "distribution": distribution,
+                "answers": answers,
+                "problems": problems,
+                "resolved": resolved,
+                "anomalies": anomaly_count,
+                "anomaly_categories": anomaly_categories,
+                "deliveries": deliveries,
+            },
+        }
+
+    @api.model
+    def _status(self, key, value, company):
+        """ok / warning / miss / none for a KPI value against the company's target."""
+        definition = {d[0]: d for d in self._kpi_definitions()}[key]
+        target_field, higher_is_better = definition[3], definition[4]
+        if value is None or not target_field:
+            return "none"
+        target = company[target_field]
+        if higher_is_better:
+            if value >= target:
+                return "ok"
+            floor = (
+                company.followup_satisfaction_warning
+                if key == "satisfaction_rate"
+                else target - WARNING_STEP
+            )
+            return "warning" if value >= floor else "miss"
+        if not target:
+            return "none"
+        if value <= target:
+            return "ok"
+        return "warning" if value <= target * 1.25 else "miss"

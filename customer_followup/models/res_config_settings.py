@@ -1,0 +1,96 @@
+import re
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+WINDOWS_RE = re.compile(
+    r"^\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*(,\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*)*$"
+)
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    followup_target_followup_rate = fields.Float(
+        related="company_id.followup_target_followup_rate", readonly=False
+    )
+    followup_target_satisfaction = fields.Float(
+        related="company_id.followup_target_satisfaction", readonly=False
+    )
+    followup_satisfaction_warning = fields.Float(
+        related="company_id.followup_satisfaction_warning", readonly=False
+    )
+    followup_target_resolution_rate = fields.Float(
+        related="company_id.followup_target_resolution_rate", readonly=False
+    )
+    followup_target_confirmation_rate = fields.Float(
+        related="company_id.followup_target_confirmation_rate", readonly=False
+    )
+    followup_target_anomaly_incidence = fields.Float(
+        related="company_id.followup_target_anomaly_incidence", readonly=False
+    )
+    followup_target_on_time = fields.Float(
+        related="company_id.followup_target_on_time", readonly=False
+    )
+    followup_target_handling_hours = fields.Float(
+        related="company_id.followup_target_handling_hours", readonly=False
+    )
+    followup_calling_windows = fields.Char(
+        "Calling windows",
+        config_parameter="customer_followup.calling_windows",
+        default="10:00-11:30,15:30-17:00",
+        help="Local times when customers are called, e.g. 10:00-11:30,15:30-17:00.",
+    )
+    followup_service_days = fields.Integer(
+        "Follow up a repair within (days)",
+        config_parameter="customer_followup.service_followup_days",
+        default=10,
+    )
+
+    @api.constrains("followup_calling_windows", "followup_service_days")
+    def _check_followup_parameters(self):
+        for settings in self:
+            windows = settings.followup_calling_windows
+            if windows and not WINDOWS_RE.match(windows):
+                raise ValidationError(
+                    self.env._(
+                        "Calling windows must read like 10:00-11:30,15:30-17:00, not %(value)s.",
+                        value=windows,
+                    )
+                )
+            if settings.followup_service_days < 1:
+                raise ValidationError(
+                    self.env._("A repair is followed up at least one day after it is done.")
+                )
+
+    @api.constrains(
+        "followup_target_followup_rate",
+        "followup_target_satisfaction",
+        "followup_satisfaction_warning",
+        "followup_target_resolution_rate",
+        "followup_target_confirmation_rate",
+        "followup_target_on_time",
+        "followup_target_anomaly_incidence",
+        "followup_target_handling_hours",
+    )
+    def _check_followup_targets(self):
+        for settings in self:
+            rates = [
+                settings.followup_target_followup_rate,
+                settings.followup_target_satisfaction,
+                settings.followup_satisfaction_warning,
+                settings.followup_target_resolution_rate,
+                settings.followup_target_confirmation_rate,
+                settings.followup_target_on_time,
+            ]
+            if any(rate < 0 or rate > 100 for rate in rates):
+                raise ValidationError(self.env._("KPI targets are percentages between 0 and 100."))
+            if (
+                settings.followup_target_anomaly_incidence < 0
+                or settings.followup_target_handling_hours < 0
+            ):
+                raise ValidationError(self.env._("KPI limits cannot be negative."))
+            if settings.followup_satisfaction_warning > settings.followup_target_satisfaction:
+                raise ValidationError(
+                    self.env._("The satisfaction warning threshold cannot exceed its target.")
+                )
