@@ -215,7 +215,11 @@ class CustomerFollowupAnalysis(models.Model):
         visit_domain = Kpi._visit_domain(self.company_id, self.tier_ids, self.user_ids)
         return [
             ("state", "=", "open"),
-            ("visit_id", "any", visit_domain + [("scheduled_date", "<", stop)]),
+            (
+                "visit_id",
+                "any",
+                visit_domain + [("scheduled_date", "<", stop), ("state", "!=", "cancelled")],
+            ),
         ]
 
     def _rate_rows(self, groupby, start, stop):

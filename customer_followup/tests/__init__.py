@@ -19,3 +19,4 @@ from . import test_visit_report
 from . import test_anomaly_report
 from . import test_anomaly_statistics
 from . import test_kpi
+from . import test_followup_analysis
