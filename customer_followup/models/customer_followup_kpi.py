@@ -267,11 +267,14 @@ class CustomerFollowupKpi(models.AbstractModel):
 
     @api.model
     def _status(self, key, value, company):
-        """ok / warning / miss / none for a KPI value against the company's target."""
+        """ok / warning / miss for a KPI value against the company's target;
+        none without a value, no_target when the company set none."""
         definition = {d[0]: d for d in self._kpi_definitions()}[key]
         target_field, higher_is_better = definition[3], definition[4]
-        if value is None or not target_field:
+        if value is None:
             return "none"
+        if not target_field:
+            return "no_target"
         target = company[target_field]
         if higher_is_better:
             if value >= target:
@@ -283,7 +286,7 @@ class CustomerFollowupKpi(models.AbstractModel):
             )
             return "warning" if value >= floor else "miss"
         if not target:
-            return "none"
+            return "no_target"
         if value <= target:
             return "ok"
         return "warning" if value <= target * 1.25 else "miss"

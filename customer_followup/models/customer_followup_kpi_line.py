@@ -6,6 +6,7 @@ STATUSES = [
     ("ok", "On target"),
     ("warning", "Near target"),
     ("miss", "Off target"),
+    ("no_target", "No target"),
     ("none", "No data"),
 ]
 

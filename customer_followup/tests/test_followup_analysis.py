@@ -147,6 +147,16 @@ class TestFollowupAnalysis(KpiCase):
         html = render(self.env, self.analysis, lang="zh_CN")
         self.assertIn("客户回访分析报告", html)
         self.assertIn("回访率", html)
+        self.assertIn("未解决问题", html)
+
+    def test_printed_in_traditional_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_TW")
+        self.env["ir.module.module"]._load_module_terms(
+            ["customer_followup"], ["zh_TW"], overwrite=True
+        )
+        html = render(self.env, self.analysis, lang="zh_TW")
+        self.assertIn("客戶回訪分析報告", html)
+        self.assertIn("回訪率", html)
 
     def test_pdf_is_produced_with_chinese_fonts(self):
         pdf, kind = (
