@@ -20,3 +20,4 @@ from . import test_anomaly_report
 from . import test_anomaly_statistics
 from . import test_kpi
 from . import test_followup_analysis
+from . import test_demo_reports
