@@ -29,6 +29,12 @@ fi
 if grep -E " (ERROR|CRITICAL) " "$LOG"; then
     echo "[test] FAILED: installing the addon logged errors (above)"; exit 1
 fi
+# Odoo only warns when demo data fails and installs without it: the tests
+# and the acceptance rely on the demo, so that is a failure here.
+if grep -E "demo data failed to install" "$LOG"; then
+    grep -A30 "demo data failed to install" "$LOG"
+    echo "[test] FAILED: the demo data did not install (above)"; exit 1
+fi
 
 echo "[test] running pytest-odoo"
 cd "$ROOT"
