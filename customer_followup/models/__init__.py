@@ -22,3 +22,6 @@ from . import survey_question_answer
 from . import survey_user_input
 from . import res_users
 from . import repair_order
+from . import customer_followup_anomaly_customer
+from . import customer_followup_complaint_mailbox
+from . import res_partner_portal
