@@ -156,7 +156,10 @@ class CustomerFollowupAnomaly(models.Model):
 
     def _take_ownership(self, user):
         for anomaly in self:
-            super(CustomerFollowupAnomaly, anomaly.sudo()).write({"owner_id": user.id})
+            vals = {"owner_id": user.id}
+            if not anomaly.user_id:
+                vals["user_id"] = user.id  # handles it too until someone is assigned
+            super(CustomerFollowupAnomaly, anomaly.sudo()).write(vals)
             anomaly.sudo().message_post(
                 body=self.env._(
                     "%(user)s took up this complaint and owns it until handing it over.",

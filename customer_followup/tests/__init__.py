@@ -18,3 +18,5 @@ from . import test_visit_service
 from . import test_visit_report
 from . import test_anomaly_report
 from . import test_anomaly_statistics
+from . import test_anomaly_customer
+from . import test_portal_customer
