@@ -218,6 +218,8 @@ class TestPortalCustomer(HttpCase):
         self.authenticate("cf_portal_a", "cf_portal_a")
         form = self.url_open("/my/service-issues/new")
         self.assertEqual(form.status_code, 200)
+        for name in ("category", "description", "impact", "attachments"):
+            self.assertIn(f'name="{name}"', form.text)
         before = self.env["customer.followup.anomaly"].search([]).ids
         reply = self.url_open(
             "/my/service-issues/new",
@@ -263,9 +265,10 @@ class TestPortalCustomer(HttpCase):
         count = self.env["customer.followup.anomaly"].search_count([])
         reply = self.url_open(
             "/my/service-issues/new",
-            data={"csrf_token": self._csrf(), "category": "nonsense", "description": "x"},
+            data={"csrf_token": self._csrf(), "category": "nonsense", "description": "原样保留"},
         )
         self.assertEqual(reply.status_code, 400)
+        self.assertIn("原样保留", reply.text, "the form keeps what was typed")
         reply = self.url_open(
             "/my/service-issues/new",
             data={"csrf_token": self._csrf(), "category": "delivery", "description": "<script></script>"},
