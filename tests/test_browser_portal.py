@@ -39,9 +39,11 @@ class TestBrowserPortal(TourScreenshotMixin, HttpCase):
         )
         while anomaly.state != "feedback":
             anomaly.action_next_step()
-        request = self.env["mail.mail"].search(
-            [("model", "=", anomaly._name), ("res_id", "=", anomaly.id)]
-        ).filtered(lambda m: user.partner_id in m.recipient_ids)
+        request = (
+            self.env["mail.mail"]
+            .search([("model", "=", anomaly._name), ("res_id", "=", anomaly.id)])
+            .filtered(lambda m: user.partner_id in m.recipient_ids)
+        )
         self.assertTrue(request, "the confirmation request is in the mail queue")
 
         self.start_tour_and_screenshot(

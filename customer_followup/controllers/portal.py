@@ -59,13 +59,13 @@ class CustomerFollowupPortal(CustomerPortal):
         values = super()._prepare_home_portal_values(counters)
         if "followup_visit_count" in counters:
             values["followup_visit_count"] = (
-                request.env[VISIT].sudo().search_count(
-                    self._cf_domain() + [("state", "!=", "cancelled")]
-                )
+                request.env[VISIT]
+                .sudo()
+                .search_count(self._cf_domain() + [("state", "!=", "cancelled")])
             )
         if "followup_anomaly_count" in counters:
-            values["followup_anomaly_count"] = request.env[ANOMALY].sudo().search_count(
-                self._cf_domain()
+            values["followup_anomaly_count"] = (
+                request.env[ANOMALY].sudo().search_count(self._cf_domain())
             )
         return values
 
@@ -78,9 +78,7 @@ class CustomerFollowupPortal(CustomerPortal):
     # ------------------------------------------------------------------
     @http.route("/my/follow-ups", type="http", auth="user", website=True)
     def portal_my_followups(self, **kw):
-        return self._cf_render_followups(
-            requested=kw.get("requested"), answered=kw.get("answered")
-        )
+        return self._cf_render_followups(requested=kw.get("requested"), answered=kw.get("answered"))
 
     def _cf_render_followups(self, status=200, **extra):
         Visit = request.env[VISIT].sudo()
@@ -132,7 +130,11 @@ class CustomerFollowupPortal(CustomerPortal):
             "mail.mail_activity_data_todo",
             summary=env._("The customer asks for another time"),
             note=note,
-            user_id=(visit.user_id or visit.partner_id.followup_user_id or env.ref("base.user_admin")).id,
+            user_id=(
+                visit.user_id
+                or visit.partner_id.with_company(visit.company_id).followup_user_id
+                or env.ref("base.user_admin")
+            ).id,
         )
         return request.redirect("/my/follow-ups?requested=1")
 
@@ -174,9 +176,7 @@ class CustomerFollowupPortal(CustomerPortal):
         )
         return request.render("customer_followup.portal_my_service_issues", values)
 
-    @http.route(
-        "/my/service-issues/<int:anomaly_id>", type="http", auth="public", website=True
-    )
+    @http.route("/my/service-issues/<int:anomaly_id>", type="http", auth="public", website=True)
     def portal_service_issue(self, anomaly_id, access_token=None, **kw):
         anomaly = self._cf_record(ANOMALY, anomaly_id, access_token)
         return self._cf_render_issue(
@@ -216,9 +216,7 @@ class CustomerFollowupPortal(CustomerPortal):
     ):
         anomaly = self._cf_record(ANOMALY, anomaly_id, access_token)
         user = request.env.user
-        author = (
-            anomaly._customer_recipient() if user._is_public() else user.partner_id
-        )
+        author = anomaly._customer_recipient() if user._is_public() else user.partner_id
         query = f"access_token={access_token}&" if access_token else ""
         try:
             if answer == "confirm":
@@ -253,18 +251,21 @@ class CustomerFollowupPortal(CustomerPortal):
             .get_param(RATE_LIMIT_PARAM, RATE_LIMIT_DEFAULT)
         )
         since = fields.Datetime.now() - timedelta(hours=1)
-        recent = request.env[ANOMALY].sudo().with_context(active_test=False).search_count(
-            [
-                ("partner_id", "=", customer.id),
-                ("source", "=", "online"),
-                ("create_date", ">=", since),
-            ]
+        recent = (
+            request.env[ANOMALY]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    ("partner_id", "=", customer.id),
+                    ("source", "=", "online"),
+                    ("create_date", ">=", since),
+                ]
+            )
         )
         return recent >= limit
 
-    @http.route(
-        "/my/service-issues/new", type="http", auth="user", website=True, methods=["POST"]
-    )
+    @http.route("/my/service-issues/new", type="http", auth="user", website=True, methods=["POST"])
     def portal_complaint_submit(self, category="", description="", impact="", **kw):
         env = request.env
         partner = env.user.partner_id
@@ -318,16 +319,20 @@ class CustomerFollowupPortal(CustomerPortal):
                 "user_id": customer.with_company(company).followup_user_id.id or False,
             }
         )
-        attachments = env["ir.attachment"].sudo().create(
-            [
-                {
-                    "name": name,
-                    "raw": data,
-                    "res_model": ANOMALY,
-                    "res_id": anomaly.id,
-                }
-                for name, data in contents
-            ]
+        attachments = (
+            env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": name,
+                        "raw": data,
+                        "res_model": ANOMALY,
+                        "res_id": anomaly.id,
+                    }
+                    for name, data in contents
+                ]
+            )
         )
         anomaly.message_subscribe(partner_ids=partner.ids)
         anomaly.message_post(
@@ -338,4 +343,3 @@ class CustomerFollowupPortal(CustomerPortal):
             attachment_ids=attachments.ids,
         )
         return request.redirect(f"/my/service-issues/{anomaly.id}?created=1")
-

@@ -68,9 +68,7 @@ class CustomerFollowupAnomaly(models.Model):
         copy=False,
         help="72 hours after a complaint, the customer must have been told its result.",
     )
-    customer_informed_at = fields.Datetime(
-        "Customer told the result on", readonly=True, copy=False
-    )
+    customer_informed_at = fields.Datetime("Customer told the result on", readonly=True, copy=False)
     followthrough_notified_at = fields.Datetime(
         "72-hour reminder sent on", readonly=True, copy=False
     )
@@ -234,10 +232,12 @@ class CustomerFollowupAnomaly(models.Model):
         department = (owner.followup_department or "").strip()
         if department:
             same = group.sudo().users.filtered(
-                lambda u: u.active
-                and not u.share
-                and self.company_id in u.company_ids
-                and (u.followup_department or "").strip() == department
+                lambda u: (
+                    u.active
+                    and not u.share
+                    and self.company_id in u.company_ids
+                    and (u.followup_department or "").strip() == department
+                )
             )
             heads = same or heads
         return heads - owner
@@ -283,9 +283,7 @@ class CustomerFollowupAnomaly(models.Model):
             except Exception:
                 _logger.exception("72-hour reminder of anomaly %s failed", anomaly.id)
                 anomaly.sudo().followthrough_notified_at = False
-        self.env["ir.cron"]._notify_progress(
-            done=len(done), remaining=Anomaly.search_count(domain)
-        )
+        self.env["ir.cron"]._notify_progress(done=len(done), remaining=Anomaly.search_count(domain))
         return done
 
     def _claim_followthrough(self, now):
@@ -350,9 +348,7 @@ class CustomerFollowupAnomaly(models.Model):
         self.ensure_one()
         if self.state != "feedback" or self.customer_confirmation != "pending":
             raise UserError(
-                self.env._(
-                    "%(anomaly)s is not waiting for your confirmation.", anomaly=self.name
-                )
+                self.env._("%(anomaly)s is not waiting for your confirmation.", anomaly=self.name)
             )
         try:
             rating = int(rating)
@@ -428,9 +424,7 @@ class CustomerFollowupAnomaly(models.Model):
         group = policy.escalation_group_id or policy.notify_group_id
         return self._notify_role(
             group,
-            self.env._(
-                "%(anomaly)s: the customer says it is not solved", anomaly=self.name
-            ),
+            self.env._("%(anomaly)s: the customer says it is not solved", anomaly=self.name),
             self.customer_comment or "",
         )
 
@@ -501,9 +495,7 @@ class CustomerFollowupAnomaly(models.Model):
         policy = reopened.policy_id.sudo()
         reopened._notify_role(
             policy.escalation_group_id or policy.notify_group_id,
-            self.env._(
-                "%(anomaly)s: the customer says it is not solved", anomaly=anomaly.name
-            ),
+            self.env._("%(anomaly)s: the customer says it is not solved", anomaly=anomaly.name),
             comment,
         )
         return reopened
@@ -516,17 +508,23 @@ class CustomerFollowupAnomaly(models.Model):
         Returns counts, the rate (None when nobody was asked) and the
         average rating of the answers."""
         base = list(domain or []) + [("customer_confirmation", "!=", False)]
-        groups = self.sudo().with_context(active_test=False)._read_group(
-            base, ["customer_confirmation"], ["__count"]
+        groups = (
+            self.sudo()
+            .with_context(active_test=False)
+            ._read_group(base, ["customer_confirmation"], ["__count"])
         )
         counts = dict.fromkeys((key for key, _label in CONFIRMATIONS), 0)
         counts.update(dict(groups))
         asked = sum(counts.values())
-        answered = self.sudo().with_context(active_test=False)._read_group(
-            base + [("customer_confirmation", "in", ("confirmed", "rejected"))],
-            [],
-            ["customer_rating:avg", "customer_rejection_count:sum"],
-        )[0]
+        answered = (
+            self.sudo()
+            .with_context(active_test=False)
+            ._read_group(
+                base + [("customer_confirmation", "in", ("confirmed", "rejected"))],
+                [],
+                ["customer_rating:avg", "customer_rejection_count:sum"],
+            )[0]
+        )
         return {
             "asked": asked,
             "confirmed": counts["confirmed"],
@@ -556,6 +554,9 @@ class CustomerFollowupAnomaly(models.Model):
         description = "\n\n".join(part for part in (subject, body) if part)
         values.setdefault("source", "email")
         values.setdefault("category", "other")
+        if "company_id" not in values and customer.company_id:
+            values["company_id"] = customer.company_id.id
+        company = self.env["res.company"].browse(values.get("company_id")) or self.env.company
         values.update(
             {
                 "name": "/",
@@ -564,11 +565,9 @@ class CustomerFollowupAnomaly(models.Model):
                 "partner_id": customer.id or False,
                 "contact_id": author.id if author and author != customer else False,
                 "needs_review": not customer,
-                "user_id": customer.followup_user_id.id if customer else False,
+                "user_id": customer.with_company(company).sudo().followup_user_id.id or False,
             }
         )
-        if "company_id" not in values and customer.company_id:
-            values["company_id"] = customer.company_id.id
         anomaly = super().message_new(msg_dict, custom_values=values)
         if author:
             anomaly.message_subscribe(partner_ids=author.ids)
@@ -607,8 +606,8 @@ class CustomerFollowupAnomaly(models.Model):
         approved = anomaly.plan_approved_at and anomaly.state not in ("plan", "investigating")
         return {
             "measures": anomaly.plan_measures if approved else False,
-            "deadline": (anomaly.plan_deadline if approved else False)
-            or anomaly.deadline_resolve,
-            "told": anomaly.customer_told if anomaly.state in ("feedback", "review", "closed")
+            "deadline": (anomaly.plan_deadline if approved else False) or anomaly.deadline_resolve,
+            "told": anomaly.customer_told
+            if anomaly.state in ("feedback", "review", "closed")
             else False,
         }

@@ -39,6 +39,7 @@ class TestAnomalyCustomer(AnomalyCase):
                 "alias_domain_id": cls.domain.id,
             }
         )
+        cls.customer.with_company(cls.company).followup_user_id = cls.user_cs
         cls.user_cs.followup_department = "客户服务部"
         cls.head = new_test_user(
             cls.env,
@@ -68,13 +69,16 @@ class TestAnomalyCustomer(AnomalyCase):
     # ------------------------------------------------------------------
     def test_mail_from_a_contact_becomes_the_customers_anomaly(self):
         self.assertEqual(self.mailbox.alias_email, "cf-complaints@cf-test.example.com")
-        anomaly = self.receive("ligong@customer.example.com", body="读数<script>alert(1)</script>跳变")
+        anomaly = self.receive(
+            "ligong@customer.example.com", body="读数<script>alert(1)</script>跳变"
+        )
         self.assertEqual(anomaly._name, "customer.followup.anomaly")
         self.assertEqual(anomaly.partner_id, self.customer)
         self.assertEqual(anomaly.contact_id, self.contact)
         self.assertEqual(anomaly.company_id, self.company)
         self.assertEqual(anomaly.source, "email")
         self.assertEqual(anomaly.state, "discovered")
+        self.assertEqual(anomaly.user_id, self.user_cs, "handled by the customer's owner")
         self.assertFalse(anomaly.needs_review)
         self.assertIn("流量计读数异常", anomaly.description)
         self.assertNotIn("<script", anomaly.description)
@@ -112,7 +116,9 @@ class TestAnomalyCustomer(AnomalyCase):
         with self.assertRaises(UserError):
             anomaly.with_user(self.user_cs).action_report()
         # Once the customer is identified, the loop goes on.
-        anomaly.with_user(self.user_cs).write({"partner_id": self.customer.id, "needs_review": False})
+        anomaly.with_user(self.user_cs).write(
+            {"partner_id": self.customer.id, "needs_review": False}
+        )
         anomaly.with_user(self.user_cs).action_report()
         self.assertEqual(anomaly.state, "reported")
 
@@ -134,7 +140,9 @@ class TestAnomalyCustomer(AnomalyCase):
         wizard = (
             self.env["customer.followup.anomaly.handover"]
             .with_user(self.user_cs)
-            .create({"anomaly_id": anomaly.id, "user_id": self.user_dept_head.id, "note": "技术问题"})
+            .create(
+                {"anomaly_id": anomaly.id, "user_id": self.user_dept_head.id, "note": "技术问题"}
+            )
         )
         wizard.action_confirm()
         self.assertEqual(anomaly.owner_id, self.user_dept_head)

@@ -153,6 +153,12 @@ class TestPortalCustomer(HttpCase):
         self.assertNotIn("INTERNAL-FINDINGS", page.text)
         self.assertNotIn("INTERNAL-NOTE", page.text)
         self.assertNotIn(self.owner.name, page.text, "handlers' names are hidden by default")
+        home = self.url_open("/my/home")
+        self.assertIn("/my/service-issues/new", home.text)
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["followup_anomaly_count", "followup_visit_count"]}
+        )
+        self.assertEqual(counters, {"followup_anomaly_count": 2, "followup_visit_count": 2})
 
     def test_guessed_ids_of_another_customer_are_not_found(self):
         self.authenticate("cf_portal_a", "cf_portal_a")
@@ -203,7 +209,11 @@ class TestPortalCustomer(HttpCase):
         self.authenticate("cf_portal_a", "cf_portal_a")
         reply = self.url_open(
             f"/my/follow-ups/{self.visit_a_planned.id}/another-time",
-            data={"csrf_token": self._csrf(), "preferred": "下周二 10:00", "message": "<b>出差</b>"},
+            data={
+                "csrf_token": self._csrf(),
+                "preferred": "下周二 10:00",
+                "message": "<b>出差</b>",
+            },
         )
         self.assertEqual(reply.status_code, 200)
         activity = self.visit_a_planned.activity_ids
@@ -271,25 +281,37 @@ class TestPortalCustomer(HttpCase):
         self.assertIn("原样保留", reply.text, "the form keeps what was typed")
         reply = self.url_open(
             "/my/service-issues/new",
-            data={"csrf_token": self._csrf(), "category": "delivery", "description": "<script></script>"},
+            data={
+                "csrf_token": self._csrf(),
+                "category": "delivery",
+                "description": "<script></script>",
+            },
         )
         self.assertEqual(reply.status_code, 400)
         self.assertEqual(self.env["customer.followup.anomaly"].search_count([]), count)
 
     def test_complaint_form_is_rate_limited(self):
-        self.env["ir.config_parameter"].set_param("customer_followup.portal_complaints_per_hour", "2")
+        self.env["ir.config_parameter"].set_param(
+            "customer_followup.portal_complaints_per_hour", "2"
+        )
         self.authenticate("cf_portal_a", "cf_portal_a")
         Anomaly = self.env["customer.followup.anomaly"]
         statuses = []
         for i in range(3):
             reply = self.url_open(
                 "/my/service-issues/new",
-                data={"csrf_token": self._csrf(), "category": "delivery", "description": f"第{i}次"},
+                data={
+                    "csrf_token": self._csrf(),
+                    "category": "delivery",
+                    "description": f"第{i}次",
+                },
             )
             statuses.append(reply.status_code)
         self.assertEqual(statuses, [200, 200, 429])
         self.assertEqual(
-            Anomaly.search_count([("partner_id", "=", self.customer_a.id), ("source", "=", "online")]),
+            Anomaly.search_count(
+                [("partner_id", "=", self.customer_a.id), ("source", "=", "online")]
+            ),
             2,
         )
 
@@ -311,7 +333,12 @@ class TestPortalCustomer(HttpCase):
         self.assertEqual(anomaly.state, "feedback")
         reply = self.url_open(
             url,
-            data={"csrf_token": self._csrf(), "answer": "reject", "rating": "1", "comment": "还是漏液"},
+            data={
+                "csrf_token": self._csrf(),
+                "answer": "reject",
+                "rating": "1",
+                "comment": "还是漏液",
+            },
         )
         self.assertEqual(reply.status_code, 200)
         self.assertEqual(anomaly.state, "in_progress")
@@ -322,7 +349,8 @@ class TestPortalCustomer(HttpCase):
         anomaly.action_done()
         self.assertEqual(anomaly.customer_confirmation, "pending")
         reply = self.url_open(
-            url, data={"csrf_token": self._csrf(), "answer": "confirm", "rating": "5", "comment": ""}
+            url,
+            data={"csrf_token": self._csrf(), "answer": "confirm", "rating": "5", "comment": ""},
         )
         self.assertEqual(reply.status_code, 200)
         self.assertEqual(anomaly.customer_confirmation, "confirmed")
@@ -347,3 +375,73 @@ class TestPortalCustomer(HttpCase):
         self.assertEqual(anomaly.customer_confirmation, "confirmed")
         answer = anomaly.message_ids.filtered(lambda m: "Confirmed solved" in (m.body or ""))
         self.assertEqual(answer.author_id, self.contact_b)
+
+    # ------------------------------------------------------------------
+    # Verification follow-up after closing
+    # ------------------------------------------------------------------
+    def _verification(self, anomaly):
+        visit = self.env["customer.followup.visit"].create(
+            {
+                "partner_id": anomaly.partner_id.id,
+                "contact_id": anomaly.contact_id.id,
+                "trigger": "anomaly",
+                "channel": "phone",
+                "user_id": self.owner.id,
+                "scheduled_date": fields.Datetime.now() + timedelta(days=3),
+            }
+        )
+        anomaly.verification_visit_id = visit
+        return visit
+
+    def test_verification_followup_answered_still_solved(self):
+        visit = self._verification(self.anomaly_a)
+        self.authenticate("cf_portal_a", "cf_portal_a")
+        page = self.url_open("/my/follow-ups")
+        self.assertIn("o_cf_verification", page.text)
+        reply = self.url_open(
+            f"/my/follow-ups/{visit.id}/answer",
+            data={"csrf_token": self._csrf(), "answer": "solved", "rating": "5"},
+        )
+        self.assertEqual(reply.status_code, 200)
+        self.assertEqual(visit.state, "done")
+        self.assertEqual(visit.satisfaction, 5)
+
+    def test_verification_followup_not_solved_raises_a_new_anomaly(self):
+        visit = self._verification(self.anomaly_a)
+        Anomaly = self.env["customer.followup.anomaly"]
+        self.authenticate("cf_portal_b", "cf_portal_b")
+        reply = self.url_open(
+            f"/my/follow-ups/{visit.id}/answer",
+            data={
+                "csrf_token": self._csrf(),
+                "answer": "not_solved",
+                "rating": "1",
+                "comment": "x",
+            },
+        )
+        self.assertIn(reply.status_code, (403, 404), "another customer cannot answer it")
+        self.assertEqual(visit.state, "planned")
+        self.authenticate("cf_portal_a", "cf_portal_a")
+        reply = self.url_open(
+            f"/my/follow-ups/{visit.id}/answer",
+            data={"csrf_token": self._csrf(), "answer": "not_solved", "rating": "1", "comment": ""},
+        )
+        self.assertEqual(reply.status_code, 400, "say what is not solved")
+        self.assertEqual(visit.state, "planned")
+        reply = self.url_open(
+            f"/my/follow-ups/{visit.id}/answer",
+            data={
+                "csrf_token": self._csrf(),
+                "answer": "not_solved",
+                "rating": "1",
+                "comment": "又坏了",
+            },
+        )
+        self.assertEqual(reply.status_code, 200)
+        self.assertEqual(visit.state, "done")
+        self.assertEqual(visit.satisfaction, 1)
+        reopened = Anomaly.search([("visit_id", "=", visit.id)])
+        self.assertEqual(len(reopened), 1)
+        self.assertEqual(reopened.partner_id, self.customer_a)
+        self.assertEqual(reopened.state, "discovered")
+        self.assertIn("又坏了", reopened.description)
