@@ -108,7 +108,12 @@ class TestPortalCustomer(HttpCase):
                 "description": "乙: 售后回电慢",
             }
         )
-        cls.anomaly_a.message_post(body="INTERNAL-NOTE", subtype_xmlid="mail.mt_note")
+        cls.anomaly_a.message_post(
+            body="INTERNAL-NOTE", message_type="comment", subtype_xmlid="mail.mt_note"
+        )
+        cls.anomaly_a.message_post(
+            body="PUBLIC-REPLY", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
 
     def _csrf(self):
         return http.Request.csrf_token(self)
@@ -159,6 +164,16 @@ class TestPortalCustomer(HttpCase):
             "/my/counters", {"counters": ["followup_anomaly_count", "followup_visit_count"]}
         )
         self.assertEqual(counters, {"followup_anomaly_count": 2, "followup_visit_count": 2})
+        # The public part of the thread, as the portal chatter loads it.
+        token = self.anomaly_a.access_token
+        self.assertTrue(token)
+        thread = self.make_jsonrpc_request(
+            "/mail/chatter_fetch",
+            {"thread_model": self.anomaly_a._name, "thread_id": self.anomaly_a.id, "token": token},
+        )
+        bodies = " ".join(str(m["body"]) for m in thread["data"]["mail.message"])
+        self.assertIn("PUBLIC-REPLY", bodies)
+        self.assertNotIn("INTERNAL-NOTE", bodies)
 
     def test_guessed_ids_of_another_customer_are_not_found(self):
         self.authenticate("cf_portal_a", "cf_portal_a")
