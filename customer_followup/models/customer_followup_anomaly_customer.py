@@ -135,6 +135,8 @@ class CustomerFollowupAnomaly(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if vals.get("partner_id") and "needs_review" not in vals:
+            vals = dict(vals, needs_review=False)  # the sender is identified
         if "state" in vals:
             unknown = self.filtered(lambda a: not a.partner_id and vals["state"] != "cancelled")
             if unknown:

@@ -116,9 +116,8 @@ class TestAnomalyCustomer(AnomalyCase):
         with self.assertRaises(UserError):
             anomaly.with_user(self.user_cs).action_report()
         # Once the customer is identified, the loop goes on.
-        anomaly.with_user(self.user_cs).write(
-            {"partner_id": self.customer.id, "needs_review": False}
-        )
+        anomaly.with_user(self.user_cs).write({"partner_id": self.customer.id})
+        self.assertFalse(anomaly.needs_review, "the sender is identified")
         anomaly.with_user(self.user_cs).action_report()
         self.assertEqual(anomaly.state, "reported")
 
