@@ -220,9 +220,9 @@ class CustomerFollowupPortal(CustomerPortal):
         query = f"access_token={access_token}&" if access_token else ""
         try:
             if answer == "confirm":
-                anomaly.action_customer_confirm(rating, comment[:MAX_TEXT], author=author)
+                anomaly._customer_confirm(rating, comment[:MAX_TEXT], author=author)
             elif answer == "reject":
-                anomaly.action_customer_reject(rating, comment[:MAX_TEXT], author=author)
+                anomaly._customer_reject(rating, comment[:MAX_TEXT], author=author)
             else:
                 raise UserError(request.env._("Confirm the result or say it is not solved."))
         except (UserError, ValidationError) as error:

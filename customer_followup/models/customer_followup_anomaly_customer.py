@@ -371,8 +371,10 @@ class CustomerFollowupAnomaly(models.Model):
             subtype_xmlid="mail.mt_comment",
         )
 
-    def action_customer_confirm(self, rating, comment="", author=None):
-        """The customer confirms the problem is solved and rates the handling."""
+    def _customer_confirm(self, rating, comment="", author=None):
+        """The customer confirms the problem is solved and rates the handling.
+        Private: only the portal calls it, once it checked the customer (or
+        the token); staff cannot answer for the customer over RPC."""
         rating, comment = self._check_customer_answer(rating, comment, rejecting=False)
         now = fields.Datetime.now()
         vals = {
@@ -390,7 +392,7 @@ class CustomerFollowupAnomaly(models.Model):
         self._post_customer_answer(author, body)
         return True
 
-    def action_customer_reject(self, rating, comment, author=None):
+    def _customer_reject(self, rating, comment, author=None):
         """The customer says the problem is not solved: the handling goes
         back to work and the next level is told (003 第八条 (六))."""
         rating, comment = self._check_customer_answer(rating, comment, rejecting=True)

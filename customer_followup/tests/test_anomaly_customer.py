@@ -213,7 +213,7 @@ class TestAnomalyCustomer(AnomalyCase):
         before = self.Anomaly._customer_confirmation_rate([("company_id", "=", self.company.id)])
         self.assertIsNone(before["rate"])
         anomaly = self._done(self._to_feedback())
-        anomaly.action_customer_confirm(5, "谢谢", author=self.contact)
+        anomaly._customer_confirm(5, "谢谢", author=self.contact)
         self.assertEqual(anomaly.customer_confirmation, "confirmed")
         self.assertEqual(anomaly.customer_rating, 5)
         self.assertTrue(anomaly.customer_confirmed_on)
@@ -226,19 +226,19 @@ class TestAnomalyCustomer(AnomalyCase):
         self.assertEqual(kpi["rate"], 1.0)
         self.assertEqual(kpi["average_rating"], 5)
         with self.assertRaises(UserError):
-            anomaly.action_customer_confirm(4)  # answered already
+            anomaly._customer_confirm(4)  # answered already
 
     def test_reject_reopens_escalates_and_lowers_the_rate(self):
         other = self._done(self._to_feedback())
-        other.action_customer_confirm(4)
+        other._customer_confirm(4)
         anomaly = self._done(self._to_feedback())
         with self.assertRaises(UserError):
-            anomaly.action_customer_reject(2, "  ")  # says what is not solved
+            anomaly._customer_reject(2, "  ")  # says what is not solved
         with self.assertRaises(UserError):
-            anomaly.action_customer_reject(7, "仍然漏液")
+            anomaly._customer_reject(7, "仍然漏液")
         self.assertEqual(anomaly.customer_confirmation, "pending")
 
-        anomaly.action_customer_reject(1, "仍然漏液", author=self.contact)
+        anomaly._customer_reject(1, "仍然漏液", author=self.contact)
         self.assertEqual(anomaly.state, "in_progress")
         self.assertEqual(anomaly.customer_confirmation, "rejected")
         self.assertEqual(anomaly.customer_rejection_count, 1)
@@ -254,7 +254,7 @@ class TestAnomalyCustomer(AnomalyCase):
         # Handled again, asked again, confirmed this time.
         self._done(anomaly)
         self.assertEqual(anomaly.customer_confirmation, "pending")
-        anomaly.action_customer_confirm(4)
+        anomaly._customer_confirm(4)
         kpi = self.Anomaly._customer_confirmation_rate([("company_id", "=", self.company.id)])
         self.assertEqual(kpi["rate"], 1.0)
         self.assertEqual(kpi["refusals"], 1)
