@@ -24,6 +24,8 @@
         "survey",
         # a finished repair order triggers the after-service follow-up
         "repair",
+        # customers' own follow-ups, service issues and complaints (issue 6)
+        "portal",
     ],
     "data": [
         "security/customer_followup_security.xml",
@@ -62,6 +64,9 @@
         "views/res_config_settings_views.xml",
         "report/customer_followup_analysis_report.xml",
         "wizard/customer_followup_anomaly_statistics_views.xml",
+        "data/customer_followup_portal_data.xml",
+        "views/customer_followup_anomaly_customer_views.xml",
+        "views/customer_followup_portal_templates.xml",
     ],
     "demo": [
         "demo/res_lang_demo.xml",
@@ -70,6 +75,7 @@
         "demo/res_partner_demo.xml",
         "demo/customer_followup_visit_demo.xml",
         "demo/customer_followup_anomaly_demo.xml",
+        "demo/customer_followup_portal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -58,6 +58,12 @@ class ResCompany(models.Model):
         ),
     ]
 
+
+    followup_portal_show_handlers = fields.Boolean(
+        "Show handlers' names to customers",
+        help="Customers see who moved their service issues from step to step in the portal.",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         companies = super().create(vals_list)

@@ -21,3 +21,5 @@ from . import test_anomaly_statistics
 from . import test_kpi
 from . import test_followup_analysis
 from . import test_demo_reports
+from . import test_anomaly_customer
+from . import test_portal_customer

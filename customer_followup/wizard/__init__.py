@@ -1,2 +1,3 @@
 from . import customer_followup_visit_reschedule
 from . import customer_followup_anomaly_statistics
+from . import customer_followup_anomaly_handover

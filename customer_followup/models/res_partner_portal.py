@@ -1,0 +1,26 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # Set on the customer company; its contacts with a portal user see
+    # either all of it or only what concerns them.
+    followup_portal_share = fields.Boolean(
+        "Contacts see all follow-ups in the portal",
+        default=True,
+        help="Every contact of this customer with portal access sees the company's "
+        "follow-ups and service issues; unticked, each contact sees only those "
+        "where they are the contact.",
+    )
+
+    def _followup_portal_domain(self):
+        """Domain of the follow-ups and service issues this portal contact
+        may see: its commercial entity's, or only its own when the
+        company does not share them."""
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        domain = [("partner_id", "=", commercial.id)]
+        if self != commercial and not commercial.sudo().followup_portal_share:
+            domain.append(("contact_id", "=", self.id))
+        return domain
