@@ -176,15 +176,20 @@ class CustomerFollowupKpi(models.AbstractModel):
         resolved = actions.get("done", 0) + anomaly_resolved
 
         # Customer confirmation: anomalies handled in the period whose result
-        # the customer accepted.
-        answered = dict(
-            Anomaly._read_group(
-                anomaly_domain + [("resolved_at", ">=", start), ("resolved_at", "<", stop)],
-                ["customer_accepted"],
-                ["__count"],
-            )
+        # the customer confirmed, in the portal or to the handler who
+        # recorded the acceptance; a refusal is never a confirmation.
+        handled_domain = anomaly_domain + [("resolved_at", ">=", start), ("resolved_at", "<", stop)]
+        handled = Anomaly.search_count(handled_domain)
+        confirmed = Anomaly.search_count(
+            handled_domain
+            + [
+                "|",
+                ("customer_confirmation", "=", "confirmed"),
+                "&",
+                ("customer_accepted", "=", True),
+                ("customer_confirmation", "!=", "rejected"),
+            ]
         )
-        handled = sum(answered.values())
 
         # Incidence: anomalies per 100 deliveries made in the period.
         picking_domain = [
@@ -241,7 +246,7 @@ class CustomerFollowupKpi(models.AbstractModel):
                 "denominator": answers,
             },
             "resolution_rate": ratio(resolved, problems),
-            "confirmation_rate": ratio(answered.get(True, 0), handled),
+            "confirmation_rate": ratio(confirmed, handled),
             "anomaly_incidence": ratio(anomaly_count, deliveries),
             "report_on_time": ratio(*timeliness["report"]),
             "plan_on_time": ratio(*timeliness["plan"]),

@@ -58,7 +58,6 @@ class ResCompany(models.Model):
         ),
     ]
 
-
     followup_portal_show_handlers = fields.Boolean(
         "Show handlers' names to customers",
         help="Customers see who moved their service issues from step to step in the portal.",

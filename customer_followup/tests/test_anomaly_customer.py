@@ -172,7 +172,9 @@ class TestAnomalyCustomer(AnomalyCase):
         self.assertTrue(told.customer_informed_at)
 
         notified = self.Anomaly._notify_followthrough()
-        self.assertEqual(notified, late)
+        # Whatever else the database holds (demo complaints), of these four
+        # only the late one is notified.
+        self.assertEqual(notified & (late | told | recent | internal), late)
         self.assertTrue(late.followthrough_notified_at)
         for anomaly in (told, recent, internal):
             self.assertFalse(anomaly.followthrough_notified_at)

@@ -36,6 +36,12 @@ class TestKpi(KpiCase):
     def test_unconfirmed_result_lowers_the_confirmation_rate(self):
         self.handled.sudo().write({"customer_accepted": False})
         self.assertEqual(self.kpis()["confirmation_rate"]["value"], 0.0)
+        # Confirmed by the customer in the portal.
+        self.handled.sudo().write({"customer_confirmation": "confirmed"})
+        self.assertEqual(self.kpis()["confirmation_rate"]["value"], 100.0)
+        # Refused: not a confirmation, whatever was recorded before.
+        self.handled.sudo().write({"customer_confirmation": "rejected", "customer_accepted": True})
+        self.assertEqual(self.kpis()["confirmation_rate"]["value"], 0.0)
 
     def test_filters_by_tier_and_owner(self):
         strategic = self.kpis(tiers=self.tier_strategic)
@@ -178,4 +184,3 @@ class TestKpiSettings(KpiCase):
     def test_calling_windows_setting_drives_generation(self):
         self._settings(followup_calling_windows="09:00-10:00").execute()
         self.assertEqual(self.Visit._calling_windows(), [(9.0, 10.0)])
-
