@@ -17,6 +17,12 @@ class TourScreenshotMixin:
 
         def stop(browser):
             try:
+                # A taller page than the browser window, so that the end
+                # state (a form's status bar down to its clocks) fits.
+                browser._websocket_request(
+                    "Emulation.setDeviceMetricsOverride",
+                    params={"width": 1366, "height": 1100, "deviceScaleFactor": 1, "mobile": False},
+                )
                 reply = browser._websocket_send("Page.captureScreenshot", with_future=True)
                 data = reply.result(timeout=20)["data"]
                 save_test_file(
