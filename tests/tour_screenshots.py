@@ -16,6 +16,10 @@ class TourScreenshotMixin:
         saved = []
 
         def stop(browser):
+            result = browser._result
+            if not result.done() or result.cancelled() or result.exception():
+                # A failed tour: Odoo saves its own screenshot of the failure.
+                return original_stop(browser)
             try:
                 # A taller page than the browser window, so that the end
                 # state (a form's status bar down to its clocks) fits.
