@@ -69,7 +69,8 @@ class TestBrowserVisits(TourScreenshotMixin, HttpCase):
 
     def test_manager_approves_the_plan(self):
         plan = self.env.ref("customer_followup.demo_plan_yearly")
-        plan.action_submit()
+        specialist = self.env.ref("customer_followup.demo_user_wangfang")
+        plan.with_user(specialist).action_submit()
         self.assertFalse(plan.visit_ids)
 
         self.start_tour_and_screenshot(
