@@ -1,21 +1,57 @@
 """Follow-up work as people do it, in a real browser (Odoo tours in headless
-Chromium), on the demo data: the specialist's day and the manager's plan
-approval. Each tour leaves a screenshot of its end state."""
+Chromium), as the demo users: the specialist's day and the manager's plan
+approval. Each test makes the visit or plan its tour works on, whatever other
+tests did to the demo's; each tour leaves a screenshot of its end state."""
+
+from datetime import date, timedelta
 
 from tour_screenshots import TourScreenshotMixin
 
+from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
+
+# Names the tours look for (customer_followup/static/tests/tours/).
+TOUR_CUSTOMER = "嘉兴巡检仪表有限公司"
+TOUR_PLAN = "重点客户年度回访计划 Key customer yearly plan"
 
 
 @tagged("post_install", "-at_install", "customer_followup_browser")
 class TestBrowserVisits(TourScreenshotMixin, HttpCase):
-    def test_specialist_records_a_visit_and_raises_an_anomaly(self):
-        visit = self.env.ref("customer_followup.demo_visit_sinopec_planned")
-        specialist = self.env.ref("customer_followup.demo_user_wangfang")
-        self.assertRecordValues(
-            visit, [{"state": "planned", "channel": "phone", "user_id": specialist.id}]
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.specialist = cls.env.ref("customer_followup.demo_user_wangfang")
+        cls.manager = cls.env.ref("customer_followup.demo_user_zhoujie")
+        cls.company = cls.env.ref("base.main_company")
+        cls.tier_key = cls.env.ref("customer_followup.tier_key")
+
+    def _tour_customer(self):
+        """A key customer of the specialist's, new to the follow-up records."""
+        customer = self.env["res.partner"].create(
+            {"name": TOUR_CUSTOMER, "is_company": True, "customer_rank": 1, "city": "嘉兴"}
         )
-        self.assertFalse(visit.action_ids)
+        customer.with_company(self.company).write(
+            {
+                "followup_tier_id": self.tier_key.id,
+                "followup_tier_manual": True,
+                "followup_tier_manual_reason": "新签框架协议",
+                "followup_user_id": self.specialist.id,
+            }
+        )
+        return customer
+
+    def test_specialist_records_a_visit_and_raises_an_anomaly(self):
+        customer = self._tour_customer()
+        visit = self.env["customer.followup.visit"].create(
+            {
+                "partner_id": customer.id,
+                "company_id": self.company.id,
+                "user_id": self.specialist.id,
+                "trigger": "routine",
+                "channel": "phone",
+                "scheduled_date": fields.Datetime.now() + timedelta(days=1),
+            }
+        )
 
         self.start_tour_and_screenshot(
             "/odoo", "customer_followup_specialist_day", "specialist_day_anomaly", login="wangfang"
@@ -51,11 +87,11 @@ class TestBrowserVisits(TourScreenshotMixin, HttpCase):
                     "state": "reported",
                     "source": "visit",
                     "visit_id": visit.id,
-                    "partner_id": visit.partner_id.id,
+                    "partner_id": customer.id,
                     "category": "technical",
                     "severity": "general",
                     "description": problem.name,
-                    "user_id": specialist.id,
+                    "user_id": self.specialist.id,
                 }
             ],
         )
@@ -68,10 +104,20 @@ class TestBrowserVisits(TourScreenshotMixin, HttpCase):
         )
 
     def test_manager_approves_the_plan(self):
-        plan = self.env.ref("customer_followup.demo_plan_yearly")
-        specialist = self.env.ref("customer_followup.demo_user_wangfang")
-        plan.with_user(specialist).action_submit()
-        self.assertFalse(plan.visit_ids)
+        customer = self._tour_customer()
+        next_year = date.today().year + 1
+        plan = self.env["customer.followup.plan"].create(
+            {
+                "name": TOUR_PLAN,
+                "plan_type": "yearly",
+                "company_id": self.company.id,
+                "date_from": date(next_year, 1, 1),
+                "date_to": date(next_year, 12, 31),
+                "tier_ids": [Command.set(self.tier_key.ids)],
+                "partner_ids": [Command.set(customer.ids)],
+            }
+        )
+        plan.with_user(self.specialist).action_submit()
 
         self.start_tour_and_screenshot(
             "/odoo",
@@ -81,6 +127,6 @@ class TestBrowserVisits(TourScreenshotMixin, HttpCase):
         )
 
         self.env.invalidate_all()
-        manager = self.env.ref("customer_followup.demo_user_zhoujie")
-        self.assertRecordValues(plan, [{"state": "approved", "approved_by_id": manager.id}])
+        self.assertRecordValues(plan, [{"state": "approved", "approved_by_id": self.manager.id}])
         self.assertTrue(plan.visit_ids, "approving scheduled the follow-ups of the year")
+        self.assertEqual(plan.visit_ids.partner_id, customer)

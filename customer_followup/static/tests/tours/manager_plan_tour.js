@@ -1,8 +1,8 @@
 /** @odoo-module **/
 import { registry } from "@web/core/registry";
 
-// The yearly plan of the demo data, submitted for approval.
-const PLAN = "Yearly follow-up plan";
+// The yearly plan submitted for approval (made by tests/test_browser_visits.py).
+const PLAN = "Key customer yearly plan";
 
 const statusIs = (state) =>
     `.o_form_view .o_statusbar_status .o_arrow_button_current[data-value='${state}']`;

@@ -1,9 +1,9 @@
 /** @odoo-module **/
 import { registry } from "@web/core/registry";
 
-// The customer whose planned phone follow-up the specialist records (demo
-// data: 王芳's routine call of 中国石化镇海炼化分公司).
-const CUSTOMER = "中国石化镇海炼化分公司";
+// The customer whose planned phone follow-up the specialist records (made by
+// tests/test_browser_visits.py for 王芳, the demo specialist).
+const CUSTOMER = "嘉兴巡检仪表有限公司";
 const PROBLEM = "仪表读数漂移 Flowmeter reading drifts";
 
 const visitField = (name) => `.o_form_view .o_field_widget[name='${name}']`;
