@@ -16,7 +16,17 @@ class TourScreenshotMixin:
         saved = []
 
         def stop(browser):
+            result = browser._result
+            if not result.done() or result.cancelled() or result.exception():
+                # A failed tour: Odoo saves its own screenshot of the failure.
+                return original_stop(browser)
             try:
+                # A taller page than the browser window, so that the end
+                # state (a form's status bar down to its clocks) fits.
+                browser._websocket_request(
+                    "Emulation.setDeviceMetricsOverride",
+                    params={"width": 1366, "height": 1100, "deviceScaleFactor": 1, "mobile": False},
+                )
                 reply = browser._websocket_send("Page.captureScreenshot", with_future=True)
                 data = reply.result(timeout=20)["data"]
                 save_test_file(

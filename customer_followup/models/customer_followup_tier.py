@@ -2,6 +2,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, float_compare
 
 _logger = logging.getLogger(__name__)
@@ -21,6 +22,8 @@ class CustomerFollowupTier(models.Model):
     _description = "Customer Tier"
     _order = "company_id, level, id"
     _check_company_auto = True
+    # Imports and integrations name tiers by their stable code as well.
+    _rec_names_search = ["name", "code"]
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(
@@ -173,6 +176,16 @@ class CustomerFollowupTier(models.Model):
         return super(
             CustomerFollowupTier, self.with_context(customer_followup_tier_write=True)
         ).write(vals)
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        domain = super()._search_display_name(operator, value)
+        if self.env.context.get("import_file"):
+            # An imported tier is stored for the company the import runs in
+            # (a customer's tier is company-dependent): the same code or name
+            # in another company must not match.
+            domain = expression.AND([domain, [("company_id", "=", self.env.company.id)]])
+        return domain
 
     def action_view_partners(self):
         self.ensure_one()

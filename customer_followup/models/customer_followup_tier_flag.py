@@ -9,6 +9,7 @@ class CustomerFollowupTierFlag(models.Model):
     _name = "customer.followup.tier.flag"
     _description = "Customer Tier Flag"
     _order = "sequence, id"
+    _rec_names_search = ["name", "code"]
 
     name = fields.Char(required=True, translate=True)
     code = fields.Char(required=True, help="Stable key for imports and integrations.")

@@ -158,6 +158,10 @@ class ResPartner(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_followup_write_rights(vals)
+            if vals.get("followup_tier_id") and not self.env.su:
+                # As in write: a tier given by a person (form, import, RPC)
+                # is an override the nightly rules must keep.
+                vals.setdefault("followup_tier_manual", True)
         return super().create(vals_list)
 
     def write(self, vals):
@@ -170,6 +174,15 @@ class ResPartner(models.Model):
             # Show at once which rule (or which reason) decides the tier.
             self.sudo()._followup_recompute_tiers()
         return res
+
+    @api.model
+    def get_import_templates(self):
+        return super().get_import_templates() + [
+            {
+                "label": self.env._("Import Template for Customer Tiers and Follow-up"),
+                "template": "/customer_followup/static/xls/customer_followup_customers.csv",
+            }
+        ]
 
     def _check_followup_write_rights(self, vals):
         if self.env.su:

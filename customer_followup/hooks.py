@@ -1,0 +1,12 @@
+def uninstall_hook(env):
+    """Remove every escalation policy before the addon's data.
+
+    The policies of companies other than the main one are copies without an
+    external id: left alone, they would only go with their table, after
+    Odoo tried to delete the addon's groups, which they still name as
+    approvers and escalation levels (required fields, so the database
+    refuses), and the groups would outlive the addon.
+    """
+    env["customer.followup.escalation.policy"].sudo().with_context(
+        active_test=False
+    ).search([]).unlink()
