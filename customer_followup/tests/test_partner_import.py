@@ -116,7 +116,9 @@ class TestPartnerImport(CustomerFollowupCase):
 
     def test_chinese_labels_map_for_a_chinese_user(self):
         self.env["res.lang"]._activate_lang("zh_CN")
-        self.env["ir.module.module"]._load_module_terms(["customer_followup"], ["zh_CN"])
+        self.env["ir.module.module"]._load_module_terms(
+            ["customer_followup"], ["zh_CN"], overwrite=True
+        )
         # Odoo's own Chinese label of Customer Rank (account's zh_CN.po): the
         # importer takes the first field whose label matches a column title.
         Fields = self.env["ir.model.fields"].with_context(lang="zh_CN")
