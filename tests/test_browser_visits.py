@@ -130,3 +130,21 @@ class TestBrowserVisits(TourScreenshotMixin, HttpCase):
         self.assertRecordValues(plan, [{"state": "approved", "approved_by_id": self.manager.id}])
         self.assertTrue(plan.visit_ids, "approving scheduled the follow-ups of the year")
         self.assertEqual(plan.visit_ids.partner_id, customer)
+
+        # Then the manager wrote and printed last quarter's analysis report.
+        analysis = self.env["customer.followup.analysis"].search(
+            [("create_uid", "=", self.manager.id)], order="id desc", limit=1
+        )
+        self.assertEqual(
+            (analysis.date_from, analysis.date_to),
+            analysis._preset_dates("last_quarter"),
+            "last quarter by default",
+        )
+        self.assertIn("Tell customers about shipping dates earlier", analysis.improvements)
+        pdf, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.manager)
+            .with_context(lang="zh_CN", force_report_rendering=True)
+            ._render_qweb_pdf("customer_followup.report_followup_analysis", analysis.ids)
+        )
+        self.assertIn(b"CJK", pdf)

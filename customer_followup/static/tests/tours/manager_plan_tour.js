@@ -59,13 +59,56 @@ function approvePlan() {
     ];
 }
 
-// A manager approves the yearly follow-up plan: approving schedules its
-// follow-ups. The tour ends on the approved plan, where printing the
-// analysis report (客户回访分析报告) will follow.
+function printAnalysisReport() {
+    return [
+        {
+            content: "Open Reporting",
+            trigger:
+                ".o_menu_sections [data-menu-xmlid='customer_followup.customer_followup_menu_reporting']",
+            run: "click",
+        },
+        {
+            content: "Open the follow-up analysis reports",
+            trigger: ".dropdown-item[data-menu-xmlid='customer_followup.customer_followup_menu_analysis']",
+            run: "click",
+        },
+        {
+            content: "Write a new analysis report",
+            trigger: ".o_control_panel .o_list_button_add",
+            run: "click",
+        },
+        {
+            content: "The headline figures are computed for it",
+            trigger: ".o_form_view .o_field_widget[name='planned_count']",
+        },
+        {
+            content: "Write the suggested improvements",
+            trigger: ".o_form_view .o_field_widget[name='improvements'] .odoo-editor-editable",
+            run: "editor 加强交付前沟通 Tell customers about shipping dates earlier",
+        },
+        {
+            content: "Save",
+            trigger: ".o_form_view .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The report has its number",
+            trigger: ".o_form_view .o_field_widget[name='name']:contains('HFFX')",
+        },
+        {
+            content: "Print the 客户回访分析报告",
+            trigger: ".o_form_view .o_form_statusbar button[name='action_print']",
+            run: "click",
+        },
+        {
+            content: "Still on the report once the PDF is produced",
+            trigger: ".o_form_view .o_field_widget[name='name']:contains('HFFX')",
+        },
+    ];
+}
+
+// A manager approves the yearly follow-up plan (approving schedules its
+// follow-ups), then writes and prints last quarter's analysis report.
 registry.category("web_tour.tours").add("customer_followup_manager_plan_approval", {
-    steps: () => [
-        ...openPlanToApprove(),
-        ...approvePlan(),
-        // ...printAnalysisReport(), once the report's wizard exists
-    ],
+    steps: () => [...openPlanToApprove(), ...approvePlan(), ...printAnalysisReport()],
 });
