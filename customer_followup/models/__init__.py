@@ -22,3 +22,4 @@ from . import survey_question_answer
 from . import survey_user_input
 from . import res_users
 from . import repair_order
+from . import resource_calendar_leaves

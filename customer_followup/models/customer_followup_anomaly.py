@@ -340,6 +340,33 @@ class CustomerFollowupAnomaly(models.Model):
             hours_per_day = company.resource_calendar_id.hours_per_day or 8.0
             anomaly.deadline_resolve = days and add_working(company, start, days * hours_per_day)
 
+    @api.model
+    def _recompute_open_deadlines(self, calendars=None):
+        """Place again the deadlines of the open anomalies after a change of
+        working calendar (a public holiday, a make-up working day): those
+        of the companies working on ``calendars`` (all when not given).
+
+        One working clock per calendar serves every anomaly and the changed
+        values are written in batched UPDATEs, so 10,000 anomalies cost a
+        few dozen queries.
+
+        :return: the anomalies whose deadlines were placed again
+        """
+        domain = [("state", "in", OPEN_STATES)]
+        if calendars is not None:
+            domain.append(("company_id.resource_calendar_id", "in", calendars.ids))
+        anomalies = self.sudo().with_context(active_test=False).search(domain)
+        if not anomalies:
+            return anomalies
+        for fname in ("round_the_clock", "deadline_report", "deadline_plan", "deadline_resolve"):
+            self.env.add_to_compute(self._fields[fname], anomalies)
+        anomalies.flush_recordset(
+            ["round_the_clock", "deadline_report", "deadline_plan", "deadline_resolve"]
+        )
+        self.env.add_to_compute(self._fields["next_deadline"], anomalies)
+        anomalies.flush_recordset(["next_deadline"])
+        return anomalies
+
     @api.depends("policy_id", "resolved_at")
     def _compute_deadline_review(self):
         for anomaly in self:

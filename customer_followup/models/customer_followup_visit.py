@@ -446,6 +446,25 @@ class CustomerFollowupVisit(models.Model):
             )
         return super().write(vals)
 
+    def _add_missing_default_values(self, values):
+        # The generator creates thousands of follow-ups with the same keys
+        # at once: their defaults are the same, computed once per batch.
+        cache = self.env.context.get("followup_defaults_cache")
+        if cache is None:
+            return super()._add_missing_default_values(values)
+        key = frozenset(values)
+        if key not in cache:
+            full = super()._add_missing_default_values(dict(values))
+            cache[key] = {name: value for name, value in full.items() if name not in values}
+        return {**cache[key], **values}
+
+    def _check_company(self, fnames=None):
+        # Generated follow-ups take the tier and plan of the company they
+        # are planned for (the generator checks it once per customer).
+        if self.env.context.get("followup_generated"):
+            return
+        super()._check_company(fnames)
+
     @api.model
     def _next_references(self, count):
         """``count`` references from the visit sequence in one query (the
@@ -473,7 +492,9 @@ class CustomerFollowupVisit(models.Model):
                 count,
             )
         )
-        return [sequence.get_next_char(row[0]) for row in rows]
+        # The prefix and suffix are interpolated once, not per reference.
+        prefix, suffix = sequence._get_prefix_suffix()
+        return [f"{prefix}{row[0]:0{sequence.padding}d}{suffix}" for row in rows]
 
     # ------------------------------------------------------------------
     # Workflow
