@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, float_compare
 
+from .claims import claim_rows
+
 _logger = logging.getLogger(__name__)
 
 # ir.config_parameter key prefix holding, per company, the last partner id
@@ -390,12 +392,13 @@ class CustomerFollowupTier(models.Model):
                 continue
             key = CURSOR_KEY % company.id
             self.env.flush_all()
-            locked = self.env.execute_query(
+            locked = claim_rows(
+                self.env,
                 SQL(
                     "SELECT value FROM ir_config_parameter WHERE key = %s "
                     "FOR NO KEY UPDATE SKIP LOCKED",
                     key,
-                )
+                ),
             )
             if not locked or not locked[0][0]:
                 continue  # another worker is on this company's batch

@@ -385,7 +385,12 @@ class CustomerFollowupVisit(models.Model):
 
     @api.constrains("partner_id", "company_id")
     def _check_partner_customer(self):
+        # Generated batches hold many follow-ups per customer: each checked once.
+        checked = set()
         for visit in self:
+            if (visit.partner_id, visit.company_id) in checked:
+                continue
+            checked.add((visit.partner_id, visit.company_id))
             partner = visit.partner_id.with_company(visit.company_id)
             if partner.parent_id:
                 raise ValidationError(
@@ -819,14 +824,24 @@ class CustomerFollowupVisit(models.Model):
         return local.astimezone(pytz.utc).replace(tzinfo=None)
 
     @api.model
-    def _next_calling_slot(self, after, calendar, until=None):
+    def _next_calling_slot(self, after, calendar, until=None, working_dates=None):
         """First calling-window start on a working date at or after ``after``
-        (naive UTC); ``until`` caps the result."""
+        (naive UTC); ``until`` caps the result.
+
+        :param list working_dates: the calendar's sorted working dates over
+            at least the 60 days from ``after`` (read when not given)
+        """
         WorkingTime = self.env["customer.followup.working.time"]
         tz = pytz.timezone(calendar.tz or "UTC")
         local_after = pytz.utc.localize(after).astimezone(tz)
         day = local_after.date()
-        for day_ in WorkingTime.working_dates(day, day + timedelta(days=60), calendar=calendar):
+        if working_dates is None:
+            working_dates = WorkingTime.working_dates(
+                day, day + timedelta(days=60), calendar=calendar
+            )
+        else:
+            working_dates = [d for d in working_dates if day <= d <= day + timedelta(days=60)]
+        for day_ in working_dates:
             for start, _end in self._calling_windows():
                 candidate = self._local_to_utc(day_, start, calendar)
                 if candidate >= after:
@@ -848,6 +863,27 @@ class CustomerFollowupVisit(models.Model):
             ``contact``, ``hours`` (due within, else the tier's delay) or
             ``deadline`` (naive UTC, a calendar delay such as 10 days)
         """
+        WorkingTime = self.env["customer.followup.working.time"]
+        # A validation of many deliveries at once: one working clock per
+        # calendar places every deadline and calling slot, instead of
+        # reading the calendar twice per delivery.
+        spans = {}
+        for event in events:
+            calendar = event["company"].resource_calendar_id
+            first, last = spans.get(calendar, (event["start"], event["start"]))
+            spans[calendar] = (min(first, event["start"]), max(last, event["start"]))
+        clocks = {}
+
+        def clock_of(company, calendar):
+            if calendar not in clocks:
+                first, last = spans[calendar]
+                clock = WorkingTime.with_company(company)._clock(
+                    calendar, first - timedelta(days=1), last + timedelta(days=90)
+                )
+                tz = pytz.timezone(calendar.tz or "UTC")
+                clocks[calendar] = (clock, clock.dates(tz))
+            return clocks[calendar]
+
         vals_list = []
         for event in events:
             company = event["company"]
@@ -857,13 +893,14 @@ class CustomerFollowupVisit(models.Model):
             tier = partner.followup_tier_id
             hours = event.get("hours") or tier.delivery_followup_hours or 24
             calendar = company.resource_calendar_id
-            deadline = event.get("deadline") or (
-                self.env["customer.followup.working.time"]
-                .with_company(company)
-                .plan_hours(
-                    event["start"], hours, calendar=calendar, round_the_clock=tier.round_the_clock
-                )
-            )
+            clock, dates = clock_of(company, calendar)
+            deadline = event.get("deadline")
+            if not deadline and tier.round_the_clock:
+                deadline = event["start"] + timedelta(hours=hours)
+            elif not deadline:
+                deadline = clock.add(event["start"], hours * 3600.0) or WorkingTime.with_company(
+                    company
+                ).plan_hours(event["start"], hours, calendar=calendar)
             vals_list.append(
                 {
                     "company_id": company.id,
@@ -872,7 +909,7 @@ class CustomerFollowupVisit(models.Model):
                     "trigger": event["trigger"],
                     "channel": "phone",
                     "scheduled_date": self._next_calling_slot(
-                        event["start"], calendar, until=deadline
+                        event["start"], calendar, until=deadline, working_dates=dates
                     ),
                     "deadline": deadline,
                     "user_id": partner.followup_user_id.id or False,

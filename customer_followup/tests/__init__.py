@@ -18,3 +18,4 @@ from . import test_visit_service
 from . import test_visit_report
 from . import test_anomaly_report
 from . import test_anomaly_statistics
+from . import test_job_faults

@@ -412,7 +412,6 @@ class Bench:
     # After-delivery trigger
     # ------------------------------------------------------------------
     def run_delivery(self):
-        from odoo.tools import SQL
 
         def reset(env):
             env.cr.execute("DELETE FROM customer_followup_visit WHERE period_key LIKE 'delivery/%%'")
@@ -820,7 +819,10 @@ def main():
             bench.anomaly_ids, bench.raw_rates = saved["anomalies"], saved["raw"]
         else:
             bench.build()
-        want = (lambda job: not only or job in only)
+
+        def want(job):
+            return not only or job in only
+
         if want("tiers") or not args.reuse:
             bench.run_tiers()
         if not args.reuse:
