@@ -48,6 +48,7 @@ with registry.cursor() as cr:
     plan.write({"state": "approved", "generation_pending": True, "generation_cursor": 0,
                 "generation_date": today})
     # What one process plans, taken in a transaction rolled back.
+    env.flush_all()
     cr.execute("SAVEPOINT reference")
     plan._generate_visits(batch_size=40)
     env.flush_all()
