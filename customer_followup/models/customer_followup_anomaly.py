@@ -277,6 +277,19 @@ class CustomerFollowupAnomaly(models.Model):
         ("name_company_unique", "unique(name, company_id)", "The reference must be unique."),
     ]
 
+    def init(self):
+        super().init()
+        # "Overdue anomalies of my department": the escalated open ones of a
+        # department, by next deadline.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s (department, next_deadline) "
+                "WHERE is_overdue AND state NOT IN ('closed', 'cancelled')",
+                SQL.identifier("customer_followup_anomaly_overdue_department_idx"),
+                SQL.identifier(self._table),
+            )
+        )
+
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
@@ -953,10 +966,18 @@ class CustomerFollowupAnomaly(models.Model):
             if self:
                 domain.append(("id", "in", self.ids))
             Anomaly = self.sudo().with_context(active_test=False)
-            candidates = Anomaly.search(domain, limit=batch_size, order="id")
+            # One more than a batch tells whether more are left: counting
+            # them costs a query only when they are.
+            candidates = Anomaly.search(domain, limit=batch_size + 1, order="id")
+            more = len(candidates) > batch_size
+            candidates = candidates[:batch_size]
             claimed = candidates._claim_escalation(flag)
             escalated |= claimed._escalate_each(step)
-            remaining += Anomaly.search_count(domain)
+            if more:
+                remaining += Anomaly.search_count(domain)
+            else:
+                # Rows another worker holds are still to be done by it.
+                remaining += len(candidates - claimed)
         self.env["ir.cron"]._notify_progress(done=len(escalated), remaining=remaining)
         return escalated
 
@@ -1146,11 +1167,14 @@ class CustomerFollowupAnomaly(models.Model):
         if self:
             domain.append(("id", "in", self.ids))
         Anomaly = self.sudo().with_context(active_test=False)
-        candidates = Anomaly.search(domain, limit=batch_size, order="id")
+        candidates = Anomaly.search(domain, limit=batch_size + 1, order="id")
+        more = len(candidates) > batch_size
+        candidates = candidates[:batch_size]
         claimed = candidates._claim_progress(now)
         escalated = claimed._escalate_each("progress")
         self.env["ir.cron"]._notify_progress(
-            done=len(escalated), remaining=Anomaly.search_count(domain)
+            done=len(escalated),
+            remaining=Anomaly.search_count(domain) if more else len(candidates - claimed),
         )
         return escalated
 

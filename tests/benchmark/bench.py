@@ -33,6 +33,7 @@ from datetime import date, datetime, timedelta
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PEER_ADDONS = os.path.join(ROOT, ".run", "bench-addons", "odoo", "addons")
 PEER_MODULES = ["helpdesk_mgmt_sla", "crm_salesperson_planner"]
+TIMED_LISTS = ("my_followups_today", "overdue_anomalies_my_department")
 
 
 def log(msg):
@@ -348,7 +349,7 @@ class Bench:
             plan_id = plan.id
 
         def reset(env):
-            env.cr.execute(SQL("DELETE FROM customer_followup_visit WHERE plan_id = %s", plan_id))
+            env.cr.execute("DELETE FROM customer_followup_visit WHERE plan_id IS NOT NULL")
             env.cr.execute(SQL(
                 "UPDATE customer_followup_plan SET state = 'running', generation_pending = TRUE, "
                 "generation_cursor = 0, generation_date = %s WHERE id = %s", date.today(), plan_id))
@@ -395,6 +396,7 @@ class Bench:
         with self.registry.cursor() as cr:
             env = self.env(cr)
             plan = env["customer.followup.plan"].browse(plan_id)
+            cr.execute("DELETE FROM customer_followup_visit WHERE plan_id IS NOT NULL")
             plan.write({"generation_pending": True, "generation_cursor": 0})
             plan.with_company(plan.company_id)._generate_visits()
             env.flush_all()
@@ -439,13 +441,10 @@ class Bench:
         from odoo.tools import SQL
 
         def step(env):
+            # What the scheduled action runs; called again while it escalates.
             Anomaly = env["customer.followup.anomaly"]
-            overdue = Anomaly.action_escalate_overdue()
-            progress = Anomaly.action_escalate_missing_progress()
-            remaining = Anomaly.sudo().search_count([
-                ("state", "=", "discovered"), ("deadline_report", "<", datetime.now()),
-                ("escalated_report", "=", False)])
-            return len(overdue) + len(progress), remaining, len(overdue) + len(progress)
+            done = len(Anomaly.action_escalate_overdue()) + len(Anomaly.action_escalate_missing_progress())
+            return done, done, done
 
         with self.registry.cursor() as cr:
             cr.execute("SELECT count(DISTINCT resource_calendar_id) FROM res_company")
@@ -585,12 +584,12 @@ class Bench:
                     INSERT INTO customer_followup_visit
                            (name, company_id, partner_id, trigger, channel, scheduled_date, deadline,
                             user_id, state, period_key, create_date, write_date)
-                    SELECT 'BV' || g, %(company)s, (%(partners)s)[1 + g %% %(np)s], 'routine', 'phone',
-                           now() at time zone 'utc' - interval '2 years' + (g %% 1095) * interval '1 day'
-                               + (g %% 9) * interval '1 hour',
-                           now() at time zone 'utc' - interval '2 years' + (g %% 1095 + 3) * interval '1 day',
-                           (%(users)s)[1 + g %% %(nu)s],
-                           CASE WHEN g %% 1095 < 730 THEN (CASE WHEN g %% 10 = 0 THEN 'planned' ELSE 'done' END)
+                    SELECT 'BV' || g, %(company)s, (%(partners)s)[1 + mod(g, %(np)s)], 'routine', 'phone',
+                           now() at time zone 'utc' - interval '2 years' + (mod(g, 1095)) * interval '1 day'
+                               + (mod(g, 9)) * interval '1 hour',
+                           now() at time zone 'utc' - interval '2 years' + (mod(g, 1095) + 3) * interval '1 day',
+                           (%(users)s)[1 + mod(g, %(nu)s)],
+                           CASE WHEN mod(g, 1095) < 730 THEN (CASE WHEN mod(g, 10) = 0 THEN 'planned' ELSE 'done' END)
                                 ELSE 'planned' END,
                            'bench/' || g, now(), now()
                       FROM generate_series(1, %(count)s) g
@@ -628,10 +627,12 @@ class Bench:
                     ms = plan["Planning Time"] + plan["Execution Time"]
                     timings[what] = {"ms": round(ms, 2), "plan": _plan_nodes(plan["Plan"])}
                 worst = max(t["ms"] for t in timings.values())
-                self.indexes[name] = dict(timings, targets={"<100ms": worst < 100})
+                # The two lists of issue 8 have a target; the others are shown.
+                targets = {"<100ms": worst < 100} if name in TIMED_LISTS else {}
+                self.indexes[name] = dict(timings, targets=targets)
                 log(f"{name} over {total:,} visits: page {timings['page']['ms']} ms "
                     f"({', '.join(timings['page']['plan'])}), count {timings['count']['ms']} ms  "
-                    f"{'PASS' if worst < 100 else 'FAIL'}:<100ms")
+                    + (f"{'PASS' if worst < 100 else 'FAIL'}:<100ms" if targets else "(no target)"))
             cr.rollback()
         self.indexes["visits"] = total
 
@@ -679,7 +680,8 @@ class Bench:
             for _run in range(self.args.peer_runs):
                 env.invalidate_all()
                 t0 = time.perf_counter()
-                env.add_to_compute(lines._fields["deadline"], lines)
+                # Their compute, as a recomputation after a calendar change runs it.
+                lines._compute_deadline()
                 lines.flush_recordset(["deadline"])
                 walls.append(time.perf_counter() - t0)
             wall = statistics.median(walls)
@@ -716,7 +718,7 @@ class Bench:
                     "start": datetime(year, 1, 5, 9), "stop": datetime(year, 1, 5, 10),
                     "rrule_type": "monthly", "interval": 1, "end_type": "count", "count": 12,
                     "month_by": "date", "day": 5,
-                } for pid in self.partner_ids[start:start + 1000]])
+                } for pid in self.partner_ids[start:min(n, start + 1000)]])
             templates.write({"state": "in-progress"})
             cr.commit()
             t0 = time.perf_counter()
@@ -725,7 +727,8 @@ class Bench:
                 templates[start:start + batch].create_visits(days=12)
                 env.flush_all()
             wall = time.perf_counter() - t0
-            cr.execute("SELECT count(*) FROM crm_salesperson_planner_visit")
+            cr.execute("SELECT count(*) FROM crm_salesperson_planner_visit WHERE visit_template_id = ANY(%s)",
+                       [templates.ids])
             visits = cr.fetchone()[0]
             cr.rollback()
         rate = visits / wall if wall else 0
@@ -783,7 +786,7 @@ def main():
     parser.add_argument("--visits", type=int, default=1000000, help="visits for the list timings")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--peer-runs", type=int, default=1)
-    parser.add_argument("--peer-customers", type=int, default=2000,
+    parser.add_argument("--peer-customers", type=int, default=500,
                         help="customers fed to the planner peer (0: all; its generation runs about 100 visits/s)")
     parser.add_argument("--db", default="cf_bench")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
