@@ -414,21 +414,22 @@ class CustomerFollowupTier(models.Model):
             # Keyset pagination: the candidates, their stored state and their
             # sales in one query; only the customers whose state changed are
             # written.
+            # One customer more than the batch tells whether the pass goes
+            # on: the last batch closes it, without an empty batch after it.
             query = Partner._search(
                 Partner._followup_tier_candidate_domain() + [("id", ">", last_id)],
                 order="id",
-                limit=batch_size,
+                limit=batch_size + 1,
             )
             states = Partner._followup_tier_states(query, since)
+            more = len(states) > batch_size
+            states = states[:batch_size]
             Partner._followup_apply_tier_states(
                 states, total=total, tiers=tiers.filtered(lambda t, c=company: t.company_id == c)
             )
             done += len(states)
-            # A short batch ends the company's pass.
             positions[company.id] = (
-                f"{states[-1]['id']},{max(left - len(states), 0)},{total!r}"
-                if len(states) == batch_size
-                else ""
+                f"{states[-1]['id']},{max(left - len(states), 0)},{total!r}" if more else ""
             )
             if positions[company.id]:
                 self.env.execute_query(
