@@ -129,8 +129,13 @@ class CustomerFollowupAnomaly(models.Model):
     visit_action_id = fields.Many2one(
         "customer.followup.visit.action", "From problem", index="btree_not_null", copy=False
     )
+    # Indexed: deleting follow-ups checks this reference for each of them.
     verification_visit_id = fields.Many2one(
-        "customer.followup.visit", "Verification follow-up", readonly=True, copy=False
+        "customer.followup.visit",
+        "Verification follow-up",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
     )
     category = fields.Selection(CATEGORIES, required=True, tracking=True)
     severity = fields.Selection(SEVERITIES, required=True, default="general", tracking=True)
