@@ -888,7 +888,7 @@ class CustomerFollowupVisit(models.Model):
             if calendar not in clocks:
                 first, last = spans[calendar]
                 clock = WorkingTime.with_company(company)._clock(
-                    calendar, first - timedelta(days=1), last + timedelta(days=90)
+                    calendar, first - timedelta(days=30), last + timedelta(days=90)
                 )
                 tz = pytz.timezone(calendar.tz or "UTC")
                 clocks[calendar] = (clock, clock.dates(tz))
@@ -919,23 +919,30 @@ class CustomerFollowupVisit(models.Model):
                 deadline = clock.add(event["start"], hours * 3600.0) or WorkingTime.with_company(
                     company
                 ).plan_hours(event["start"], hours, calendar=calendar)
-            vals_list.append(
-                {
-                    "company_id": company.id,
-                    "partner_id": partner.id,
-                    "contact_id": event.get("contact") and event["contact"].id,
-                    "tier_id": tier.id,
-                    "trigger": event["trigger"],
-                    "channel": "phone",
-                    "by_phone": True,
-                    "scheduled_date": self._next_calling_slot(
-                        event["start"], calendar, until=deadline, working_dates=dates
-                    ),
-                    "deadline": deadline,
-                    "user_id": partner.followup_user_id.id or False,
-                    "period_key": event["key"],
-                }
+            scheduled = self._next_calling_slot(
+                event["start"], calendar, until=deadline, working_dates=dates
             )
+            vals = {
+                "company_id": company.id,
+                "partner_id": partner.id,
+                "contact_id": event.get("contact") and event["contact"].id,
+                "tier_id": tier.id,
+                "trigger": event["trigger"],
+                "channel": "phone",
+                "by_phone": True,
+                "scheduled_date": scheduled,
+                "deadline": deadline,
+                "user_id": partner.followup_user_id.id or False,
+                "period_key": event["key"],
+                "report_due_date": False,
+            }
+            # Preparation 3 working days before, from the clock's dates.
+            tz = pytz.timezone(calendar.tz or "UTC")
+            day = pytz.utc.localize(scheduled).astimezone(tz).date() if scheduled else None
+            before = [d for d in dates if day and d < day]
+            if len(before) >= PREPARATION_WORKING_DAYS:
+                vals["preparation_date"] = before[-PREPARATION_WORKING_DAYS]
+            vals_list.append(vals)
         visits = self.env["customer.followup.visit.generator"]._insert_visits(vals_list)
         # Key events are few and urgent: their owners get an activity at once.
         visits._schedule_owner_activity()
