@@ -29,3 +29,4 @@ from . import res_config_settings
 from . import customer_followup_anomaly_customer
 from . import customer_followup_complaint_mailbox
 from . import res_partner_portal
+from . import resource_calendar_leaves

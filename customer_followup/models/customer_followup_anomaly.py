@@ -3,12 +3,13 @@ from datetime import datetime, time, timedelta
 
 import pytz
 from dateutil.relativedelta import relativedelta
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .claims import claim_rows
 from .customer_followup_escalation_policy import SEVERITIES
 
 _logger = logging.getLogger(__name__)
@@ -128,8 +129,13 @@ class CustomerFollowupAnomaly(models.Model):
     visit_action_id = fields.Many2one(
         "customer.followup.visit.action", "From problem", index="btree_not_null", copy=False
     )
+    # Indexed: deleting follow-ups checks this reference for each of them.
     verification_visit_id = fields.Many2one(
-        "customer.followup.visit", "Verification follow-up", readonly=True, copy=False
+        "customer.followup.visit",
+        "Verification follow-up",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
     )
     category = fields.Selection(CATEGORIES, required=True, tracking=True)
     severity = fields.Selection(SEVERITIES, required=True, default="general", tracking=True)
@@ -276,6 +282,19 @@ class CustomerFollowupAnomaly(models.Model):
         ("name_company_unique", "unique(name, company_id)", "The reference must be unique."),
     ]
 
+    def init(self):
+        super().init()
+        # "Overdue anomalies of my department": the escalated open ones of a
+        # department, by next deadline.
+        self.env.cr.execute(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS %s ON %s (department, next_deadline) "
+                "WHERE is_overdue AND state NOT IN ('closed', 'cancelled')",
+                SQL.identifier("customer_followup_anomaly_overdue_department_idx"),
+                SQL.identifier(self._table),
+            )
+        )
+
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
@@ -310,35 +329,78 @@ class CustomerFollowupAnomaly(models.Model):
             deadline = clocks[calendar].add(start, hours * 3600.0)
             return deadline or service.plan_hours(start, hours, calendar)
 
+        # The 7×24 promise of each customer's tier, read once per company
+        # for all the customers of the batch rather than record by record.
+        rtc_of = {}
+        for company in self.company_id | self.env.company:
+            partners = self.partner_id.commercial_partner_id.with_company(company).sudo()
+            for partner in partners:
+                rtc_of[company.id, partner.id] = bool(
+                    partner.followup_tier_id.round_the_clock
+                )
+        # The policies' clocks as plain values, once per policy.
+        rules = {}
+        for policy in self.policy_id.sudo():
+            rules[policy.id] = (
+                policy.report_within_minutes / 60.0,
+                policy.plan_within_hours,
+                policy.plan_hours_elapsed,
+                policy.resolve_within_working_days,
+            )
+
         for anomaly in self:
-            policy = anomaly.policy_id.sudo()
+            policy = anomaly.policy_id
             company = anomaly.company_id or self.env.company
             start = anomaly.discovered_at
-            tier = anomaly.partner_id.commercial_partner_id.with_company(company).sudo()
-            rtc = bool(tier.followup_tier_id.round_the_clock)
+            rtc = rtc_of.get((company.id, anomaly.partner_id.commercial_partner_id.id), False)
             anomaly.round_the_clock = rtc
             if not (policy and start):
                 anomaly.deadline_report = anomaly.deadline_plan = False
                 anomaly.deadline_resolve = False
                 continue
-            report_hours = policy.report_within_minutes / 60.0
+            report_hours, plan_hours, plan_elapsed, days = rules[policy.id]
             anomaly.deadline_report = (
                 start + timedelta(hours=report_hours)
                 if rtc
                 else add_working(company, start, report_hours)
             )
-            plan_hours = policy.plan_within_hours
             if not plan_hours:
                 anomaly.deadline_plan = False
-            elif rtc or policy.plan_hours_elapsed:
+            elif rtc or plan_elapsed:
                 anomaly.deadline_plan = start + timedelta(hours=plan_hours)
             else:
                 anomaly.deadline_plan = add_working(company, start, plan_hours)
             # Working days are days × the calendar's hours per day of working
             # time, as the working-time service's plan_working_days counts them.
-            days = policy.resolve_within_working_days
             hours_per_day = company.resource_calendar_id.hours_per_day or 8.0
             anomaly.deadline_resolve = days and add_working(company, start, days * hours_per_day)
+
+    @api.model
+    def _recompute_open_deadlines(self, calendars=None):
+        """Place again the deadlines of the open anomalies after a change of
+        working calendar (a public holiday, a make-up working day): those
+        of the companies working on ``calendars`` (all when not given).
+
+        One working clock per calendar serves every anomaly and the changed
+        values are written in batched UPDATEs, so 10,000 anomalies cost a
+        few dozen queries.
+
+        :return: the anomalies whose deadlines were placed again
+        """
+        domain = [("state", "in", OPEN_STATES)]
+        if calendars is not None:
+            domain.append(("company_id.resource_calendar_id", "in", calendars.ids))
+        anomalies = self.sudo().with_context(active_test=False).search(domain)
+        if not anomalies:
+            return anomalies
+        for fname in ("round_the_clock", "deadline_report", "deadline_plan", "deadline_resolve"):
+            self.env.add_to_compute(self._fields[fname], anomalies)
+        anomalies.flush_recordset(
+            ["round_the_clock", "deadline_report", "deadline_plan", "deadline_resolve"]
+        )
+        self.env.add_to_compute(self._fields["next_deadline"], anomalies)
+        anomalies.flush_recordset(["next_deadline"])
+        return anomalies
 
     @api.depends("policy_id", "resolved_at")
     def _compute_deadline_review(self):
@@ -909,10 +971,18 @@ class CustomerFollowupAnomaly(models.Model):
             if self:
                 domain.append(("id", "in", self.ids))
             Anomaly = self.sudo().with_context(active_test=False)
-            candidates = Anomaly.search(domain, limit=batch_size, order="id")
+            # One more than a batch tells whether more are left: counting
+            # them costs a query only when they are.
+            candidates = Anomaly.search(domain, limit=batch_size + 1, order="id")
+            more = len(candidates) > batch_size
+            candidates = candidates[:batch_size]
             claimed = candidates._claim_escalation(flag)
             escalated |= claimed._escalate_each(step)
-            remaining += Anomaly.search_count(domain)
+            if more:
+                remaining += Anomaly.search_count(domain)
+            else:
+                # Rows another worker holds are still to be done by it.
+                remaining += len(candidates - claimed)
         self.env["ir.cron"]._notify_progress(done=len(escalated), remaining=remaining)
         return escalated
 
@@ -922,45 +992,80 @@ class CustomerFollowupAnomaly(models.Model):
         if not self:
             return self
         self.flush_recordset([flag, "is_overdue"])
-        rows = self.env.execute_query(
+        # Rows another worker holds are skipped, not waited for: it is
+        # escalating them.
+        rows = claim_rows(
+            self.env,
             SQL(
                 """
                 UPDATE customer_followup_anomaly
                    SET %(flag)s = TRUE, is_overdue = TRUE
-                 WHERE id IN %(ids)s AND %(flag)s IS NOT TRUE
+                 WHERE id IN (
+                        SELECT id FROM customer_followup_anomaly
+                         WHERE id IN %(ids)s AND %(flag)s IS NOT TRUE
+                           FOR NO KEY UPDATE SKIP LOCKED)
              RETURNING id
                 """,
                 flag=SQL.identifier(flag),
                 ids=tuple(self.ids),
-            )
+            ),
         )
         self.invalidate_recordset([flag, "is_overdue"])
         return self.browse([row[0] for row in rows])
 
     def _escalate_each(self, step, unclaim_flag=True):
         """Notify the next level for each anomaly; one broken record is
-        logged, released for the next run, and does not stop the others."""
+        logged, released for the next run, and does not stop the others.
+
+        What each anomaly needs (who is told, what) is worked out record by
+        record; the chatter messages, inbox notifications and to-dos of the
+        whole batch are then created together, a few queries in all."""
         done = self.browse()
         flag = ESCALATION_STEPS[step][0] if step in ESCALATION_STEPS else None
+        notices = []
+        roles = {}
         for anomaly in self:
             try:
-                with self.env.cr.savepoint():
-                    anomaly._escalate(step)
+                # Only reads: no savepoint needed to undo a failure.
+                notices += anomaly.with_context(followup_role_cache=roles)._escalate(step)
                 done |= anomaly
             except Exception:
                 _logger.exception("Escalating anomaly %s (%s) failed", anomaly.id, step)
                 if flag and unclaim_flag:
-                    self.env.execute_query(
-                        SQL(
-                            "UPDATE customer_followup_anomaly SET %s = FALSE WHERE id = %s",
-                            SQL.identifier(flag),
-                            anomaly.id,
-                        )
-                    )
-                    anomaly.invalidate_recordset([flag])
+                    anomaly._release_escalation(flag)
+        try:
+            with self.env.cr.savepoint():
+                self._notify_users_batch(notices)
+        except Exception:
+            # The batch failed as a whole: tell record by record, so that only
+            # the broken ones are left for the next run.
+            _logger.exception("Escalation notices of %s anomalies: sent one by one", len(notices))
+            for anomaly, users, summary, note in notices:
+                try:
+                    with self.env.cr.savepoint():
+                        anomaly._notify_users(users, summary, note)
+                except Exception:
+                    _logger.exception("Escalating anomaly %s (%s) failed", anomaly.id, step)
+                    done -= anomaly
+                    if flag and unclaim_flag:
+                        anomaly._release_escalation(flag)
         return done
 
+    def _release_escalation(self, flag):
+        self.env.execute_query(
+            SQL(
+                "UPDATE customer_followup_anomaly SET %s = FALSE WHERE id IN %s",
+                SQL.identifier(flag),
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset([flag])
+
     def _escalate(self, step):
+        """What escalating this anomaly's ``step`` tells whom.
+
+        :return: list of ``(anomaly, users, summary, note)`` notices
+        """
         policy = self.policy_id.sudo()
         group = policy.escalation_group_id or policy.notify_group_id
         messages = {
@@ -971,8 +1076,88 @@ class CustomerFollowupAnomaly(models.Model):
             "progress": self.env._("%(anomaly)s: no progress report today"),
         }
         summary = messages[step] % {"anomaly": self.name}
-        self._notify_role(
-            group, summary, self.env._("Escalated: %(customer)s", customer=self.partner_id.name)
+        # Role holders are looked up once per group and company in a batch.
+        roles = self.env.context.get("followup_role_cache")
+        key = (group.id, self.company_id.id)
+        if roles is not None and key in roles:
+            users = roles[key]
+        else:
+            users = self.env["customer.followup.escalation.policy"]._role_users(
+                group, self.company_id
+            )
+            if roles is not None:
+                roles[key] = users
+        note = self.env._("Escalated: %(customer)s", customer=self.partner_id.name)
+        return [(self, users, summary, note)]
+
+    @api.model
+    def _notify_users_batch(self, notices):
+        """Post each notice in its anomaly's chatter, addressed to its users
+        (in their Inbox), and put a to-do on each user's list: what
+        :meth:`_notify_users` does for one anomaly, for many at once.
+
+        :param list notices: ``(anomaly, users, summary, note)``
+        """
+        if not notices:
+            return
+        Anomaly = self.sudo()
+        author_id, email_from = Anomaly._message_compute_author(raise_on_email=False)
+        note_subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        reply_to = self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False]
+        messages = Anomaly._message_create(
+            [
+                {
+                    "author_id": author_id,
+                    "email_from": email_from,
+                    "model": self._name,
+                    "res_id": anomaly.id,
+                    "body": escape(f"{summary}: {note}" if note else summary),
+                    "message_type": "comment",
+                    "subtype_id": note_subtype,
+                    "is_internal": True,
+                    "partner_ids": users.partner_id.ids,
+                    # Given here, or mail.message computes them per message.
+                    "reply_to": reply_to,
+                    "record_alias_domain_id": False,
+                    "record_company_id": anomaly.company_id.id,
+                    "record_name": anomaly.name,
+                }
+                for anomaly, users, summary, note in notices
+            ]
+        )
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "mail_message_id": message.id,
+                    "res_partner_id": partner.id,
+                    "notification_type": "inbox",
+                    "is_read": False,
+                }
+                for message, (_anomaly, users, _summary, _note) in zip(
+                    messages, notices, strict=True
+                )
+                for partner in users.partner_id
+            ]
+        )
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        today = fields.Date.context_today(self)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        # The message above already tells them: no assignment e-mail per to-do.
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": anomaly.id,
+                    "activity_type_id": todo.id,
+                    "summary": summary,
+                    "note": note,
+                    "automated": True,
+                    "date_deadline": today,
+                    "user_id": user.id,
+                }
+                for anomaly, users, summary, note in notices
+                for user in users
+            ]
         )
 
     def action_escalate_missing_progress(self, now=None, batch_size=500):
@@ -987,11 +1172,14 @@ class CustomerFollowupAnomaly(models.Model):
         if self:
             domain.append(("id", "in", self.ids))
         Anomaly = self.sudo().with_context(active_test=False)
-        candidates = Anomaly.search(domain, limit=batch_size, order="id")
+        candidates = Anomaly.search(domain, limit=batch_size + 1, order="id")
+        more = len(candidates) > batch_size
+        candidates = candidates[:batch_size]
         claimed = candidates._claim_progress(now)
         escalated = claimed._escalate_each("progress")
         self.env["ir.cron"]._notify_progress(
-            done=len(escalated), remaining=Anomaly.search_count(domain)
+            done=len(escalated),
+            remaining=Anomaly.search_count(domain) if more else len(candidates - claimed),
         )
         return escalated
 
@@ -1008,7 +1196,8 @@ class CustomerFollowupAnomaly(models.Model):
                 )
             )
         # Only the worker that still sees the old deadline moves it on.
-        rows = self.env.execute_query(
+        rows = claim_rows(
+            self.env,
             SQL(
                 """
                 UPDATE customer_followup_anomaly a
@@ -1017,10 +1206,14 @@ class CustomerFollowupAnomaly(models.Model):
                        is_overdue = TRUE
                   FROM (VALUES %s) AS v(id, old, new)
                  WHERE a.id = v.id AND a.progress_deadline = v.old
+                   AND a.id IN (
+                        SELECT id FROM customer_followup_anomaly
+                         WHERE id IN %s FOR NO KEY UPDATE SKIP LOCKED)
              RETURNING a.id
                 """,
                 SQL(", ").join(values),
-            )
+                tuple(self.ids),
+            ),
         )
         self.invalidate_recordset(["progress_deadline", "progress_escalation_count", "is_overdue"])
         return self.browse([row[0] for row in rows])

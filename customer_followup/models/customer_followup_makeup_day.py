@@ -46,3 +46,26 @@ class CustomerFollowupMakeupDay(models.Model):
     def _compute_display_name(self):
         for day in self:
             day.display_name = f"{day.date or ''} {day.name or ''}".strip()
+
+    # A make-up day moves the working-day deadlines of open anomalies.
+    @api.model_create_multi
+    def create(self, vals_list):
+        days = super().create(vals_list)
+        days._recompute_anomaly_deadlines(days.calendar_id)
+        return days
+
+    def write(self, vals):
+        calendars = self.calendar_id
+        res = super().write(vals)
+        self._recompute_anomaly_deadlines(calendars | self.calendar_id)
+        return res
+
+    def unlink(self):
+        calendars = self.calendar_id
+        res = super().unlink()
+        self._recompute_anomaly_deadlines(calendars)
+        return res
+
+    def _recompute_anomaly_deadlines(self, calendars):
+        if calendars:
+            self.env["customer.followup.anomaly"]._recompute_open_deadlines(calendars)

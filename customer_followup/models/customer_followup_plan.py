@@ -3,6 +3,9 @@ from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from .claims import claim_rows
 
 # Customers planned per batch, by the plan's approval and by the cron alike.
 GENERATION_BATCH = 1000
@@ -280,7 +283,20 @@ class CustomerFollowupPlan(models.Model):
         ).write({"generation_pending": True, "generation_cursor": 0, "generation_date": today})
         pending = plans.filtered("generation_pending")
         done = 0
-        if pending:
-            done = pending[0].with_company(pending[0].company_id)._generate_visits_batch(batch_size)
+        for plan in pending:
+            # One worker per plan at a time: a plan another worker (or an
+            # approval) is generating is left to it.
+            self.env.flush_all()
+            if not claim_rows(
+                self.env,
+                SQL(
+                    "SELECT id FROM customer_followup_plan WHERE id = %s "
+                    "FOR NO KEY UPDATE SKIP LOCKED",
+                    plan.id,
+                ),
+            ):
+                continue
+            done = plan.with_company(plan.company_id)._generate_visits_batch(batch_size)
+            break
         remaining = len(plans.filtered("generation_pending"))
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

@@ -123,6 +123,9 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         }
         slots = {tier.id: self._tier_slots(tier, date_from, date_to) for tier in tiers}
         holidays = self._holidays(calendar, date_from, date_to, dates) if greetings else []
+        # Windows, preparation days and UTC times are shared by the batch's
+        # customers: computed once each, not per follow-up.
+        memo = {"windows": {}, "prep": {}, "utc": {}}
         vals_list = []
         for partner in partners:
             try:
@@ -137,6 +140,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                     dates,
                     calling_slots,
                     calendar,
+                    memo,
                 )
                 vals_list += self._partner_holiday_vals(
                     partner, company, plan, holidays, calling_slots, calendar
@@ -148,7 +152,8 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                     partner.display_name,
                     partner.id,
                 )
-        visits = self._insert_visits(vals_list)
+        # Tiers and plan were checked against the company above.
+        visits = self.with_context(followup_generated=True)._insert_visits(vals_list)
         return len(partners), partners[-1].id, visits
 
     @api.model
@@ -198,6 +203,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         dates,
         calling_slots,
         calendar,
+        memo=None,
     ):
         tier = partner.followup_tier_id
         if not tier:
@@ -205,9 +211,21 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         if tier.company_id != company:
             raise ValueError(f"tier {tier.id} belongs to another company")
         Visit = self.env["customer.followup.visit"]
+        memo = memo if memo is not None else {"windows": {}, "prep": {}, "utc": {}}
+        windows, preps, utc = memo["windows"], memo["prep"], memo["utc"]
+
+        def to_utc(day, hour):
+            if (day, hour) not in utc:
+                utc[day, hour] = Visit._local_to_utc(day, hour, calendar)
+            return utc[day, hour]
+
         result = []
         for offset, (kind, trigger, slot_start, slot_end) in enumerate(slots[tier.id]):
-            window = [d for d in period_dates if slot_start <= d <= slot_end]
+            window = windows.get((slot_start, slot_end))
+            if window is None:
+                window = windows[slot_start, slot_end] = [
+                    d for d in period_dates if slot_start <= d <= slot_end
+                ]
             if not window:
                 continue
             # Spread the customers over the working days and calling slots of
@@ -215,7 +233,6 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             # day whichever worker plans it).
             day = window[(partner.id + offset) % len(window)]
             hour = calling_slots[(partner.id // len(window) + offset) % len(calling_slots)]
-            scheduled = Visit._local_to_utc(day, hour, calendar)
             if kind == "routine":
                 channel = self._pick_channel(
                     mixes[tier.id], counts[tier.id], partner.followup_fewer_calls
@@ -223,8 +240,12 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             else:
                 channel = "onsite"
             # Preparation: 3 working days before, from the dates read once.
-            before = [d for d in dates if d < day]
-            prep = before[-3] if len(before) >= 3 else (before[0] if before else day)
+            prep = preps.get(day)
+            if prep is None:
+                before = [d for d in dates if d < day]
+                prep = preps[day] = (
+                    before[-3] if len(before) >= 3 else (before[0] if before else day)
+                )
             result.append(
                 {
                     "company_id": company.id,
@@ -233,8 +254,10 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                     "plan_id": plan.id if plan else False,
                     "trigger": trigger,
                     "channel": channel,
-                    "scheduled_date": scheduled,
-                    "deadline": Visit._local_to_utc(window[-1], 24, calendar),
+                    "by_phone": channel == "phone",
+                    "report_due_date": False,
+                    "scheduled_date": to_utc(day, hour),
+                    "deadline": to_utc(window[-1], 24),
                     "preparation_date": prep,
                     "user_id": partner.followup_user_id.id or False,
                     "period_key": f"{kind}/{slot_start:%Y-%m}",
@@ -297,6 +320,8 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                     "plan_id": plan.id if plan else False,
                     "trigger": "holiday",
                     "channel": channel,
+                    "by_phone": channel == "phone",
+                    "report_due_date": False,
                     "scheduled_date": Visit._local_to_utc(greeting_day, hour, calendar),
                     "deadline": Visit._local_to_utc(greeting_day, 24, calendar),
                     "preparation_date": greeting_day,
@@ -321,6 +346,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                 mail_create_nosubscribe=True,
                 mail_notrack=True,
                 tracking_disable=True,
+                followup_defaults_cache={},
             )
         )
         if not vals_list:

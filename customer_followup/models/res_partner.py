@@ -250,7 +250,7 @@ class ResPartner(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT COALESCE(SUM(amount_untaxed / COALESCE(NULLIF(currency_rate, 0), 1)), 0)
+                SELECT COALESCE(SUM(amount_untaxed / COALESCE(NULLIF(currency_rate, 0), 1)), 0)::float8
                   FROM sale_order
                  WHERE company_id = %s AND state = 'sale' AND date_order >= %s
                 """,
@@ -260,62 +260,112 @@ class ResPartner(models.Model):
         )
         return rows[0][0]
 
-    def _followup_sales_stats(self, since):
-        """``{commercial partner id: (12-month sales, first order datetime)}``
-        for these partners in the current company, in one query."""
+    def _followup_tier_states(self, query, since):
+        """The tier engine's view of the customers ``query`` selects (a
+        res.partner :class:`~odoo.tools.query.Query`, in its order): their
+        stored state in the current company, their flags and their sales
+        figures (12-month amount in company currency, first order), all in
+        one query, so that a batch costs the same few queries whatever its
+        size.
+
+        :return: list of dicts with the keys of :data:`_STATE_FIELDS`,
+            ``id``, ``amount`` and ``first_order``
+        """
         self.env["sale.order"].flush_model(
             ["amount_untaxed", "currency_rate", "state", "date_order", "company_id", "partner_id"]
         )
-        self.flush_model(["commercial_partner_id"])
-        rows = self.env.execute_query(
+        self.flush_model(["commercial_partner_id", *_STATE_FIELDS])
+        table = query.table
+        # Company-dependent columns read as the ORM reads them (jsonb by
+        # company, with the field's fallback).
+        # Floats read as float8: numeric would go through Python's Decimal.
+        columns = [SQL("%s AS id", SQL.identifier(table, "id"))] + [
             SQL(
-                """
-                SELECT p.commercial_partner_id,
-                       COALESCE(SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
-                                FILTER (WHERE so.date_order >= %(since)s), 0),
-                       MIN(so.date_order)
-                  FROM sale_order so
-                  JOIN res_partner p ON p.id = so.partner_id
-                 WHERE so.company_id = %(company)s
-                   AND so.state = 'sale'
-                   AND p.commercial_partner_id = ANY(%(ids)s)
-                 GROUP BY p.commercial_partner_id
-                """,
-                since=since,
-                company=self.env.company.id,
-                ids=self.ids,
+                "%s%s AS %s",
+                self._field_to_sql(table, fname, query),
+                SQL("::float8") if self._fields[fname].type == "float" else SQL(),
+                SQL.identifier(fname),
+            )
+            for fname in _STATE_FIELDS
+            if fname != "followup_flag_ids"
+        ]
+        columns.append(
+            SQL(
+                "ARRAY(SELECT r.flag_id FROM res_partner_customer_followup_tier_flag_rel r "
+                "WHERE r.partner_id = %s) AS followup_flag_ids",
+                SQL.identifier(table, "id"),
             )
         )
-        return {pid: (amount, first) for pid, amount, first in rows}
+        rows = self.env.execute_query_dict(
+            SQL(
+                """
+                SELECT q.*, COALESCE(s.amount, 0)::float8 AS amount, s.first_order
+                  FROM (%(customers)s) AS q
+             LEFT JOIN LATERAL (
+                        SELECT SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
+                                   FILTER (WHERE so.date_order >= %(since)s) AS amount,
+                               MIN(so.date_order) AS first_order
+                          FROM res_partner c
+                          JOIN sale_order so ON so.partner_id = c.id
+                         WHERE c.commercial_partner_id = q.id
+                           AND so.company_id = %(company)s
+                           AND so.state = 'sale'
+                       ) AS s ON TRUE
+              ORDER BY q.id
+                """,
+                customers=query.select(*columns),
+                since=since,
+                company=self.env.company.id,
+            )
+        )
+        return rows
 
     def _followup_recompute_tiers(self):
         """Classify these customers in the current company and store what
-        changed. A change from one tier to another is logged in the chatter
-        with the rule that decided; first classifications and figures that
-        merely moved are stored silently.
-
-        A fixed number of queries whatever the number of customers: the
-        company total, the customers' sales, one read of their state, one
-        UPDATE and, for tier changes, one batch of chatter entries.
-        """
+        changed (see :meth:`_followup_apply_tier_states`)."""
         if not self:
             return
+        query = self.with_context(active_test=False)._search([("id", "in", self.ids)], order="id")
+        today, since = self._followup_sales_window()
+        self._followup_apply_tier_states(self._followup_tier_states(query, since))
+
+    def _followup_apply_tier_states(self, states, total=None, tiers=None):
+        """Classify the customers of ``states`` (see
+        :meth:`_followup_tier_states`) and store what changed. A change from
+        one tier to another is logged in the chatter with the rule that
+        decided; first classifications and figures that merely moved are
+        stored silently.
+
+        A fixed number of queries whatever the number of customers: the
+        company total (unless given), one UPDATE of the changed customers
+        and, for tier changes, one batch of chatter entries. Nothing is
+        written when nothing changed.
+
+        :param total: the company's 12-month sales (read when not given)
+        :param tiers: the company's active tiers (searched when not given)
+        :return: number of customers whose stored state changed
+        """
+        if not states:
+            return 0
         company = self.env.company
-        tiers = (
-            self.env["customer.followup.tier"]
-            .sudo()
-            .search([("company_id", "=", company.id)])
-        )
+        if tiers is None:
+            tiers = (
+                self.env["customer.followup.tier"]
+                .sudo()
+                .search([("company_id", "=", company.id)])
+            )
         if not tiers:
-            return
+            return 0
         classifier = tiers._classifier()
         today, since = self._followup_sales_window()
-        total = self._followup_company_sales_total(since)
-        stats = self._followup_sales_stats(since)
+        if total is None:
+            total = self._followup_company_sales_total(since)
         tier_names = {tier.id: tier.name for tier in tiers}
+        # Customers share few distinct cooperation starts: relativedelta once each.
+        years_cache = {}
         rows, changes = [], []
-        for state in self.read(_STATE_FIELDS, load=None):
-            amount, first_order = stats.get(state["id"], (0.0, None))
+        for state in states:
+            amount, first_order = state["amount"], state["first_order"]
             start = state["followup_cooperation_start"] or (first_order and first_order.date())
             share = amount * 100.0 / total if total else 0.0
             old_tier = state["followup_tier_id"] or False
@@ -325,24 +375,25 @@ class ResPartner(models.Model):
                     tier_names.get(tier, ""), state["followup_tier_manual_reason"]
                 )
             else:
+                years = years_cache.get(start)
+                if years is None:
+                    years = years_cache[start] = _years_between(start, today)
                 tier, rule = classifier.classify(
-                    amount,
-                    share,
-                    _years_between(start, today),
-                    set(state["followup_flag_ids"]),
+                    amount, share, years, set(state["followup_flag_ids"])
                 )
             if (
                 tier != old_tier
                 or rule != (state["followup_tier_rule"] or "")
                 or round(amount, 2) != round(state["followup_sales_amount"] or 0.0, 2)
                 or round(share, 2) != round(state["followup_sales_share"] or 0.0, 2)
-                or start != state["followup_cooperation_start"]
+                or (start or None) != (state["followup_cooperation_start"] or None)
             ):
                 rows.append((state["id"], tier or None, rule, amount, share, start or None))
             if old_tier and tier != old_tier:
                 changes.append((state["id"], old_tier, tier, state["followup_tier_rule"], rule))
         self._followup_log_tier_changes(changes)
         self._followup_store_tier_state(rows)
+        return len(rows)
 
     def _followup_store_tier_state(self, rows):
         """Store the engine's results in one UPDATE.

@@ -8,7 +8,7 @@ class CustomerFollowupVisitReschedule(models.TransientModel):
     _name = "customer.followup.visit.reschedule"
     _description = "Reschedule a Follow-up"
 
-    visit_id = fields.Many2one("customer.followup.visit", required=True, ondelete="cascade")
+    visit_id = fields.Many2one("customer.followup.visit", required=True, ondelete="cascade", index=True)
     new_date = fields.Datetime("New date", required=True)
     unreachable = fields.Boolean("Customer unreachable")
     reason = fields.Char(required=True, help="e.g. 客户在开会, call back after 15:30")
