@@ -424,13 +424,14 @@ class CustomerFollowupAnomaly(models.Model):
     def _escalate(self, step):
         if step != "customer_rejected":
             return super()._escalate(step)
+        # A notice like the clocks' ones: the batch of _escalate_each posts it.
         policy = self.policy_id.sudo()
         group = policy.escalation_group_id or policy.notify_group_id
-        return self._notify_role(
-            group,
-            self.env._("%(anomaly)s: the customer says it is not solved", anomaly=self.name),
-            self.customer_comment or "",
+        users = self.env["customer.followup.escalation.policy"]._role_users(
+            group, self.company_id
         )
+        summary = self.env._("%(anomaly)s: the customer says it is not solved", anomaly=self.name)
+        return [(self, users, summary, self.customer_comment or "")]
 
     def _answer_verification(self, visit, solved, rating, comment, author):
         """The customer answers the verification follow-up after closing
