@@ -15,7 +15,7 @@ class CustomerFollowupPlan(models.Model):
 
     _name = "customer.followup.plan"
     _description = "Customer Follow-up Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "customer.followup.input.guard"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -126,7 +126,14 @@ class CustomerFollowupPlan(models.Model):
             last = pycalendar.monthrange(self.date_from.year, self.date_from.month)[1]
             self.date_to = self.date_from.replace(day=last)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._guard_input(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._guard_input(vals)
         # Approval is the manager's (SPEC §2), also through a plain write.
         if (
             vals.get("state") in ("approved", "running")
@@ -173,7 +180,7 @@ class CustomerFollowupPlan(models.Model):
                 )
         today = fields.Date.context_today(self)
         for plan in self:
-            plan.write(
+            plan._write_as_system(
                 {
                     "state": "running" if plan.date_from <= today else "approved",
                     "approved_by_id": self.env.user.id,
