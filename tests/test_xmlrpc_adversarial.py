@@ -107,6 +107,8 @@ def world(rpc, odoo_server):
         "create",
         {"name": f"RPC plan {tag}", "date_from": "2031-01-01", "date_to": "2031-12-31"},
     )
+    # Submitted, not draft: the demo's draft plan stays the one waiting.
+    manager.call(PLAN, "action_submit", [plan])
     # A second company, with its own manager and records.
     company_b = admin.call("res.company", "create", {"name": f"RPC 第二公司 {tag}"})
     groups = [

@@ -84,6 +84,8 @@ class CustomerFollowupVisit(models.Model):
         "customer.followup.tier",
         string="Tier at creation",
         readonly=True,
+        # A duplicate takes the customer's tier of its own creation.
+        copy=False,
         check_company=True,
         help="The customer's tier when the follow-up was planned.",
     )

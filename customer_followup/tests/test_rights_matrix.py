@@ -723,3 +723,13 @@ class TestRightsMatrix(AnomalyCase):
         as_b = customer.with_user(user).with_context(allowed_company_ids=user.company_ids.ids)
         self.assertFalse(as_b.followup_tier_id)
         self.assertEqual(as_b.followup_visit_count, 0)
+
+    def test_specialist_duplicates_own_follow_up(self):
+        """Read-only fields are refused to writers, not to the Duplicate
+        button: nothing read-only is copied."""
+        visit = self.Visit.create(self._visit_vals(self.own_customer["user"], self.user_cs))
+        copy = visit.with_user(self.user_cs).copy()
+        self.assertEqual(copy.partner_id, visit.partner_id)
+        self.assertNotEqual(copy.name, visit.name)
+        anomaly = self.Anomaly.create(self._anomaly_vals(self.own_customer["user"], self.user_cs))
+        self.assertTrue(anomaly.with_user(self.user_cs).copy().name.startswith("YC"))
