@@ -253,6 +253,8 @@ BAD_WRITES = {
     "problem's company": ("problem", {"company_id": 1}),
     "plan approved by hand": ("plan", {"approved_by_id": 2}),
     "plan approved by state": ("plan", {"state": "approved"}),
+    "visit done without its button": ("visit", {"state": "done", "satisfaction": 5}),
+    "plan closed without its button": ("plan", {"state": "closed"}),
     # Another company's records linked into ours.
     "customer of another company": ("anomaly", {"partner_id": "customer_b"}),
 }
@@ -262,14 +264,23 @@ BAD_WRITES = {
 def test_bad_write_is_refused_and_changes_nothing(world, case):
     key, vals = BAD_WRITES[case]
     vals = {k: world[v] if v in ("customer_b",) else v for k, v in vals.items()}
-    user = world["manager"] if key == "plan" and "state" not in vals else world["specialist"]
+    # Plans are written by their manager, the rest by the specialist who owns it.
+    user = world["manager"] if key == "plan" else world["specialist"]
     model = {"visit": VISIT, "anomaly": ANOMALY, "problem": PROBLEM, "plan": PLAN}[key]
     assert_refused_and_unchanged(world, user.call, model, "write", [world[key]], vals)
 
 
 @pytest.mark.parametrize(
     "case",
-    ["no customer", "unknown severity", "state given", "reference given", "score out of range"],
+    [
+        "no customer",
+        "unknown severity",
+        "state given",
+        "reference given",
+        "score out of range",
+        "visit created done",
+        "plan created approved",
+    ],
 )
 def test_bad_create_is_refused_and_creates_nothing(world, case):
     base = {"partner_id": world["customer"], "category": "delivery", "description": "x"}
@@ -279,6 +290,14 @@ def test_bad_create_is_refused_and_creates_nothing(world, case):
         "state given": (ANOMALY, dict(base, state="closed")),
         "reference given": (ANOMALY, dict(base, name="YC2020-99999")),
         "score out of range": (VISIT, {"partner_id": world["customer"], "satisfaction": 11}),
+        "visit created done": (
+            VISIT,
+            {"partner_id": world["customer"], "state": "done", "satisfaction": 5},
+        ),
+        "plan created approved": (
+            PLAN,
+            {"name": "x", "date_from": "2031-01-01", "date_to": "2031-01-31", "state": "approved"},
+        ),
     }[case]
     assert_refused_and_unchanged(world, world["specialist"].call, model, "create", vals)
 

@@ -130,19 +130,15 @@ class CustomerFollowupPlan(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._guard_input(vals)
+            if vals.get("state", "draft") != "draft" and not self.env.su:
+                raise UserError(self.env._("A new plan starts as a draft."))
         return super().create(vals_list)
 
     def write(self, vals):
         self._guard_input(vals)
-        # Approval is the manager's (SPEC §2), also through a plain write.
-        if (
-            vals.get("state") in ("approved", "running")
-            and not self.env.su
-            and not self.env.user.has_group("customer_followup.group_customer_followup_manager")
-        ):
-            raise UserError(
-                self.env._("Only Customer Follow-up managers can approve follow-up plans.")
-            )
+        if "state" in vals and not self.env.su:
+            # Submitting, approving (managers) and closing are buttons with checks.
+            raise UserError(self.env._("Change the state of a plan with its buttons."))
         return super().write(vals)
 
     # ------------------------------------------------------------------
@@ -152,7 +148,7 @@ class CustomerFollowupPlan(models.Model):
         for plan in self:
             if plan.state != "draft":
                 raise UserError(self.env._("Only draft plans can be submitted."))
-        self.write({"state": "submitted"})
+        self._write_as_system({"state": "submitted"})
         return True
 
     def action_draft(self):
@@ -163,7 +159,7 @@ class CustomerFollowupPlan(models.Model):
                 raise UserError(
                     self.env._("Plan %(plan)s already has follow-ups done.", plan=plan.name)
                 )
-        self.write({"state": "draft"})
+        self._write_as_system({"state": "draft"})
         return True
 
     def action_approve(self):
@@ -194,14 +190,14 @@ class CustomerFollowupPlan(models.Model):
         return True
 
     def action_start(self):
-        self.filtered(lambda p: p.state == "approved").write({"state": "running"})
+        self.filtered(lambda p: p.state == "approved")._write_as_system({"state": "running"})
         return True
 
     def action_close(self):
         for plan in self:
             if plan.state not in ("approved", "running"):
                 raise UserError(self.env._("Only approved or running plans can be closed."))
-        self.write({"state": "closed"})
+        self._write_as_system({"state": "closed"})
         return True
 
     def action_view_visits(self):

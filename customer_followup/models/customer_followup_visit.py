@@ -417,6 +417,8 @@ class CustomerFollowupVisit(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._guard_input(vals)
+            if vals.get("state", "planned") != "planned" and not self.env.su:
+                raise UserError(self.env._("A new follow-up starts as planned."))
         missing = [vals for vals in vals_list if vals.get("name", "/") == "/"]
         if missing:
             for vals, ref in zip(missing, self._next_references(len(missing)), strict=True):
@@ -441,6 +443,10 @@ class CustomerFollowupVisit(models.Model):
 
     def write(self, vals):
         self._guard_input(vals)
+        if "state" in vals and not self.env.su:
+            # Each step has its button and its checks (done needs the
+            # outcome and stamps the date, a done follow-up is not cancelled).
+            raise UserError(self.env._("Change the state of a follow-up with its buttons."))
         if (
             {"reviewer_id", "review_date"} & set(vals)
             and not self.env.su
@@ -641,11 +647,11 @@ class CustomerFollowupVisit(models.Model):
     def action_cancel(self):
         if self.filtered(lambda v: v.state == "done"):
             raise UserError(self.env._("A follow-up that is done cannot be cancelled."))
-        self.write({"state": "cancelled"})
+        self._write_as_system({"state": "cancelled"})
         return True
 
     def action_reset(self):
-        self.filtered(lambda v: v.state == "cancelled").write({"state": "planned"})
+        self.filtered(lambda v: v.state == "cancelled")._write_as_system({"state": "planned"})
         return True
 
     def action_send_appointment(self):
