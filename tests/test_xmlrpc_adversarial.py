@@ -440,6 +440,11 @@ def test_script_in_every_text_field_is_stored_harmlessly_and_printed_escaped(wor
                 # Kept as typed: it is text, escaped wherever it is shown.
                 assert value == f"{SCRIPT}{tag}", (model, name)
 
+    # A plan's texts, as its manager writes them.
+    world["manager"].call(PLAN, "write", [world["plan"]], {"objectives": f"<p>{SCRIPT}{tag}</p>"})
+    objectives = admin.call(PLAN, "read", [world["plan"]], ["objectives"])[0]["objectives"]
+    assert tag in objectives and "<script" not in objectives and "onerror" not in objectives
+
     # Printed: escaped, never executed.
     page = _session(world, "wangfang")
     for report, record in (
@@ -470,3 +475,43 @@ def test_script_in_every_text_field_is_stored_harmlessly_and_printed_escaped(wor
         # Posted as text: the markup is escaped, no tag survives.
         assert "<script" not in message["body"] and "<img" not in message["body"]
         assert "&lt;script&gt;" in message["body"]
+
+
+@pytest.mark.parametrize(
+    "vals",
+    [{"satisfaction": "abc"}, {"channel": "fax"}, {"name": "HACK"}, {"notes": "x" * 200_000}],
+)
+def test_json_rpc_errors_are_clean_too(world, vals):
+    """The same refusals over JSON-RPC, the web client's transport."""
+    server = world["server"]
+    specialist = world["specialist"]
+    before = snapshot(world)
+    payload = {
+        "jsonrpc": "2.0",
+        "method": "call",
+        "params": {
+            "service": "object",
+            "method": "execute_kw",
+            "args": [
+                server["db"],
+                specialist.uid,
+                "wangfang",
+                VISIT,
+                "write",
+                [[world["visit"]], vals],
+            ],
+        },
+    }
+    request = Request(
+        f"{server['url']}/jsonrpc",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    answer = json.loads(build_opener().open(request).read())
+    assert "result" not in answer
+    assert answer["error"]["data"]["name"] in (
+        "odoo.exceptions.ValidationError",
+        "odoo.exceptions.UserError",
+        "odoo.exceptions.AccessError",
+    ), answer["error"]["data"]["name"]
+    assert snapshot(world) == before

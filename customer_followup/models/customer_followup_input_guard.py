@@ -65,7 +65,8 @@ class CustomerFollowupInputGuard(models.AbstractModel):
         )
 
     def _guard_value(self, field, value):
-        if value is None or value is False:
+        # Records are what code passes, never what comes over the wire.
+        if value is None or value is False or isinstance(value, models.BaseModel):
             return
         kind = field.type
         if kind == "boolean":
