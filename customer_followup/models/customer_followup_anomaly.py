@@ -83,6 +83,8 @@ ESCALATION_STEPS = {
 # Closed anomalies and their documents are kept at least 3 years (第八条 (七)).
 RETENTION_YEARS = 3
 LEADER_GROUP = "customer_followup.group_customer_followup_leader"
+MANAGER_GROUP = "customer_followup.group_customer_followup_manager"
+ESCALATION_BATCH = 500
 
 
 class CustomerFollowupAnomaly(models.Model):
@@ -93,7 +95,7 @@ class CustomerFollowupAnomaly(models.Model):
 
     _name = "customer.followup.anomaly"
     _description = "Service Anomaly"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "customer.followup.input.guard"]
     _rec_names_search = ["name", "partner_id"]
     _order = "discovered_at desc, id desc"
     _check_company_auto = True
@@ -473,6 +475,7 @@ class CustomerFollowupAnomaly(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._guard_input(vals)
             self._check_selection_values(vals)
             if vals.get("state", "discovered") != "discovered":
                 raise UserError(
@@ -509,6 +512,7 @@ class CustomerFollowupAnomaly(models.Model):
         return anomalies
 
     def write(self, vals):
+        self._guard_input(vals)
         self._check_selection_values(vals)
         if "state" in vals:
             # Every change of state, by button, import or RPC, follows the loop.
@@ -954,15 +958,34 @@ class CustomerFollowupAnomaly(models.Model):
         ):
             self.env.ref(xmlid).sudo().run()
 
-    def action_escalate_overdue(self, now=None, batch_size=500):
+    def _escalation_scope(self, now, batch_size):
+        """Who may run an escalation, and on what: the scheduled job on
+        everything; a manager by hand (server action, RPC) on the anomalies
+        of their companies, at the real time. Returns a domain to add."""
+        if self.env.su:
+            return []
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                self.env._("Only Customer Follow-up managers can run the escalation by hand.")
+            )
+        if now is not None or batch_size != ESCALATION_BATCH:
+            raise AccessError(
+                self.env._("Only the scheduled job chooses the time and size of an escalation run.")
+            )
+        if self:
+            self.check_access("write")
+        return [("company_id", "in", self.env.companies.ids)]
+
+    def action_escalate_overdue(self, now=None, batch_size=ESCALATION_BATCH):
         """Escalate every missed step deadline once: among these anomalies,
         or all of them when called on an empty recordset (scheduled run).
         Returns the escalated anomalies."""
+        scope = self._escalation_scope(now, batch_size)
         now = now or fields.Datetime.now()
         escalated = self.browse()
         remaining = 0
         for step, (flag, field, states) in ESCALATION_STEPS.items():
-            domain = [
+            domain = scope + [
                 ("state", "in", states),
                 (field, "!=", False),
                 (field, "<", now),
@@ -1160,11 +1183,12 @@ class CustomerFollowupAnomaly(models.Model):
             ]
         )
 
-    def action_escalate_missing_progress(self, now=None, batch_size=500):
+    def action_escalate_missing_progress(self, now=None, batch_size=ESCALATION_BATCH):
         """Escalate a missing daily progress report (较大 / 重大) once per
         missed day: the next report is then due one working day later."""
+        scope = self._escalation_scope(now, batch_size)
         now = now or fields.Datetime.now()
-        domain = [
+        domain = scope + [
             ("state", "in", HANDLING_STATES),
             ("progress_deadline", "!=", False),
             ("progress_deadline", "<", now),

@@ -18,7 +18,7 @@ class CustomerFollowupPlan(models.Model):
 
     _name = "customer.followup.plan"
     _description = "Customer Follow-up Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "customer.followup.input.guard"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -129,16 +129,19 @@ class CustomerFollowupPlan(models.Model):
             last = pycalendar.monthrange(self.date_from.year, self.date_from.month)[1]
             self.date_to = self.date_from.replace(day=last)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._guard_input(vals)
+            if vals.get("state", "draft") != "draft" and not self.env.su:
+                raise UserError(self.env._("A new plan starts as a draft."))
+        return super().create(vals_list)
+
     def write(self, vals):
-        # Approval is the manager's (SPEC §2), also through a plain write.
-        if (
-            vals.get("state") in ("approved", "running")
-            and not self.env.su
-            and not self.env.user.has_group("customer_followup.group_customer_followup_manager")
-        ):
-            raise UserError(
-                self.env._("Only Customer Follow-up managers can approve follow-up plans.")
-            )
+        self._guard_input(vals)
+        if "state" in vals and not self.env.su:
+            # Submitting, approving (managers) and closing are buttons with checks.
+            raise UserError(self.env._("Change the state of a plan with its buttons."))
         return super().write(vals)
 
     # ------------------------------------------------------------------
@@ -148,7 +151,7 @@ class CustomerFollowupPlan(models.Model):
         for plan in self:
             if plan.state != "draft":
                 raise UserError(self.env._("Only draft plans can be submitted."))
-        self.write({"state": "submitted"})
+        self._write_as_system({"state": "submitted"})
         return True
 
     def action_draft(self):
@@ -159,7 +162,7 @@ class CustomerFollowupPlan(models.Model):
                 raise UserError(
                     self.env._("Plan %(plan)s already has follow-ups done.", plan=plan.name)
                 )
-        self.write({"state": "draft"})
+        self._write_as_system({"state": "draft"})
         return True
 
     def action_approve(self):
@@ -176,7 +179,7 @@ class CustomerFollowupPlan(models.Model):
                 )
         today = fields.Date.context_today(self)
         for plan in self:
-            plan.write(
+            plan._write_as_system(
                 {
                     "state": "running" if plan.date_from <= today else "approved",
                     "approved_by_id": self.env.user.id,
@@ -190,14 +193,14 @@ class CustomerFollowupPlan(models.Model):
         return True
 
     def action_start(self):
-        self.filtered(lambda p: p.state == "approved").write({"state": "running"})
+        self.filtered(lambda p: p.state == "approved")._write_as_system({"state": "running"})
         return True
 
     def action_close(self):
         for plan in self:
             if plan.state not in ("approved", "running"):
                 raise UserError(self.env._("Only approved or running plans can be closed."))
-        self.write({"state": "closed"})
+        self._write_as_system({"state": "closed"})
         return True
 
     def action_view_visits(self):

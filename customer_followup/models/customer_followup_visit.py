@@ -47,7 +47,7 @@ class CustomerFollowupVisit(models.Model):
 
     _name = "customer.followup.visit"
     _description = "Customer Follow-up Visit"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "customer.followup.input.guard"]
     _rec_name = "name"
     _rec_names_search = ["name", "partner_id"]
     _order = "scheduled_date desc, id desc"
@@ -65,6 +65,7 @@ class CustomerFollowupVisit(models.Model):
         required=True,
         index=True,
         tracking=True,
+        check_company=True,
         domain="[('parent_id', '=', False)]",
     )
     contact_id = fields.Many2one(
@@ -83,6 +84,8 @@ class CustomerFollowupVisit(models.Model):
         "customer.followup.tier",
         string="Tier at creation",
         readonly=True,
+        # A duplicate takes the customer's tier of its own creation.
+        copy=False,
         check_company=True,
         help="The customer's tier when the follow-up was planned.",
     )
@@ -156,7 +159,10 @@ class CustomerFollowupVisit(models.Model):
         "customer.followup.visit.action", "visit_id", string="Problems found", copy=False
     )
     action_open_count = fields.Integer("Open problems", compute="_compute_action_open_count")
-    signature = fields.Binary(copy=False, attachment=True)
+    # The customer's handwriting: follow-up staff only, even where a visit is shared.
+    signature = fields.Binary(
+        copy=False, attachment=True, groups="customer_followup.group_customer_followup_user"
+    )
     signed_by = fields.Char(copy=False)
     signed_on = fields.Datetime(copy=False)
     by_phone = fields.Boolean(
@@ -424,6 +430,10 @@ class CustomerFollowupVisit(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._guard_input(vals)
+            if vals.get("state", "planned") != "planned" and not self.env.su:
+                raise UserError(self.env._("A new follow-up starts as planned."))
         missing = [vals for vals in vals_list if vals.get("name", "/") == "/"]
         if missing:
             for vals, ref in zip(missing, self._next_references(len(missing)), strict=True):
@@ -447,6 +457,11 @@ class CustomerFollowupVisit(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._guard_input(vals)
+        if "state" in vals and not self.env.su:
+            # Each step has its button and its checks (done needs the
+            # outcome and stamps the date, a done follow-up is not cancelled).
+            raise UserError(self.env._("Change the state of a follow-up with its buttons."))
         if (
             {"reviewer_id", "review_date"} & set(vals)
             and not self.env.su
@@ -525,7 +540,7 @@ class CustomerFollowupVisit(models.Model):
                         visit=visit.display_name,
                     )
                 )
-            visit.write(
+            visit._write_as_system(
                 {
                     "preparation_summary": visit._build_preparation_summary(),
                     "state": "prepared",
@@ -662,17 +677,17 @@ class CustomerFollowupVisit(models.Model):
                     self.env._("%(visit)s is already closed.", visit=visit.display_name)
                 )
         # The constraint refuses the write without an outcome: nothing changes.
-        self.write({"state": "done", "done_date": fields.Datetime.now()})
+        self._write_as_system({"state": "done", "done_date": fields.Datetime.now()})
         return True
 
     def action_cancel(self):
         if self.filtered(lambda v: v.state == "done"):
             raise UserError(self.env._("A follow-up that is done cannot be cancelled."))
-        self.write({"state": "cancelled"})
+        self._write_as_system({"state": "cancelled"})
         return True
 
     def action_reset(self):
-        self.filtered(lambda v: v.state == "cancelled").write({"state": "planned"})
+        self.filtered(lambda v: v.state == "cancelled")._write_as_system({"state": "planned"})
         return True
 
     def action_send_appointment(self):
@@ -719,7 +734,7 @@ class CustomerFollowupVisit(models.Model):
                     check_attempts=False,
                     followup_visit_id=visit.id,
                 )
-                visit.survey_user_input_id = answer
+                visit._write_as_system({"survey_user_input_id": answer.id})
             if template:
                 visit.message_post_with_source(
                     template, message_type="comment", subtype_xmlid="mail.mt_comment"
@@ -759,7 +774,7 @@ class CustomerFollowupVisit(models.Model):
         }
         if self.deadline and self.deadline < new_date:
             vals["deadline"] = new_date
-        self.write(vals)
+        self._write_as_system(vals)
         self.message_post(
             body=self.env._(
                 "Rescheduled to %(date)s (attempt %(n)s): %(reason)s",
@@ -787,7 +802,9 @@ class CustomerFollowupVisit(models.Model):
                         "%(visit)s: write the review comment first.", visit=visit.display_name
                     )
                 )
-        self.write({"reviewer_id": self.env.user.id, "review_date": fields.Datetime.now()})
+        self._write_as_system(
+            {"reviewer_id": self.env.user.id, "review_date": fields.Datetime.now()}
+        )
         return True
 
     # ------------------------------------------------------------------

@@ -9,7 +9,7 @@ class CustomerFollowupVisitAction(models.Model):
 
     _name = "customer.followup.visit.action"
     _description = "Follow-up Problem Action"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "customer.followup.input.guard"]
     _order = "state, date_deadline, id"
     _check_company_auto = True
 
@@ -33,6 +33,16 @@ class CustomerFollowupVisitAction(models.Model):
         tracking=True,
     )
     result = fields.Text("Result fed back to the customer")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._guard_input(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._guard_input(vals)
+        return super().write(vals)
 
     def action_done(self):
         self.write({"state": "done"})
