@@ -7,6 +7,7 @@ import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, models
+from odoo.models import MAGIC_COLUMNS as _MAGIC_COLUMNS
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -19,6 +20,10 @@ CADENCES = (
     ("executive", "executive", "executive_interval_months"),
     ("onsite", "routine", "onsite_interval_months"),
 )
+# Stored computed fields of the follow-up that the bulk insert computes
+# itself (the preparation date comes with the values).
+BULK_COMPUTED = frozenset({"by_phone", "report_due_date"})
+MAGIC_COLUMNS = frozenset(_MAGIC_COLUMNS)
 
 
 class CustomerFollowupVisitGenerator(models.AbstractModel):
@@ -334,21 +339,15 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
     @api.model
     def _insert_visits(self, vals_list):
         """Create the follow-ups whose (company, customer, period key) does
-        not exist yet. Keys already there are filtered in one query; a
-        concurrent worker that inserted the same key in the meantime makes
-        the unique index refuse it, and the batch is retried visit by visit
-        in savepoints, skipping the duplicates."""
-        Visit = (
-            self.env["customer.followup.visit"]
-            .sudo()
-            .with_context(
-                mail_create_nolog=True,
-                mail_create_nosubscribe=True,
-                mail_notrack=True,
-                tracking_disable=True,
-                followup_defaults_cache={},
-            )
-        )
+        not exist yet. Keys already there are filtered in one query (so that
+        no reference is drawn for them); a concurrent worker that inserted
+        the same key in the meantime makes the unique index skip it.
+
+        Generated follow-ups are thousands per batch: they are inserted with
+        one ``INSERT ... SELECT FROM unnest()`` whose every stored field is
+        computed here, as the ORM would (see :meth:`_bulk_insert_visits`).
+        Values the bulk path cannot compute go through the ORM."""
+        Visit = self._visit_model()
         if not vals_list:
             return Visit.browse()
         keyed = [v for v in vals_list if v.get("period_key")]
@@ -374,6 +373,153 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             todo.append(vals)
         if not todo:
             return Visit.browse()
+        bulk, orm = [], []
+        computed_here = self._bulk_computed_fields(Visit)
+        for vals in todo:
+            if vals.get("period_key") and computed_here <= set(vals) | BULK_COMPUTED:
+                bulk.append(vals)
+            else:
+                orm.append(vals)
+        visits = self._bulk_insert_visits(Visit, bulk) if bulk else Visit.browse()
+        if orm:
+            visits |= self._create_visits_orm(Visit, orm)
+        return visits
+
+    @api.model
+    def _visit_model(self):
+        return (
+            self.env["customer.followup.visit"]
+            .sudo()
+            .with_context(
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                mail_notrack=True,
+                tracking_disable=True,
+                followup_defaults_cache={},
+            )
+        )
+
+    @api.model
+    def _bulk_computed_fields(self, Visit):
+        """Stored computed fields of the follow-up: each must be given in
+        the values or computed by :meth:`_bulk_insert_visits`; a field added
+        by another module sends the follow-ups through the ORM instead."""
+        return {
+            name
+            for name, field in Visit._fields.items()
+            if field.store and field.column_type and (field.compute or field.related)
+        }
+
+    @api.model
+    def _bulk_insert_visits(self, Visit, vals_list):
+        """Insert ``vals_list`` (each with a period key and the stored
+        computed fields not in ``BULK_COMPUTED``) in one query, skipping the
+        keys the unique index refuses, as ``create`` would have stored them:
+        defaults once per call, reference from the sequence, the computed
+        ``by_phone`` and ``report_due_date``, creation and write stamps. No
+        creation message, follower or tracking (the generator's ORM path
+        disables them too). Python constraints are not run: the generator
+        plans customers of the scope inside the plan's period, and key
+        events check the customer themselves.
+
+        :return: the inserted follow-ups
+        """
+        fields_ = Visit._fields
+        given = set().union(*vals_list)
+        # Defaults of the stored fields not given, read once (the ORM reads
+        # them per record, from the same context).
+        missing = [
+            name
+            for name, field in fields_.items()
+            if field.store
+            and field.column_type
+            and name not in given
+            and name not in MAGIC_COLUMNS
+            and not (field.compute or field.related)
+        ]
+        defaults = {
+            name: value
+            for name, value in Visit.default_get(missing).items()
+            if name in fields_ and fields_[name].column_type and value is not False
+        }
+        defaults.pop("name", None)
+        columns = sorted((given | set(defaults) | {"name"} | BULK_COMPUTED) - MAGIC_COLUMNS)
+        references = Visit.with_company(vals_list[0]["company_id"])._next_references(
+            len(vals_list)
+        )
+        arrays = {name: [] for name in columns}
+        for vals, reference in zip(vals_list, references, strict=True):
+            row = {**defaults, **vals, "name": reference}
+            row.setdefault("by_phone", row.get("channel") == "phone")
+            # Not done yet: no report due.
+            row.setdefault("report_due_date", False)
+            for name in columns:
+                value = row.get(name)
+                arrays[name].append(
+                    None if value is None else fields_[name].convert_to_column(value, Visit)
+                )
+        now = self.env.cr.now()
+        uid = self.env.uid
+        query = SQL(
+            "INSERT INTO customer_followup_visit (%s, create_uid, create_date, write_uid, "
+            "write_date) SELECT *, %s, %s, %s, %s FROM unnest(%s) "
+            "ON CONFLICT (company_id, partner_id, period_key) WHERE period_key IS NOT NULL "
+            "DO NOTHING RETURNING id",
+            SQL(", ").join(SQL.identifier(name) for name in columns),
+            uid,
+            now,
+            uid,
+            now,
+            SQL(", ").join(
+                SQL("%s::%s[]", arrays[name], SQL(fields_[name].column_type[1]))
+                for name in columns
+            ),
+        )
+        try:
+            with self.env.cr.savepoint():
+                ids = [row[0] for row in self.env.execute_query(query)]
+        except (psycopg2.errors.SerializationFailure, psycopg2.errors.UniqueViolation):
+            # A key committed by another worker after this transaction's
+            # snapshot: PostgreSQL refuses to skip what it cannot see
+            # (repeatable read). The batch is retried visit by visit.
+            _logger.info("Follow-up generation: concurrent insert detected, retrying one by one")
+            return self._create_visits_orm(Visit, vals_list)
+        if len(ids) < len(vals_list):
+            _logger.info(
+                "Follow-up generation: %s follow-ups already planned skipped",
+                len(vals_list) - len(ids),
+            )
+        # The rows were written behind the ORM's back: nothing it cached
+        # about follow-ups (a plan's list, a customer's figures) is current.
+        Visit.invalidate_model()
+        self.env["customer.followup.plan"].invalidate_model(["visit_ids"])
+        visits = Visit.browse(ids)
+        # Stored fields of other models computed from follow-ups (none in
+        # this module today) are recomputed as after a create; the
+        # follow-up's own were computed above.
+        triggers = self.pool.get_trigger_tree([fields_[name] for name in columns])
+        if self._stored_dependents_elsewhere(triggers, Visit._name):
+            visits.modified(columns, create=True)
+            for name in self._bulk_computed_fields(Visit):
+                self.env.remove_to_compute(fields_[name], visits)
+        return visits
+
+    @api.model
+    def _stored_dependents_elsewhere(self, tree, model_name):
+        """Whether a stored field of another model must be recomputed when
+        follow-ups are created: as in ``modified(create=True)``, nothing
+        refers to a new record through a many2one yet (a problem's related
+        company, say), so those branches are skipped."""
+        if any(field.store and field.model_name != model_name for field in tree.root):
+            return True
+        return any(
+            self._stored_dependents_elsewhere(subtree, model_name)
+            for key, subtree in tree.items()
+            if key.type not in ("many2one", "many2one_reference")
+        )
+
+    @api.model
+    def _create_visits_orm(self, Visit, todo):
         try:
             with self.env.cr.savepoint():
                 visits = Visit.create(todo)
