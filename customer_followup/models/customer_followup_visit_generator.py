@@ -97,14 +97,19 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         after_id=0,
         batch_size=1000,
         greetings=True,
+        channel_counts=None,
     ):
         """Plan the follow-ups of the next ``batch_size`` customers (by id,
         after ``after_id``) matching ``partner_domain`` for the period.
 
         A bounded number of queries per batch, whatever its size: the
         customers, their company-dependent fields, the channel counts so far,
-        the existing period keys, the references and the inserts.
+        the existing period keys, the references and the insert.
 
+        :param channel_counts: routine follow-ups per tier and channel
+            planned so far in the period (``{tier id: Counter}``), carried
+            from batch to batch and updated; read from the follow-ups when
+            not given
         :return: ``(partners processed, last partner id, created visits)``
         """
         Partner = self.env["res.partner"].sudo().with_company(company)
@@ -122,12 +127,22 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         period_dates = [d for d in dates if date_from <= d <= date_to]
         calling_slots = Visit._calling_slots()
         tiers = partners.followup_tier_id
-        counts = self._channel_counts(company, tiers, date_from, date_to)
+        counts = channel_counts
+        if counts is None:
+            counts = self._channel_counts(company, tiers, date_from, date_to)
+        # Slots already planned (a top-up run, a worker killed after its
+        # insert) take no channel: the mix continues with the new ones.
+        slots = {tier.id: self._tier_slots(tier, date_from, date_to) for tier in tiers}
+        holidays = self._holidays(calendar, date_from, date_to, dates) if greetings else []
+        keys = {
+            f"{kind}/{start:%Y-%m}"
+            for tier_slots in slots.values()
+            for kind, _trigger, start, _end in tier_slots
+        } | {f"holiday/{first_day:%Y-%m-%d}" for first_day, _name, _day in holidays}
+        existing = self._existing_keys(company, partners.ids, keys)
         mixes = {
             tier.id: [(line.channel, line.share) for line in tier.channel_mix_ids] for tier in tiers
         }
-        slots = {tier.id: self._tier_slots(tier, date_from, date_to) for tier in tiers}
-        holidays = self._holidays(calendar, date_from, date_to, dates) if greetings else []
         # Windows, preparation days and UTC times are shared by the batch's
         # customers: computed once each, not per follow-up.
         memo = {"windows": {}, "prep": {}, "utc": {}}
@@ -146,6 +161,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                     calling_slots,
                     calendar,
                     memo,
+                    existing,
                 )
                 vals_list += self._partner_holiday_vals(
                     partner, company, plan, holidays, calling_slots, calendar
@@ -158,8 +174,27 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                     partner.id,
                 )
         # Tiers and plan were checked against the company above.
-        visits = self.with_context(followup_generated=True)._insert_visits(vals_list)
+        visits = self.with_context(followup_generated=True)._insert_visits(
+            vals_list, existing={(company.id, *key) for key in existing}
+        )
         return len(partners), partners[-1].id, visits
+
+    @api.model
+    def _existing_keys(self, company, partner_ids, period_keys):
+        """``{(partner id, period key)}`` of these customers' follow-ups."""
+        if not partner_ids or not period_keys:
+            return set()
+        self.env["customer.followup.visit"].flush_model(["company_id", "partner_id", "period_key"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT company_id, partner_id, period_key FROM customer_followup_visit "
+                "WHERE partner_id = ANY(%s) AND period_key = ANY(%s) AND company_id = %s",
+                list(partner_ids),
+                sorted(period_keys),
+                company.id,
+            )
+        )
+        return {(partner_id, key) for _company_id, partner_id, key in rows}
 
     @api.model
     def _channel_counts(self, company, tiers, date_from, date_to):
@@ -209,6 +244,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         calling_slots,
         calendar,
         memo=None,
+        existing=(),
     ):
         tier = partner.followup_tier_id
         if not tier:
@@ -231,7 +267,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                 window = windows[slot_start, slot_end] = [
                     d for d in period_dates if slot_start <= d <= slot_end
                 ]
-            if not window:
+            if not window or (partner.id, f"{kind}/{slot_start:%Y-%m}") in existing:
                 continue
             # Spread the customers over the working days and calling slots of
             # the slot, deterministically (the same customer lands on the same
@@ -337,7 +373,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         return result
 
     @api.model
-    def _insert_visits(self, vals_list):
+    def _insert_visits(self, vals_list, existing=None):
         """Create the follow-ups whose (company, customer, period key) does
         not exist yet. Keys already there are filtered in one query (so that
         no reference is drawn for them); a concurrent worker that inserted
@@ -346,13 +382,21 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         Generated follow-ups are thousands per batch: they are inserted with
         one ``INSERT ... SELECT FROM unnest()`` whose every stored field is
         computed here, as the ORM would (see :meth:`_bulk_insert_visits`).
-        Values the bulk path cannot compute go through the ORM."""
+        Values the bulk path cannot compute go through the ORM.
+
+        :param set existing: ``(company id, customer id, period key)`` of the
+            follow-ups already there, when the caller read them (then every
+            key of ``vals_list`` must have been looked up)
+        """
         Visit = self._visit_model()
         if not vals_list:
             return Visit.browse()
         keyed = [v for v in vals_list if v.get("period_key")]
-        existing = set()
-        if keyed:
+        if existing is not None:
+            existing = set(existing)
+        elif not keyed:
+            existing = set()
+        else:
             Visit.flush_model(["company_id", "partner_id", "period_key"])
             rows = self.env.execute_query(
                 SQL(
@@ -444,9 +488,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         }
         defaults.pop("name", None)
         columns = sorted((given | set(defaults) | {"name"} | BULK_COMPUTED) - MAGIC_COLUMNS)
-        references = Visit.with_company(vals_list[0]["company_id"])._next_references(
-            len(vals_list)
-        )
+        references = Visit.with_company(vals_list[0]["company_id"])._next_references(len(vals_list))
         arrays = {name: [] for name in columns}
         for vals, reference in zip(vals_list, references, strict=True):
             row = {**defaults, **vals, "name": reference}
@@ -471,8 +513,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             uid,
             now,
             SQL(", ").join(
-                SQL("%s::%s[]", arrays[name], SQL(fields_[name].column_type[1]))
-                for name in columns
+                SQL("%s::%s[]", arrays[name], SQL(fields_[name].column_type[1])) for name in columns
             ),
         )
         try:
