@@ -185,16 +185,25 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         if not partner_ids or not period_keys:
             return set()
         self.env["customer.followup.visit"].flush_model(["company_id", "partner_id", "period_key"])
+        # One index look-up per customer, whatever the statistics say: while
+        # a plan is generated the table grows faster than it is analyzed, and
+        # the plain ``partner_id = ANY(...)`` turned into a scan of the whole
+        # table (50-300 ms per batch at 200,000 follow-ups). ``OFFSET 0``
+        # keeps the lateral subquery a per-customer index scan; the join's
+        # inflated estimate must not make PostgreSQL JIT-compile it (100 ms).
+        self.env.cr.execute(SQL("SET LOCAL jit = off"))
         rows = self.env.execute_query(
             SQL(
-                "SELECT company_id, partner_id, period_key FROM customer_followup_visit "
-                "WHERE partner_id = ANY(%s) AND period_key = ANY(%s) AND company_id = %s",
+                "SELECT v.partner_id, v.period_key FROM unnest(%s::int4[]) AS p(id) "
+                "CROSS JOIN LATERAL (SELECT partner_id, period_key FROM customer_followup_visit "
+                "WHERE partner_id = p.id AND company_id = %s AND period_key = ANY(%s) "
+                "OFFSET 0) AS v",
                 list(partner_ids),
-                sorted(period_keys),
                 company.id,
+                sorted(period_keys),
             )
         )
-        return {(partner_id, key) for _company_id, partner_id, key in rows}
+        return set(rows)
 
     @api.model
     def _channel_counts(self, company, tiers, date_from, date_to):
