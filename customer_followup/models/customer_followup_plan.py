@@ -1,4 +1,5 @@
 import calendar as pycalendar
+from collections import Counter, defaultdict
 from datetime import date
 
 from odoo import api, fields, models
@@ -82,6 +83,11 @@ class CustomerFollowupPlan(models.Model):
     # Position of the generation: the last customer planned (0 = not started).
     generation_cursor = fields.Integer(readonly=True, copy=False)
     generation_pending = fields.Boolean(readonly=True, copy=False)
+    # Routine follow-ups per tier and channel planned so far in the period
+    # ({"tier id": {"channel": count}}), carried from batch to batch so that
+    # each batch continues the channel mix without counting the period's
+    # follow-ups again; read afresh when the generation starts over.
+    generation_channel_counts = fields.Json(readonly=True, copy=False)
     generation_date = fields.Date("Last generation", readonly=True, copy=False)
 
     visit_count = fields.Integer("Planned", compute="_compute_counts")
@@ -236,6 +242,19 @@ class CustomerFollowupPlan(models.Model):
         """
         self.ensure_one()
         Generator = self.env["customer.followup.visit.generator"]
+        saved = self.generation_cursor and self.generation_channel_counts
+        if saved:
+            counts = defaultdict(
+                Counter, {int(tier_id): Counter(per) for tier_id, per in saved.items()}
+            )
+        else:
+            tiers = (
+                self.env["customer.followup.tier"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("company_id", "=", self.company_id.id)])
+            )
+            counts = Generator._channel_counts(self.company_id, tiers, self.date_from, self.date_to)
         done, last_id, _visits = Generator._generate_batch(
             self.company_id,
             self.date_from,
@@ -245,11 +264,15 @@ class CustomerFollowupPlan(models.Model):
             after_id=self.generation_cursor,
             batch_size=batch_size,
             greetings=self.holiday_greetings,
+            channel_counts=counts,
         )
         self.write(
             {
                 "generation_cursor": last_id,
                 "generation_pending": done >= batch_size,
+                "generation_channel_counts": {
+                    str(tier_id): dict(per) for tier_id, per in counts.items() if per
+                },
             }
         )
         return done

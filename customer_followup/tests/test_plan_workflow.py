@@ -102,7 +102,10 @@ class TestPlanWorkflow(VisitCase):
         plan = self._yearly()
         plan.action_approve()
         self.assertEqual(plan.state, "running")
-        past = plan.visit_ids.filtered(lambda v: v.scheduled_date < datetime(2027, 8, 1))
+        # Not an on-site one: closing it would need the customer's signature.
+        past = plan.visit_ids.filtered(
+            lambda v: v.scheduled_date < datetime(2027, 8, 1) and v.channel != "onsite"
+        )
         self.assertTrue(len(past) >= 2)
         past[0].write({"satisfaction": 5})
         past[0].action_done()

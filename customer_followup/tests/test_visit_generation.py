@@ -177,6 +177,35 @@ class TestVisitGeneration(VisitCase):
                     msg=f"{tier.code} {line.channel}: {counts}",
                 )
 
+    def test_channel_counts_carried_between_plan_batches(self):
+        """A plan's batches carry the channel counts: the period's follow-ups
+        are counted once, at the first batch, and the mix still holds."""
+        partners = self.env["res.partner"]
+        for i in range(12):
+            partners |= self._tiered(f"Carried {i}", self.tier_normal)
+        plan = self._plan(YEAR_FROM, YEAR_TO, partner_ids=[(6, 0, partners.ids)])
+        plan.sudo().write({"generation_pending": True, "generation_cursor": 0})
+        original = CustomerFollowupVisitGenerator._channel_counts
+        calls = []
+
+        def counted(self_, *args):
+            calls.append(args)
+            return original(self_, *args)
+
+        with patch.object(CustomerFollowupVisitGenerator, "_channel_counts", counted):
+            plan.sudo()._generate_visits(batch_size=5)
+        self.assertEqual(len(calls), 1)
+        routine = plan.visit_ids.filtered(lambda v: v.period_key.startswith("routine/"))
+        counts = Counter(routine.mapped("channel"))
+        self.assertEqual(plan.generation_channel_counts, {str(self.tier_normal.id): counts})
+        for line in self.tier_normal.channel_mix_ids:
+            self.assertAlmostEqual(
+                counts[line.channel] * 100.0 / len(routine),
+                line.share,
+                delta=100.0 / len(routine),
+                msg=f"{line.channel}: {counts}",
+            )
+
     def test_fewer_calls_lowers_phone_followups(self):
         shy = self._tiered("Shy Co", self.tier_normal, followup_fewer_calls=True)
         self._generate(partners=shy)
@@ -279,6 +308,50 @@ class TestVisitGeneration(VisitCase):
         self.assertTrue(self._visits(self.strategic))
         self.assertTrue(self._visits(self.normal))
         self.assertTrue(created)
+
+    def test_bulk_insert_stores_what_create_would(self):
+        """Generated follow-ups are inserted in bulk: every stored column
+        holds what ``create`` would have stored for the same plan."""
+        plan = self._plan(YEAR_FROM, YEAR_TO)
+        for day in range(1, 8):
+            self._holiday(date(2027, 10, day), name="国庆节")
+        columns = sorted(
+            name
+            for name, field in self.Visit._fields.items()
+            if field.store and field.column_type and name not in ("id", "name")
+        )
+
+        def rows(visits):
+            self.env.flush_all()
+            return self.env.execute_query(
+                SQL(
+                    "SELECT %s FROM customer_followup_visit WHERE id = ANY(%s) "
+                    "ORDER BY partner_id, period_key",
+                    SQL(", ").join(SQL.identifier(name) for name in columns),
+                    visits.ids,
+                )
+            )
+
+        _n, _l, bulk = self._generate(plan=plan)
+        self.assertGreater(len(bulk), 20)
+        self.assertTrue(all(v.name.startswith("HF") for v in bulk))
+        self.assertEqual(len(set(bulk.mapped("name"))), len(bulk))
+        self.assertEqual(plan.visit_ids, bulk)
+        bulk_rows = rows(bulk)
+        bulk.unlink()
+
+        def through_orm(self_, Visit, vals_list):
+            return self_._create_visits_orm(Visit, vals_list)
+
+        with patch.object(CustomerFollowupVisitGenerator, "_bulk_insert_visits", through_orm):
+            _n, _l, created = self._generate(plan=plan)
+        self.assertEqual(len(created), len(bulk_rows))
+        self.maxDiff = None
+        orm_rows = rows(created)
+        for bulk_row, orm_row in zip(bulk_rows, orm_rows, strict=True):
+            self.assertEqual(
+                dict(zip(columns, bulk_row, strict=True)), dict(zip(columns, orm_row, strict=True))
+            )
 
     def test_bounded_queries_per_batch(self):
         """The number of queries of a batch does not grow with its size."""
