@@ -27,7 +27,8 @@ class TestTierRules(CustomerFollowupCase):
         self.assertAlmostEqual(d.followup_sales_amount, 500.1, places=2)
 
     def test_orders_older_than_twelve_months_do_not_count(self):
-        today = fields.Date.today()
+        # The engine's today: the user's date (OdooBot is in Brussels), not UTC's.
+        today = fields.Date.context_today(self.env["res.partner"])
         old = self._customer("Old buyer")
         recent = self._customer("Recent buyer")
         self._sell(old, 1000.0, when=today - relativedelta(months=13))
@@ -44,7 +45,8 @@ class TestTierRules(CustomerFollowupCase):
         )
 
     def test_cooperation_year_boundaries(self):
-        today = fields.Date.today()
+        # The engine's today: the user's date (OdooBot is in Brussels), not UTC's.
+        today = fields.Date.context_today(self.env["res.partner"])
         big = self._customer("Big buyer")
         self._sell(big, 100000.0)
         cases = {
