@@ -122,6 +122,9 @@ class CustomerFollowupKpi(models.AbstractModel):
     def _compute(self, company, date_from, date_to, tiers=None, users=None):
         """Every KPI of the period, as {key: {"value", "numerator", "denominator"}}
         plus the raw figures the analysis report prints."""
+        # Tiers are company-dependent on partners: filters by tier read the
+        # report's company's values, whichever company the reader is in.
+        self = self.with_company(company)
         start, stop = self._period_bounds(date_from, date_to)
         Visit = self.env["customer.followup.visit"]
         Action = self.env["customer.followup.visit.action"]
