@@ -228,24 +228,13 @@ class CustomerFollowupAnalysis(models.Model):
         Visit = self.env["customer.followup.visit"]
         domain = Kpi._visit_domain(self.company_id, self.tier_ids, self.user_ids)
         planned = Visit._read_group(
-            domain
-            + [
-                ("scheduled_date", ">=", start),
-                ("scheduled_date", "<", stop),
-                ("state", "!=", "cancelled"),
-            ],
+            Kpi._planned_domain(domain, start, stop),
             [groupby, "state"],
             ["__count"],
         )
         satisfaction = dict(
             Visit._read_group(
-                domain
-                + [
-                    ("state", "=", "done"),
-                    ("satisfaction_recorded", "=", True),
-                    ("done_date", ">=", start),
-                    ("done_date", "<", stop),
-                ],
+                Kpi._answered_domain(domain, start, stop),
                 [groupby],
                 ["satisfaction:avg"],
             )
@@ -312,11 +301,9 @@ class CustomerFollowupAnalysis(models.Model):
         # Most frequent problems: follow-up problems and anomalies of the
         # period, by category.
         Action = self.env["customer.followup.visit.action"]
-        planned_domain = Kpi._visit_domain(self.company_id, self.tier_ids, self.user_ids) + [
-            ("scheduled_date", ">=", start),
-            ("scheduled_date", "<", stop),
-            ("state", "!=", "cancelled"),
-        ]
+        planned_domain = Kpi._planned_domain(
+            Kpi._visit_domain(self.company_id, self.tier_ids, self.user_ids), start, stop
+        )
         action_categories = dict(
             Action._read_group(
                 [("visit_id", "any", planned_domain), ("state", "!=", "cancelled")],

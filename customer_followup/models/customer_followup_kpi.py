@@ -115,6 +115,26 @@ class CustomerFollowupKpi(models.AbstractModel):
             domain.append(("user_id", "in", users.ids))
         return domain
 
+    @api.model
+    def _planned_domain(self, visit_domain, start, stop):
+        """Follow-ups scheduled in [start, stop), the cancelled ones left out:
+        the denominator of the follow-up rate."""
+        return visit_domain + [
+            ("scheduled_date", ">=", start),
+            ("scheduled_date", "<", stop),
+            ("state", "!=", "cancelled"),
+        ]
+
+    @api.model
+    def _answered_domain(self, visit_domain, start, stop):
+        """Follow-ups done in [start, stop) with the customer's scores recorded."""
+        return visit_domain + [
+            ("state", "=", "done"),
+            ("satisfaction_recorded", "=", True),
+            ("done_date", ">=", start),
+            ("done_date", "<", stop),
+        ]
+
     # ------------------------------------------------------------------
     # Figures
     # ------------------------------------------------------------------
@@ -133,11 +153,7 @@ class CustomerFollowupKpi(models.AbstractModel):
         anomaly_domain = self._anomaly_domain(company, tiers, users)
 
         # Follow-up rate: planned follow-ups of the period that are done.
-        planned_domain = visit_domain + [
-            ("scheduled_date", ">=", start),
-            ("scheduled_date", "<", stop),
-            ("state", "!=", "cancelled"),
-        ]
+        planned_domain = self._planned_domain(visit_domain, start, stop)
         by_state = dict(Visit._read_group(planned_domain, ["state"], ["__count"]))
         planned = sum(by_state.values())
         done = by_state.get("done", 0)
@@ -145,13 +161,7 @@ class CustomerFollowupKpi(models.AbstractModel):
         # Satisfaction: outcomes recorded on follow-ups done in the period.
         scores = dict(
             Visit._read_group(
-                visit_domain
-                + [
-                    ("state", "=", "done"),
-                    ("satisfaction_recorded", "=", True),
-                    ("done_date", ">=", start),
-                    ("done_date", "<", stop),
-                ],
+                self._answered_domain(visit_domain, start, stop),
                 ["satisfaction"],
                 ["__count"],
             )
