@@ -1,5 +1,7 @@
 import logging
-from collections import Counter, defaultdict
+from bisect import bisect_left
+from collections import Counter, defaultdict, namedtuple
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import psycopg2
@@ -24,6 +26,78 @@ CADENCES = (
 # itself (the preparation date comes with the values).
 BULK_COMPUTED = frozenset({"by_phone", "report_due_date"})
 MAGIC_COLUMNS = frozenset(_MAGIC_COLUMNS)
+
+
+# The generator's view of a customer, read in one query per batch, and the
+# partner fields it is read from (after the id).
+BatchCustomer = namedtuple("BatchCustomer", ["id", "tier_id", "fewer_calls", "user_id"])
+CUSTOMER_FIELDS = ("followup_tier_id", "followup_fewer_calls", "followup_user_id")
+
+
+@dataclass
+class GenerationBatch:
+    """What the customers of one generation batch share. Windows,
+    preparation days and UTC times are computed once per batch, not per
+    follow-up."""
+
+    company: object
+    company_id: int
+    plan_id: int
+    calendar: object
+    visit_model: object
+    dates: list
+    period_dates: list
+    calling_slots: list
+    slots: dict
+    mixes: dict
+    tier_codes: dict
+    foreign_tiers: set
+    counts: dict
+    holidays: list
+    existing: set
+    _windows: dict = field(default_factory=dict)
+    _preparation: dict = field(default_factory=dict)
+    _utc: dict = field(default_factory=dict)
+
+    def window(self, start, end):
+        """The period's working dates of a cadence slot."""
+        key = (start, end)
+        if key not in self._windows:
+            self._windows[key] = [d for d in self.period_dates if start <= d <= end]
+        return self._windows[key]
+
+    def to_utc(self, day, hour):
+        key = (day, hour)
+        if key not in self._utc:
+            self._utc[key] = self.visit_model._local_to_utc(day, hour, self.calendar)
+        return self._utc[key]
+
+    def preparation_day(self, day):
+        """Three working days before ``day`` (the first known working day,
+        or the day itself, when the calendar starts later)."""
+        if day not in self._preparation:
+            index = bisect_left(self.dates, day)
+            if index >= 3:
+                prep = self.dates[index - 3]
+            else:
+                prep = self.dates[0] if index else day
+            self._preparation[day] = prep
+        return self._preparation[day]
+
+
+def _array_element(value):
+    """``value`` as an element of a PostgreSQL array literal, or ``None``
+    when its type is not one of the plain ones written here."""
+    if value is None:
+        return "NULL"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str | date):  # datetime is a date
+        text = str(value)
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return None
 
 
 class CustomerFollowupVisitGenerator(models.AbstractModel):
@@ -103,8 +177,8 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         after ``after_id``) matching ``partner_domain`` for the period.
 
         A bounded number of queries per batch, whatever its size: the
-        customers, their company-dependent fields, the channel counts so far,
-        the existing period keys, the references and the insert.
+        customers with their company-dependent fields, the channel counts so
+        far, the existing period keys, the references and the insert.
 
         :param channel_counts: routine follow-ups per tier and channel
             planned so far in the period (``{tier id: Counter}``), carried
@@ -112,22 +186,69 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             not given
         :return: ``(partners processed, last partner id, created visits)``
         """
+        customers = self._batch_customers(company, partner_domain, after_id, batch_size)
+        if not customers:
+            return 0, after_id, self.env["customer.followup.visit"]
+        batch = self._batch_context(
+            company, date_from, date_to, customers, plan, greetings, channel_counts
+        )
+        vals_list = []
+        for customer in customers:
+            try:
+                vals_list += self._partner_visit_vals(customer, batch)
+                vals_list += self._partner_holiday_vals(customer, batch)
+            except Exception:
+                # One broken customer must not stop the batch of the others.
+                _logger.exception(
+                    "Follow-up generation: customer %s (id %s) skipped",
+                    self.env["res.partner"].sudo().browse(customer.id).display_name,
+                    customer.id,
+                )
+        # Tiers and plan were checked against the company above.
+        visits = self.with_context(followup_generated=True)._insert_visits(
+            vals_list, existing={(company.id, *key) for key in batch.existing}
+        )
+        return len(customers), customers[-1].id, visits
+
+    @api.model
+    def _batch_customers(self, company, partner_domain, after_id, batch_size):
+        """The next customers of the scope, in id order, with the facts the
+        generator needs, read in one query as plain values: the ORM's
+        per-record access to company-dependent fields cost more than the
+        insert of their follow-ups.
+
+        :return: list of :class:`BatchCustomer`
+        """
         Partner = self.env["res.partner"].sudo().with_company(company)
-        partners = Partner.search(
+        Partner.flush_model(CUSTOMER_FIELDS)
+        query = Partner._search(
             partner_domain + [("id", ">", after_id)], order="id", limit=batch_size
         )
-        if not partners:
-            return 0, after_id, self.env["customer.followup.visit"]
+        table = query.table
+        return [
+            BatchCustomer(*row)
+            for row in self.env.execute_query(
+                query.select(
+                    SQL.identifier(table, "id"),
+                    *(Partner._field_to_sql(table, fname, query) for fname in CUSTOMER_FIELDS),
+                )
+            )
+        ]
+
+    @api.model
+    def _batch_context(self, company, date_from, date_to, customers, plan, greetings, counts):
+        """What every customer of a batch shares: the working dates and
+        calling slots, the tiers' slots and channel mixes, the keys already
+        planned."""
         calendar = company.resource_calendar_id
         WorkingTime = self.env["customer.followup.working.time"].with_company(company)
         Visit = self.env["customer.followup.visit"].with_company(company)
         dates = WorkingTime.working_dates(
             date_from - timedelta(days=40), date_to + timedelta(days=20), calendar=calendar
         )
-        period_dates = [d for d in dates if date_from <= d <= date_to]
-        calling_slots = Visit._calling_slots()
-        tiers = partners.followup_tier_id
-        counts = channel_counts
+        tiers = self.env["customer.followup.tier"].sudo().browse(
+            {c.tier_id for c in customers if c.tier_id}
+        )
         if counts is None:
             counts = self._channel_counts(company, tiers, date_from, date_to)
         # Slots already planned (a top-up run, a worker killed after its
@@ -139,45 +260,26 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             for tier_slots in slots.values()
             for kind, _trigger, start, _end in tier_slots
         } | {f"holiday/{first_day:%Y-%m-%d}" for first_day, _name, _day in holidays}
-        existing = self._existing_keys(company, partners.ids, keys)
-        mixes = {
-            tier.id: [(line.channel, line.share) for line in tier.channel_mix_ids] for tier in tiers
-        }
-        # Windows, preparation days and UTC times are shared by the batch's
-        # customers: computed once each, not per follow-up.
-        memo = {"windows": {}, "prep": {}, "utc": {}}
-        vals_list = []
-        for partner in partners:
-            try:
-                vals_list += self._partner_visit_vals(
-                    partner,
-                    company,
-                    plan,
-                    slots,
-                    mixes,
-                    counts,
-                    period_dates,
-                    dates,
-                    calling_slots,
-                    calendar,
-                    memo,
-                    existing,
-                )
-                vals_list += self._partner_holiday_vals(
-                    partner, company, plan, holidays, calling_slots, calendar
-                )
-            except Exception:
-                # One broken customer must not stop the batch of the others.
-                _logger.exception(
-                    "Follow-up generation: customer %s (id %s) skipped",
-                    partner.display_name,
-                    partner.id,
-                )
-        # Tiers and plan were checked against the company above.
-        visits = self.with_context(followup_generated=True)._insert_visits(
-            vals_list, existing={(company.id, *key) for key in existing}
+        return GenerationBatch(
+            company=company,
+            company_id=company.id,
+            plan_id=plan.id if plan else False,
+            calendar=calendar,
+            visit_model=Visit,
+            dates=dates,
+            period_dates=[d for d in dates if date_from <= d <= date_to],
+            calling_slots=Visit._calling_slots(),
+            slots=slots,
+            mixes={
+                tier.id: [(line.channel, line.share) for line in tier.channel_mix_ids]
+                for tier in tiers
+            },
+            tier_codes={tier.id: tier.code for tier in tiers},
+            foreign_tiers={tier.id for tier in tiers if tier.company_id != company},
+            counts=counts,
+            holidays=holidays,
+            existing=self._existing_keys(company, [c.id for c in customers], keys),
         )
-        return len(partners), partners[-1].id, visits
 
     @api.model
     def _existing_keys(self, company, partner_ids, period_keys):
@@ -240,77 +342,52 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         return counts
 
     @api.model
-    def _partner_visit_vals(
-        self,
-        partner,
-        company,
-        plan,
-        slots,
-        mixes,
-        counts,
-        period_dates,
-        dates,
-        calling_slots,
-        calendar,
-        memo=None,
-        existing=(),
-    ):
-        tier = partner.followup_tier_id
-        if not tier:
+    def _partner_visit_vals(self, customer, batch):
+        """The routine and executive follow-ups of one customer, spread over
+        the working days and calling slots of each cadence slot.
+
+        :param BatchCustomer customer: the customer's facts
+        :param GenerationBatch batch: what the batch's customers share
+        """
+        tier_id = customer.tier_id
+        if not tier_id:
             return []
-        if tier.company_id != company:
-            raise ValueError(f"tier {tier.id} belongs to another company")
-        Visit = self.env["customer.followup.visit"]
-        memo = memo if memo is not None else {"windows": {}, "prep": {}, "utc": {}}
-        windows, preps, utc = memo["windows"], memo["prep"], memo["utc"]
-
-        def to_utc(day, hour):
-            if (day, hour) not in utc:
-                utc[day, hour] = Visit._local_to_utc(day, hour, calendar)
-            return utc[day, hour]
-
+        if tier_id in batch.foreign_tiers:
+            raise ValueError(f"tier {tier_id} belongs to another company")
         result = []
-        for offset, (kind, trigger, slot_start, slot_end) in enumerate(slots[tier.id]):
-            window = windows.get((slot_start, slot_end))
-            if window is None:
-                window = windows[slot_start, slot_end] = [
-                    d for d in period_dates if slot_start <= d <= slot_end
-                ]
-            if not window or (partner.id, f"{kind}/{slot_start:%Y-%m}") in existing:
+        for offset, (kind, trigger, slot_start, slot_end) in enumerate(batch.slots[tier_id]):
+            window = batch.window(slot_start, slot_end)
+            period_key = f"{kind}/{slot_start:%Y-%m}"
+            if not window or (customer.id, period_key) in batch.existing:
                 continue
             # Spread the customers over the working days and calling slots of
             # the slot, deterministically (the same customer lands on the same
             # day whichever worker plans it).
-            day = window[(partner.id + offset) % len(window)]
-            hour = calling_slots[(partner.id // len(window) + offset) % len(calling_slots)]
+            day = window[(customer.id + offset) % len(window)]
+            slots = batch.calling_slots
+            hour = slots[(customer.id // len(window) + offset) % len(slots)]
             if kind == "routine":
                 channel = self._pick_channel(
-                    mixes[tier.id], counts[tier.id], partner.followup_fewer_calls
+                    batch.mixes[tier_id], batch.counts[tier_id], customer.fewer_calls
                 )
             else:
                 channel = "onsite"
-            # Preparation: 3 working days before, from the dates read once.
-            prep = preps.get(day)
-            if prep is None:
-                before = [d for d in dates if d < day]
-                prep = preps[day] = (
-                    before[-3] if len(before) >= 3 else (before[0] if before else day)
-                )
             result.append(
                 {
-                    "company_id": company.id,
-                    "partner_id": partner.id,
-                    "tier_id": tier.id,
-                    "plan_id": plan.id if plan else False,
+                    "company_id": batch.company_id,
+                    "partner_id": customer.id,
+                    "tier_id": tier_id,
+                    "plan_id": batch.plan_id,
                     "trigger": trigger,
                     "channel": channel,
                     "by_phone": channel == "phone",
                     "report_due_date": False,
-                    "scheduled_date": to_utc(day, hour),
-                    "deadline": to_utc(window[-1], 24),
-                    "preparation_date": prep,
-                    "user_id": partner.followup_user_id.id or False,
-                    "period_key": f"{kind}/{slot_start:%Y-%m}",
+                    "scheduled_date": batch.to_utc(day, hour),
+                    "deadline": batch.to_utc(window[-1], 24),
+                    # 3 working days before, from the dates read once.
+                    "preparation_date": batch.preparation_day(day),
+                    "user_id": customer.user_id or False,
+                    "period_key": period_key,
                 }
             )
         return result
@@ -351,35 +428,33 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         return result
 
     @api.model
-    def _partner_holiday_vals(self, partner, company, plan, holidays, calling_slots, calendar):
+    def _partner_holiday_vals(self, customer, batch):
         """Holiday greetings (001 篇一): an online message for every
         customer, a phone call for strategic and key customers."""
-        tier = partner.followup_tier_id
-        if not tier or not holidays:
+        tier_id = customer.tier_id
+        if not tier_id or not batch.holidays:
             return []
-        Visit = self.env["customer.followup.visit"]
-        channel = "phone" if tier.code in ("strategic", "key") else "message"
-        result = []
-        for first_day, _name, greeting_day in holidays:
-            hour = calling_slots[partner.id % len(calling_slots)]
-            result.append(
-                {
-                    "company_id": company.id,
-                    "partner_id": partner.id,
-                    "tier_id": tier.id,
-                    "plan_id": plan.id if plan else False,
-                    "trigger": "holiday",
-                    "channel": channel,
-                    "by_phone": channel == "phone",
-                    "report_due_date": False,
-                    "scheduled_date": Visit._local_to_utc(greeting_day, hour, calendar),
-                    "deadline": Visit._local_to_utc(greeting_day, 24, calendar),
-                    "preparation_date": greeting_day,
-                    "user_id": partner.followup_user_id.id or False,
-                    "period_key": f"holiday/{first_day:%Y-%m-%d}",
-                }
-            )
-        return result
+        channel = "phone" if batch.tier_codes[tier_id] in ("strategic", "key") else "message"
+        hour = batch.calling_slots[customer.id % len(batch.calling_slots)]
+        return [
+            {
+                "company_id": batch.company_id,
+                "partner_id": customer.id,
+                "tier_id": tier_id,
+                "plan_id": batch.plan_id,
+                "trigger": "holiday",
+                "channel": channel,
+                "by_phone": channel == "phone",
+                "report_due_date": False,
+                "scheduled_date": batch.to_utc(greeting_day, hour),
+                "deadline": batch.to_utc(greeting_day, 24),
+                "preparation_date": greeting_day,
+                "user_id": customer.user_id or False,
+                "period_key": f"holiday/{first_day:%Y-%m-%d}",
+            }
+            for first_day, _name, greeting_day in batch.holidays
+            if (customer.id, f"holiday/{first_day:%Y-%m-%d}") not in batch.existing
+        ]
 
     @api.model
     def _insert_visits(self, vals_list, existing=None):
@@ -498,17 +573,17 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         defaults.pop("name", None)
         columns = sorted((given | set(defaults) | {"name"} | BULK_COMPUTED) - MAGIC_COLUMNS)
         references = Visit.with_company(vals_list[0]["company_id"])._next_references(len(vals_list))
-        arrays = {name: [] for name in columns}
+        rows = []
         for vals, reference in zip(vals_list, references, strict=True):
             row = {**defaults, **vals, "name": reference}
             row.setdefault("by_phone", row.get("channel") == "phone")
             # Not done yet: no report due.
             row.setdefault("report_due_date", False)
-            for name in columns:
-                value = row.get(name)
-                arrays[name].append(
-                    None if value is None else fields_[name].convert_to_column(value, Visit)
-                )
+            rows.append(row)
+        arrays = [
+            self._column_array(fields_[name], [row.get(name) for row in rows], Visit)
+            for name in columns
+        ]
         now = self.env.cr.now()
         uid = self.env.uid
         query = SQL(
@@ -521,9 +596,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             now,
             uid,
             now,
-            SQL(", ").join(
-                SQL("%s::%s[]", arrays[name], SQL(fields_[name].column_type[1])) for name in columns
-            ),
+            SQL(", ").join(arrays),
         )
         try:
             with self.env.cr.savepoint():
@@ -553,6 +626,39 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             for name in self._bulk_computed_fields(Visit):
                 self.env.remove_to_compute(fields_[name], visits)
         return visits
+
+    @api.model
+    def _column_array(self, field, values, record):
+        """One column of the bulk insert, as a typed array parameter.
+
+        The values are converted as ``create`` would (``convert_to_column``,
+        once per distinct value) and sent as one array literal: psycopg2's
+        adaptation of a Python list renders an ``ARRAY[...]`` of one
+        constant per value, which cost more to build and to parse than the
+        insert itself."""
+        literals = {}
+        parts = []
+        for value in values:
+            try:
+                literal = literals.get(value)
+            except TypeError:  # unhashable (a JSON value): the generic path
+                return self._column_array_generic(field, values, record)
+            if literal is None:
+                column = None if value is None else field.convert_to_column(value, record)
+                literal = _array_element(column)
+                if literal is None:
+                    return self._column_array_generic(field, values, record)
+                literals[value] = literal
+            parts.append(literal)
+        return SQL("%s::%s[]", "{" + ",".join(parts) + "}", SQL(field.column_type[1]))
+
+    @api.model
+    def _column_array_generic(self, field, values, record):
+        return SQL(
+            "%s::%s[]",
+            [None if value is None else field.convert_to_column(value, record) for value in values],
+            SQL(field.column_type[1]),
+        )
 
     @api.model
     def _stored_dependents_elsewhere(self, tree, model_name):

@@ -109,10 +109,10 @@ class TestGenerationFaults(VisitCase):
         broken = self.customers[1]
         original = CustomerFollowupVisitGenerator._partner_visit_vals
 
-        def failing(self_, partner, *args):
-            if partner == broken:
+        def failing(self_, customer, *args):
+            if customer.id == broken.id:
                 raise ValueError("broken data")
-            return original(self_, partner, *args)
+            return original(self_, customer, *args)
 
         with (
             patch.object(CustomerFollowupVisitGenerator, "_partner_visit_vals", failing),

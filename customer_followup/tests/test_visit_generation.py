@@ -1,6 +1,6 @@
 import logging
 from collections import Counter
-from datetime import date
+from datetime import date, datetime
 from unittest.mock import patch
 
 import psycopg2
@@ -289,10 +289,10 @@ class TestVisitGeneration(VisitCase):
     def test_broken_customer_is_logged_and_skipped(self):
         original = CustomerFollowupVisitGenerator._partner_visit_vals
 
-        def broken(self_, partner, *args):
-            if partner == self.key:
+        def broken(self_, customer, *args):
+            if customer.id == self.key.id:
                 raise ValueError("broken data")
-            return original(self_, partner, *args)
+            return original(self_, customer, *args)
 
         with (
             patch.object(CustomerFollowupVisitGenerator, "_partner_visit_vals", broken),
@@ -352,6 +352,34 @@ class TestVisitGeneration(VisitCase):
             self.assertEqual(
                 dict(zip(columns, bulk_row, strict=True)), dict(zip(columns, orm_row, strict=True))
             )
+
+    def test_bulk_columns_keep_every_value(self):
+        """The bulk insert sends each column as one array literal: texts
+        with quotes, backslashes, commas, braces or Chinese, empty texts,
+        dates, datetimes, booleans and NULLs come back as they were."""
+        fields_ = self.Visit._fields
+        cases = {
+            "period_key": ['a"b', "c\\d", "e,f", "{g}", "回访 NULL", "", " sp ", None, "NULL"],
+            "scheduled_date": [datetime(2027, 3, 1, 2, 30), None, datetime(2027, 12, 31, 23, 59, 59)],
+            "preparation_date": [date(2027, 2, 26), None],
+            "by_phone": [True, False, None],
+            "attempt_count": [0, 3, False],
+            "partner_id": [self.key.id, False, None],
+        }
+        def read(column):
+            return [row[0] for row in self.env.execute_query(SQL("SELECT unnest(%s)", column))]
+
+        for name, values in cases.items():
+            field = fields_[name]
+            got = read(self.Generator._column_array(field, values, self.Visit))
+            # What psycopg2 sends for the same values converted by the field.
+            expected = read(self.Generator._column_array_generic(field, values, self.Visit))
+            self.assertEqual(got, expected, name)
+            self.assertEqual(len(got), len(values))
+        self.assertEqual(
+            read(self.Generator._column_array(fields_["period_key"], ['a"b', "c\\d"], self.Visit)),
+            ['a"b', "c\\d"],
+        )
 
     def test_bounded_queries_per_batch(self):
         """The number of queries of a batch does not grow with its size."""
