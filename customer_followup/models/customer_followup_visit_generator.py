@@ -32,6 +32,39 @@ MAGIC_COLUMNS = frozenset(_MAGIC_COLUMNS)
 # partner fields it is read from (after the id).
 BatchCustomer = namedtuple("BatchCustomer", ["id", "tier_id", "fewer_calls", "user_id"])
 CUSTOMER_FIELDS = ("followup_tier_id", "followup_fewer_calls", "followup_user_id")
+# A cadence slot of a tier, prepared once per batch: its position among the
+# tier's slots (which spreads its customers), its working days in the
+# period, its period key and deadline, and its number in the batch.
+TierSlot = namedtuple(
+    "TierSlot", ["offset", "routine", "trigger", "period_key", "window", "number"]
+)
+# One follow-up planned by a batch: what differs from customer to customer.
+# What the customers of a tier share for a slot (tier, trigger, period key,
+# deadline) is the batch's slot number ``slot``.
+PlannedVisit = namedtuple(
+    "PlannedVisit",
+    ["partner_id", "slot", "channel", "scheduled_date", "preparation_date", "user_id"],
+)
+# The columns the planned-row insert writes (the rest take their defaults);
+# ``report_due_date`` stays empty, as computed for a follow-up not done.
+PLANNED_COLUMNS = frozenset(
+    {
+        "company_id",
+        "plan_id",
+        "partner_id",
+        "tier_id",
+        "trigger",
+        "period_key",
+        "deadline",
+        "channel",
+        "by_phone",
+        "scheduled_date",
+        "preparation_date",
+        "user_id",
+        "name",
+        "report_due_date",
+    }
+)
 
 
 @dataclass
@@ -44,32 +77,54 @@ class GenerationBatch:
     company_id: int
     plan_id: int
     calendar: object
+    tz: object
     visit_model: object
     dates: list
     period_dates: list
     calling_slots: list
-    slots: dict
+    tier_slots: dict
     mixes: dict
     tier_codes: dict
     foreign_tiers: set
     counts: dict
     holidays: list
     existing: set
+    slot_rows: list = field(default_factory=list)
+    _slot_numbers: dict = field(default_factory=dict)
     _windows: dict = field(default_factory=dict)
     _preparation: dict = field(default_factory=dict)
     _utc: dict = field(default_factory=dict)
 
-    def window(self, start, end):
-        """The period's working dates of a cadence slot."""
-        key = (start, end)
-        if key not in self._windows:
-            self._windows[key] = [d for d in self.period_dates if start <= d <= end]
-        return self._windows[key]
+    def slot(self, tier_id, trigger, period_key, deadline):
+        """The number (from 1) of a slot shared by the tier's customers."""
+        key = (tier_id, period_key)
+        number = self._slot_numbers.get(key)
+        if number is None:
+            self.slot_rows.append((tier_id, trigger, period_key, deadline))
+            number = self._slot_numbers[key] = len(self.slot_rows)
+        return number
+
+    def prepare_slots(self, tier_id, slots):
+        """The tier's cadence slots ``(kind, trigger, start, end)`` as
+        :class:`TierSlot`, those with no working day in the period left
+        out."""
+        result = []
+        for offset, (kind, trigger, start, end) in enumerate(slots):
+            key = (start, end)
+            if key not in self._windows:
+                self._windows[key] = [d for d in self.period_dates if start <= d <= end]
+            window = self._windows[key]
+            if not window:
+                continue
+            period_key = f"{kind}/{start:%Y-%m}"
+            number = self.slot(tier_id, trigger, period_key, self.to_utc(window[-1], 24))
+            result.append(TierSlot(offset, kind == "routine", trigger, period_key, window, number))
+        self.tier_slots[tier_id] = result
 
     def to_utc(self, day, hour):
         key = (day, hour)
         if key not in self._utc:
-            self._utc[key] = self.visit_model._local_to_utc(day, hour, self.calendar)
+            self._utc[key] = self.visit_model._local_to_utc(day, hour, self.calendar, self.tz)
         return self._utc[key]
 
     def preparation_day(self, day):
@@ -192,11 +247,11 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         batch = self._batch_context(
             company, date_from, date_to, customers, plan, greetings, channel_counts
         )
-        vals_list = []
+        planned = []
         for customer in customers:
             try:
-                vals_list += self._partner_visit_vals(customer, batch)
-                vals_list += self._partner_holiday_vals(customer, batch)
+                planned += self._customer_visits(customer, batch)
+                planned += self._customer_greetings(customer, batch)
             except Exception:
                 # One broken customer must not stop the batch of the others.
                 _logger.exception(
@@ -205,9 +260,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                     customer.id,
                 )
         # Tiers and plan were checked against the company above.
-        visits = self.with_context(followup_generated=True)._insert_visits(
-            vals_list, existing={(company.id, *key) for key in batch.existing}
-        )
+        visits = self.with_context(followup_generated=True)._insert_planned(batch, planned)
         return len(customers), customers[-1].id, visits
 
     @api.model
@@ -243,7 +296,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         calendar = company.resource_calendar_id
         WorkingTime = self.env["customer.followup.working.time"].with_company(company)
         Visit = self.env["customer.followup.visit"].with_company(company)
-        dates = WorkingTime.working_dates(
+        dates = WorkingTime.working_dates_shared(
             date_from - timedelta(days=40), date_to + timedelta(days=20), calendar=calendar
         )
         tiers = self.env["customer.followup.tier"].sudo().browse(
@@ -260,16 +313,17 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             for tier_slots in slots.values()
             for kind, _trigger, start, _end in tier_slots
         } | {f"holiday/{first_day:%Y-%m-%d}" for first_day, _name, _day in holidays}
-        return GenerationBatch(
+        batch = GenerationBatch(
             company=company,
             company_id=company.id,
             plan_id=plan.id if plan else False,
             calendar=calendar,
+            tz=pytz.timezone(calendar.tz or "UTC"),
             visit_model=Visit,
             dates=dates,
             period_dates=[d for d in dates if date_from <= d <= date_to],
             calling_slots=Visit._calling_slots(),
-            slots=slots,
+            tier_slots={},
             mixes={
                 tier.id: [(line.channel, line.share) for line in tier.channel_mix_ids]
                 for tier in tiers
@@ -280,6 +334,9 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             holidays=holidays,
             existing=self._existing_keys(company, [c.id for c in customers], keys),
         )
+        for tier_id, tier_slots in slots.items():
+            batch.prepare_slots(tier_id, tier_slots)
+        return batch
 
     @api.model
     def _existing_keys(self, company, partner_ids, period_keys):
@@ -287,24 +344,28 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         if not partner_ids or not period_keys:
             return set()
         self.env["customer.followup.visit"].flush_model(["company_id", "partner_id", "period_key"])
-        # One index look-up per customer, whatever the statistics say: while
-        # a plan is generated the table grows faster than it is analyzed, and
-        # the plain ``partner_id = ANY(...)`` turned into a scan of the whole
-        # table (50-300 ms per batch at 200,000 follow-ups). ``OFFSET 0``
-        # keeps the lateral subquery a per-customer index scan; the join's
-        # inflated estimate must not make PostgreSQL JIT-compile it (100 ms).
-        self.env.cr.execute(SQL("SET LOCAL jit = off"))
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT v.partner_id, v.period_key FROM unnest(%s::int4[]) AS p(id) "
-                "CROSS JOIN LATERAL (SELECT partner_id, period_key FROM customer_followup_visit "
-                "WHERE partner_id = p.id AND company_id = %s AND period_key = ANY(%s) "
-                "OFFSET 0) AS v",
-                list(partner_ids),
-                company.id,
-                sorted(period_keys),
+        # A batch's customers are consecutive ids: one range of the unique
+        # index (company, customer, period key), whatever the statistics say
+        # (while a plan is generated the table grows faster than it is
+        # analyzed, and a plain ``partner_id = ANY(...)`` turned into a scan
+        # of the whole table). Customers of the range outside the batch are
+        # left out here.
+        wanted = set(partner_ids)
+        rows = [
+            row
+            for row in self.env.execute_query(
+                SQL(
+                    "SELECT partner_id, period_key FROM customer_followup_visit "
+                    "WHERE company_id = %s AND partner_id BETWEEN %s AND %s "
+                    "AND period_key = ANY(%s)",
+                    company.id,
+                    min(wanted),
+                    max(wanted),
+                    sorted(period_keys),
+                )
             )
-        )
+            if row[0] in wanted
+        ]
         return set(rows)
 
     @api.model
@@ -342,53 +403,47 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         return counts
 
     @api.model
-    def _partner_visit_vals(self, customer, batch):
+    def _customer_visits(self, customer, batch):
         """The routine and executive follow-ups of one customer, spread over
         the working days and calling slots of each cadence slot.
 
         :param BatchCustomer customer: the customer's facts
         :param GenerationBatch batch: what the batch's customers share
+        :return: list of :class:`PlannedVisit`
         """
         tier_id = customer.tier_id
         if not tier_id:
             return []
         if tier_id in batch.foreign_tiers:
             raise ValueError(f"tier {tier_id} belongs to another company")
+        customer_id, existing = customer.id, batch.existing
+        calling_slots = batch.calling_slots
         result = []
-        for offset, (kind, trigger, slot_start, slot_end) in enumerate(batch.slots[tier_id]):
-            window = batch.window(slot_start, slot_end)
-            period_key = f"{kind}/{slot_start:%Y-%m}"
-            if not window or (customer.id, period_key) in batch.existing:
+        for slot in batch.tier_slots[tier_id]:
+            if (customer_id, slot.period_key) in existing:
                 continue
             # Spread the customers over the working days and calling slots of
             # the slot, deterministically (the same customer lands on the same
             # day whichever worker plans it).
-            day = window[(customer.id + offset) % len(window)]
-            slots = batch.calling_slots
-            hour = slots[(customer.id // len(window) + offset) % len(slots)]
-            if kind == "routine":
+            window = slot.window
+            day = window[(customer_id + slot.offset) % len(window)]
+            hour = calling_slots[(customer_id // len(window) + slot.offset) % len(calling_slots)]
+            if slot.routine:
                 channel = self._pick_channel(
                     batch.mixes[tier_id], batch.counts[tier_id], customer.fewer_calls
                 )
             else:
                 channel = "onsite"
             result.append(
-                {
-                    "company_id": batch.company_id,
-                    "partner_id": customer.id,
-                    "tier_id": tier_id,
-                    "plan_id": batch.plan_id,
-                    "trigger": trigger,
-                    "channel": channel,
-                    "by_phone": channel == "phone",
-                    "report_due_date": False,
-                    "scheduled_date": batch.to_utc(day, hour),
-                    "deadline": batch.to_utc(window[-1], 24),
+                PlannedVisit(
+                    customer_id,
+                    slot.number,
+                    channel,
+                    batch.to_utc(day, hour),
                     # 3 working days before, from the dates read once.
-                    "preparation_date": batch.preparation_day(day),
-                    "user_id": customer.user_id or False,
-                    "period_key": period_key,
-                }
+                    batch.preparation_day(day),
+                    customer.user_id or False,
+                )
             )
         return result
 
@@ -428,33 +483,172 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         return result
 
     @api.model
-    def _partner_holiday_vals(self, customer, batch):
+    def _customer_greetings(self, customer, batch):
         """Holiday greetings (001 篇一): an online message for every
-        customer, a phone call for strategic and key customers."""
+        customer, a phone call for strategic and key customers.
+
+        :return: list of :class:`PlannedVisit`
+        """
         tier_id = customer.tier_id
         if not tier_id or not batch.holidays:
             return []
         channel = "phone" if batch.tier_codes[tier_id] in ("strategic", "key") else "message"
         hour = batch.calling_slots[customer.id % len(batch.calling_slots)]
-        return [
-            {
-                "company_id": batch.company_id,
-                "partner_id": customer.id,
-                "tier_id": tier_id,
-                "plan_id": batch.plan_id,
-                "trigger": "holiday",
-                "channel": channel,
-                "by_phone": channel == "phone",
-                "report_due_date": False,
-                "scheduled_date": batch.to_utc(greeting_day, hour),
-                "deadline": batch.to_utc(greeting_day, 24),
-                "preparation_date": greeting_day,
-                "user_id": customer.user_id or False,
-                "period_key": f"holiday/{first_day:%Y-%m-%d}",
-            }
-            for first_day, _name, greeting_day in batch.holidays
-            if (customer.id, f"holiday/{first_day:%Y-%m-%d}") not in batch.existing
-        ]
+        result = []
+        for first_day, _name, greeting_day in batch.holidays:
+            period_key = f"holiday/{first_day:%Y-%m-%d}"
+            if (customer.id, period_key) in batch.existing:
+                continue
+            slot = batch.slot(tier_id, "holiday", period_key, batch.to_utc(greeting_day, 24))
+            result.append(
+                PlannedVisit(
+                    customer.id,
+                    slot,
+                    channel,
+                    batch.to_utc(greeting_day, hour),
+                    greeting_day,
+                    customer.user_id or False,
+                )
+            )
+        return result
+
+    # ------------------------------------------------------------------
+    # Insert
+    # ------------------------------------------------------------------
+    @api.model
+    def _planned_vals(self, batch, planned):
+        """The planned follow-ups as values for ``create``."""
+        result = []
+        for visit in planned:
+            tier_id, trigger, period_key, deadline = batch.slot_rows[visit.slot - 1]
+            result.append(
+                {
+                    "company_id": batch.company_id,
+                    "partner_id": visit.partner_id,
+                    "tier_id": tier_id,
+                    "plan_id": batch.plan_id,
+                    "trigger": trigger,
+                    "channel": visit.channel,
+                    "by_phone": visit.channel == "phone",
+                    "report_due_date": False,
+                    "scheduled_date": visit.scheduled_date,
+                    "deadline": deadline,
+                    "preparation_date": visit.preparation_date,
+                    "user_id": visit.user_id,
+                    "period_key": period_key,
+                }
+            )
+        return result
+
+    @api.model
+    def _insert_planned(self, batch, planned):
+        """Insert a batch's planned follow-ups, skipping the keys another
+        worker inserted meanwhile (the batch already left out those it
+        read).
+
+        The rows go in one ``INSERT ... SELECT`` whose per-follow-up
+        columns are arrays and whose per-slot columns (tier, trigger, period
+        key, deadline) are joined from the batch's few slots: building a
+        dictionary per follow-up and sending every column of every row cost
+        more than the insert itself. When another module adds a stored
+        computed field to follow-ups, they go through ``create`` instead.
+        """
+        Visit = self._visit_model()
+        if not planned:
+            return Visit.browse()
+        existing = {(batch.company_id, *key) for key in batch.existing}
+        if not self._bulk_computed_fields(Visit) <= PLANNED_COLUMNS:
+            return self._insert_visits(self._planned_vals(batch, planned), existing=existing)
+        fields_ = Visit._fields
+        defaults = self._insert_defaults(Visit, PLANNED_COLUMNS)
+        references = Visit.with_company(batch.company)._next_references(len(planned))
+        per_visit = {
+            "partner_id": [v.partner_id for v in planned],
+            "slot": [v.slot for v in planned],
+            "channel": [v.channel for v in planned],
+            "scheduled_date": [v.scheduled_date for v in planned],
+            "preparation_date": [v.preparation_date for v in planned],
+            "user_id": [v.user_id for v in planned],
+            "name": references,
+        }
+        slot_columns = ("tier_id", "trigger", "period_key", "deadline")
+        per_slot = {
+            name: [row[i] for row in batch.slot_rows] for i, name in enumerate(slot_columns)
+        }
+        now, uid = self.env.cr.now(), self.env.uid
+        default_names = sorted(defaults)
+        query = SQL(
+            """
+            INSERT INTO customer_followup_visit (
+                company_id, plan_id, partner_id, tier_id, trigger, period_key, deadline,
+                channel, by_phone, scheduled_date, preparation_date, user_id, name, %(default_columns)s
+                create_uid, create_date, write_uid, write_date)
+            SELECT %(company)s, %(plan)s, v.partner_id, s.tier_id, s.trigger, s.period_key,
+                   s.deadline, v.channel, v.channel = 'phone', v.scheduled_date,
+                   v.preparation_date, v.user_id, v.name, %(default_values)s
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(partner)s, %(slot)s, %(channel)s, %(scheduled)s, %(preparation)s,
+                          %(user)s, %(name)s) WITH ORDINALITY
+                   AS v(partner_id, slot, channel, scheduled_date, preparation_date, user_id,
+                        name, n)
+              JOIN unnest(%(tier)s, %(trigger)s, %(period_key)s, %(deadline)s) WITH ORDINALITY
+                   AS s(tier_id, trigger, period_key, deadline, n) ON s.n = v.slot
+             ORDER BY v.n
+            ON CONFLICT (company_id, partner_id, period_key) WHERE period_key IS NOT NULL
+            DO NOTHING RETURNING id
+            """,
+            default_columns=SQL("").join(
+                SQL("%s, ", SQL.identifier(name)) for name in default_names
+            ),
+            default_values=SQL("").join(
+                SQL(
+                    "%s::%s, ",
+                    fields_[name].convert_to_column(defaults[name], Visit),
+                    SQL(fields_[name].column_type[1]),
+                )
+                for name in default_names
+            ),
+            company=batch.company_id,
+            plan=batch.plan_id or None,
+            uid=uid,
+            now=now,
+            slot=SQL("%s::int4[]", "{" + ",".join(map(str, per_visit["slot"])) + "}"),
+            **{
+                key: self._column_array(fields_[name], per_visit[name], Visit)
+                for key, name in (
+                    ("partner", "partner_id"),
+                    ("channel", "channel"),
+                    ("scheduled", "scheduled_date"),
+                    ("preparation", "preparation_date"),
+                    ("user", "user_id"),
+                    ("name", "name"),
+                )
+            },
+            **{
+                key: self._column_array(fields_[name], per_slot[name], Visit)
+                for key, name in (
+                    ("tier", "tier_id"),
+                    ("trigger", "trigger"),
+                    ("period_key", "period_key"),
+                    ("deadline", "deadline"),
+                )
+            },
+        )
+        try:
+            with self.env.cr.savepoint():
+                ids = [row[0] for row in self.env.execute_query(query)]
+        except (psycopg2.errors.SerializationFailure, psycopg2.errors.UniqueViolation):
+            # A key committed by another worker after this transaction's
+            # snapshot: PostgreSQL refuses to skip what it cannot see
+            # (repeatable read). The batch is retried visit by visit.
+            _logger.info("Follow-up generation: concurrent insert detected, retrying one by one")
+            return self._create_visits_orm(Visit, self._planned_vals(batch, planned))
+        if len(ids) < len(planned):
+            _logger.info(
+                "Follow-up generation: %s follow-ups already planned skipped",
+                len(planned) - len(ids),
+            )
+        return self._after_bulk_insert(Visit, ids, PLANNED_COLUMNS | set(defaults))
 
     @api.model
     def _insert_visits(self, vals_list, existing=None):
@@ -554,23 +748,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         """
         fields_ = Visit._fields
         given = set().union(*vals_list)
-        # Defaults of the stored fields not given, read once (the ORM reads
-        # them per record, from the same context).
-        missing = [
-            name
-            for name, field in fields_.items()
-            if field.store
-            and field.column_type
-            and name not in given
-            and name not in MAGIC_COLUMNS
-            and not (field.compute or field.related)
-        ]
-        defaults = {
-            name: value
-            for name, value in Visit.default_get(missing).items()
-            if name in fields_ and fields_[name].column_type and value is not False
-        }
-        defaults.pop("name", None)
+        defaults = self._insert_defaults(Visit, given)
         columns = sorted((given | set(defaults) | {"name"} | BULK_COMPUTED) - MAGIC_COLUMNS)
         references = Visit.with_company(vals_list[0]["company_id"])._next_references(len(vals_list))
         rows = []
@@ -612,6 +790,38 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                 "Follow-up generation: %s follow-ups already planned skipped",
                 len(vals_list) - len(ids),
             )
+        return self._after_bulk_insert(Visit, ids, columns)
+
+    @api.model
+    def _insert_defaults(self, Visit, given):
+        """Defaults of the stored fields not ``given``, read once for a
+        bulk insert (the ORM reads them per record, from the same context);
+        the reference comes from the sequence."""
+        fields_ = Visit._fields
+        missing = [
+            name
+            for name, field in fields_.items()
+            if field.store
+            and field.column_type
+            and name not in given
+            and name not in MAGIC_COLUMNS
+            and not (field.compute or field.related)
+        ]
+        defaults = {
+            name: value
+            for name, value in Visit.default_get(missing).items()
+            if name in fields_ and fields_[name].column_type and value is not False
+        }
+        defaults.pop("name", None)
+        return defaults
+
+    @api.model
+    def _after_bulk_insert(self, Visit, ids, columns):
+        """What ``create`` does after its insert, for rows inserted in SQL.
+
+        :return: the inserted follow-ups
+        """
+        fields_ = Visit._fields
         # The rows were written behind the ORM's back: nothing it cached
         # about follow-ups (a plan's list, a customer's figures) is current.
         Visit.invalidate_model()
@@ -619,10 +829,10 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         visits = Visit.browse(ids)
         # Stored fields of other models computed from follow-ups (none in
         # this module today) are recomputed as after a create; the
-        # follow-up's own were computed above.
+        # follow-up's own were computed by the insert.
         triggers = self.pool.get_trigger_tree([fields_[name] for name in columns])
         if self._stored_dependents_elsewhere(triggers, Visit._name):
-            visits.modified(columns, create=True)
+            visits.modified(sorted(columns), create=True)
             for name in self._bulk_computed_fields(Visit):
                 self.env.remove_to_compute(fields_[name], visits)
         return visits
@@ -636,6 +846,18 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         adaptation of a Python list renders an ``ARRAY[...]`` of one
         constant per value, which cost more to build and to parse than the
         insert itself."""
+        column_type = SQL(field.column_type[1])
+        # Customer ids and references differ on every row: joined at once
+        # when they need no conversion and no quoting.
+        if field.type in ("many2one", "integer") and all(
+            type(value) is int and value for value in values
+        ):
+            return SQL("%s::%s[]", "{" + ",".join(map(str, values)) + "}", column_type)
+        if field.type == "char" and not field.size and all(
+            type(value) is str and value and '"' not in value and "\\" not in value
+            for value in values
+        ):
+            return SQL("%s::%s[]", '{"' + '","'.join(values) + '"}', column_type)
         literals = {}
         parts = []
         for value in values:
@@ -650,7 +872,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                     return self._column_array_generic(field, values, record)
                 literals[value] = literal
             parts.append(literal)
-        return SQL("%s::%s[]", "{" + ",".join(parts) + "}", SQL(field.column_type[1]))
+        return SQL("%s::%s[]", "{" + ",".join(parts) + "}", column_type)
 
     @api.model
     def _column_array_generic(self, field, values, record):

@@ -3,7 +3,8 @@ from datetime import datetime, time, timedelta
 
 import pytz
 
-from odoo import api, models
+from odoo import api, models, tools
+from odoo.tools import SQL
 
 
 class WorkingClock:
@@ -169,6 +170,53 @@ class CustomerFollowupWorkingTime(models.AbstractModel):
             calendar, start.replace(tzinfo=None), stop.replace(tzinfo=None)
         )
         return [d for d in clock.dates(tz) if date_from <= d <= date_to]
+
+    @api.model
+    def working_dates_shared(self, date_from, date_to, calendar=None):
+        """:meth:`working_dates`, shared by the batches of a long job (the
+        generation of a year's plan asks each batch for the same fourteen
+        months): kept in the registry's cache under a version of the
+        calendar read at each call, so that a changed attendance, public
+        holiday or make-up day is seen by the next batch of every worker.
+
+        :return: tuple of dates
+        """
+        calendar = self._calendar(calendar)
+        return self._working_dates_cached(
+            calendar.id, date_from, date_to, self._calendar_version(calendar)
+        )
+
+    @api.model
+    def _calendar_version(self, calendar):
+        """What changes whenever the working time of ``calendar`` does:
+        its own write date and timezone, and the count and last write of
+        its attendances, public holidays and make-up days."""
+        for model in ("resource.calendar.attendance", "resource.calendar.leaves"):
+            self.env[model].flush_model()
+        self.env["customer.followup.makeup.day"].flush_model()
+        calendar.flush_recordset()
+        row = self.env.execute_query(
+            SQL(
+                    """
+                    SELECT c.write_date, c.tz,
+                           (SELECT ARRAY[count(*)::text, max(write_date)::text]
+                              FROM resource_calendar_attendance WHERE calendar_id = c.id),
+                           (SELECT ARRAY[count(*)::text, max(write_date)::text]
+                              FROM resource_calendar_leaves
+                             WHERE calendar_id = c.id OR calendar_id IS NULL),
+                           (SELECT ARRAY[count(*)::text, max(write_date)::text]
+                              FROM customer_followup_makeup_day WHERE calendar_id = c.id)
+                      FROM resource_calendar c WHERE c.id = %s
+                    """,
+                calendar.id,
+            )
+        )[0]
+        return tuple(tuple(value) if isinstance(value, list) else value for value in row)
+
+    @tools.ormcache("calendar_id", "date_from", "date_to", "version")
+    def _working_dates_cached(self, calendar_id, date_from, date_to, version):
+        calendar = self.env["resource.calendar"].sudo().browse(calendar_id)
+        return tuple(self.working_dates(date_from, date_to, calendar))
 
     @api.model
     def is_working_date(self, day, calendar=None):

@@ -78,7 +78,7 @@ class TestGenerationFaults(VisitCase):
         # The first batch inserts its follow-ups, then the worker dies.
         with (
             self.assertRaises(WorkerKilled),
-            killed_after(CustomerFollowupVisitGenerator, "_insert_visits"),
+            killed_after(CustomerFollowupVisitGenerator, "_insert_planned"),
             self.env.cr.savepoint(),
             freeze_time("2027-01-04 02:00:00"),
         ):
@@ -89,7 +89,7 @@ class TestGenerationFaults(VisitCase):
         # Killed again after the second batch: the first one stays.
         with (
             self.assertRaises(WorkerKilled),
-            killed_after(CustomerFollowupVisitGenerator, "_insert_visits", after=1),
+            killed_after(CustomerFollowupVisitGenerator, "_insert_planned", after=1),
             self.env.cr.savepoint(),
             freeze_time("2027-01-04 02:00:00"),
         ):
@@ -107,7 +107,7 @@ class TestGenerationFaults(VisitCase):
     def test_broken_customer_does_not_stop_the_cron(self):
         plan = self._plan()
         broken = self.customers[1]
-        original = CustomerFollowupVisitGenerator._partner_visit_vals
+        original = CustomerFollowupVisitGenerator._customer_visits
 
         def failing(self_, customer, *args):
             if customer.id == broken.id:
@@ -115,7 +115,7 @@ class TestGenerationFaults(VisitCase):
             return original(self_, customer, *args)
 
         with (
-            patch.object(CustomerFollowupVisitGenerator, "_partner_visit_vals", failing),
+            patch.object(CustomerFollowupVisitGenerator, "_customer_visits", failing),
             self.assertLogs(
                 "odoo.addons.customer_followup.models.customer_followup_visit_generator", "ERROR"
             ),

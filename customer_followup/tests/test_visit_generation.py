@@ -287,7 +287,7 @@ class TestVisitGeneration(VisitCase):
         self.assertEqual(len(self._visits(self.key)), len(existing) + 1)
 
     def test_broken_customer_is_logged_and_skipped(self):
-        original = CustomerFollowupVisitGenerator._partner_visit_vals
+        original = CustomerFollowupVisitGenerator._customer_visits
 
         def broken(self_, customer, *args):
             if customer.id == self.key.id:
@@ -295,7 +295,7 @@ class TestVisitGeneration(VisitCase):
             return original(self_, customer, *args)
 
         with (
-            patch.object(CustomerFollowupVisitGenerator, "_partner_visit_vals", broken),
+            patch.object(CustomerFollowupVisitGenerator, "_customer_visits", broken),
             self.assertLogs(
                 "odoo.addons.customer_followup.models.customer_followup_visit_generator",
                 logging.ERROR,
@@ -334,24 +334,37 @@ class TestVisitGeneration(VisitCase):
 
         _n, _l, bulk = self._generate(plan=plan)
         self.assertGreater(len(bulk), 20)
+        self.assertIn("holiday", bulk.mapped("trigger"))
         self.assertTrue(all(v.name.startswith("HF") for v in bulk))
         self.assertEqual(len(set(bulk.mapped("name"))), len(bulk))
         self.assertEqual(plan.visit_ids, bulk)
         bulk_rows = rows(bulk)
         bulk.unlink()
-
-        def through_orm(self_, Visit, vals_list):
-            return self_._create_visits_orm(Visit, vals_list)
-
-        with patch.object(CustomerFollowupVisitGenerator, "_bulk_insert_visits", through_orm):
-            _n, _l, created = self._generate(plan=plan)
-        self.assertEqual(len(created), len(bulk_rows))
         self.maxDiff = None
-        orm_rows = rows(created)
-        for bulk_row, orm_row in zip(bulk_rows, orm_rows, strict=True):
-            self.assertEqual(
-                dict(zip(columns, bulk_row, strict=True)), dict(zip(columns, orm_row, strict=True))
-            )
+
+        def assert_same(created):
+            self.assertEqual(len(created), len(bulk_rows))
+            for bulk_row, row in zip(bulk_rows, rows(created), strict=True):
+                self.assertEqual(
+                    dict(zip(columns, bulk_row, strict=True)), dict(zip(columns, row, strict=True))
+                )
+            created.unlink()
+
+        # The same plan through create().
+        def through_orm(self_, batch, planned):
+            return self_._create_visits_orm(self_._visit_model(), self_._planned_vals(batch, planned))
+
+        with patch.object(CustomerFollowupVisitGenerator, "_insert_planned", through_orm):
+            _n, _l, created = self._generate(plan=plan)
+        assert_same(created)
+
+        # And through the bulk insert of values, which key events use.
+        def through_values(self_, batch, planned):
+            return self_._insert_visits(self_._planned_vals(batch, planned))
+
+        with patch.object(CustomerFollowupVisitGenerator, "_insert_planned", through_values):
+            _n, _l, created = self._generate(plan=plan)
+        assert_same(created)
 
     def test_bulk_columns_keep_every_value(self):
         """The bulk insert sends each column as one array literal: texts
@@ -365,6 +378,9 @@ class TestVisitGeneration(VisitCase):
             "by_phone": [True, False, None],
             "attempt_count": [0, 3, False],
             "partner_id": [self.key.id, False, None],
+            # Columns whose values are all plain take a shorter path.
+            "plan_id": [self.key.id, self.normal.id],
+            "name": ["HF2027-000001", "回访 {1}, 2", " "],
         }
         def read(column):
             return [row[0] for row in self.env.execute_query(SQL("SELECT unnest(%s)", column))]

@@ -79,6 +79,40 @@ class TestWorkingTime(TransactionCase):
              date(2026, 10, 8), date(2026, 10, 9), date(2026, 10, 10)],
         )
 
+    def test_shared_working_dates_follow_calendar_changes(self):
+        """The generator's batches share the working dates of a period; a
+        new public holiday, make-up day or attendance is seen at the next
+        call."""
+        span = (date(2026, 11, 23), date(2026, 11, 29))
+
+        def shared():
+            return list(self.wt.working_dates_shared(*span, calendar=self.calendar))
+
+        week = [date(2026, 11, 23) + timedelta(days=n) for n in range(5)]
+        self.assertEqual(shared(), week)
+        self.assertEqual(shared(), self.wt.working_dates(*span, self.calendar))
+        leave = self.env["resource.calendar.leaves"].create(
+            {
+                "name": "公司周年",
+                "calendar_id": self.calendar.id,
+                "date_from": local(2026, 11, 25, 0, 0),
+                "date_to": local(2026, 11, 25, 23, 59, 59),
+            }
+        )
+        self.assertNotIn(date(2026, 11, 25), shared())
+        self.env["customer.followup.makeup.day"].create(
+            {"calendar_id": self.calendar.id, "date": date(2026, 11, 28), "name": "调休",
+             "weekday_as": "4"}
+        )
+        self.assertIn(date(2026, 11, 28), shared())
+        leave.unlink()
+        self.calendar.attendance_ids.filtered(lambda a: a.dayofweek == "0").unlink()
+        self.assertEqual(
+            shared(), [date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 26),
+                       date(2026, 11, 27), date(2026, 11, 28)]
+        )
+        self.assertEqual(shared(), self.wt.working_dates(*span, self.calendar))
+
     def test_timezone_boundary(self):
         # 23:30 on Friday in Shanghai is 15:30 UTC the same Friday; the hour
         # starts on Monday 08:30 local, i.e. Monday 00:30 UTC.
