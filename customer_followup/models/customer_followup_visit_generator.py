@@ -12,6 +12,8 @@ from odoo import api, models
 from odoo.models import MAGIC_COLUMNS as _MAGIC_COLUMNS
 from odoo.tools import SQL
 
+from .sql_arrays import array_param
+
 _logger = logging.getLogger(__name__)
 
 # (kind, trigger, tier field with the interval in months). The kind is the
@@ -138,21 +140,6 @@ class GenerationBatch:
                 prep = self.dates[0] if index else day
             self._preparation[day] = prep
         return self._preparation[day]
-
-
-def _array_element(value):
-    """``value`` as an element of a PostgreSQL array literal, or ``None``
-    when its type is not one of the plain ones written here."""
-    if value is None:
-        return "NULL"
-    if value is True or value is False:
-        return "t" if value else "f"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str | date):  # datetime is a date
-        text = str(value)
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return None
 
 
 class CustomerFollowupVisitGenerator(models.AbstractModel):
@@ -612,7 +599,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             plan=batch.plan_id or None,
             uid=uid,
             now=now,
-            slot=SQL("%s::int4[]", "{" + ",".join(map(str, per_visit["slot"])) + "}"),
+            slot=array_param(per_visit["slot"], "int4"),
             **{
                 key: self._column_array(fields_[name], per_visit[name], Visit)
                 for key, name in (
@@ -839,40 +826,36 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
 
     @api.model
     def _column_array(self, field, values, record):
-        """One column of the bulk insert, as a typed array parameter.
-
-        The values are converted as ``create`` would (``convert_to_column``,
-        once per distinct value) and sent as one array literal: psycopg2's
-        adaptation of a Python list renders an ``ARRAY[...]`` of one
-        constant per value, which cost more to build and to parse than the
-        insert itself."""
-        column_type = SQL(field.column_type[1])
+        """One column of the bulk insert, as a typed array parameter (see
+        :mod:`.sql_arrays`), the values converted as ``create`` would
+        (``convert_to_column``, once per distinct value)."""
+        column_type = field.column_type[1]
         # Customer ids and references differ on every row: joined at once
         # when they need no conversion and no quoting.
         if field.type in ("many2one", "integer") and all(
             type(value) is int and value for value in values
         ):
-            return SQL("%s::%s[]", "{" + ",".join(map(str, values)) + "}", column_type)
-        if field.type == "char" and not field.size and all(
-            type(value) is str and value and '"' not in value and "\\" not in value
-            for value in values
+            return array_param(values, column_type)
+        if (
+            field.type == "char"
+            and not field.size
+            and all(
+                type(value) is str and value and '"' not in value and "\\" not in value
+                for value in values
+            )
         ):
-            return SQL("%s::%s[]", '{"' + '","'.join(values) + '"}', column_type)
-        literals = {}
-        parts = []
+            return SQL("%s::%s[]", '{"' + '","'.join(values) + '"}', SQL(column_type))
+        converted = {}
+        column = []
         for value in values:
             try:
-                literal = literals.get(value)
-            except TypeError:  # unhashable (a JSON value): the generic path
+                known = value in converted
+            except TypeError:  # unhashable (a JSON value)
                 return self._column_array_generic(field, values, record)
-            if literal is None:
-                column = None if value is None else field.convert_to_column(value, record)
-                literal = _array_element(column)
-                if literal is None:
-                    return self._column_array_generic(field, values, record)
-                literals[value] = literal
-            parts.append(literal)
-        return SQL("%s::%s[]", "{" + ",".join(parts) + "}", column_type)
+            if not known:
+                converted[value] = None if value is None else field.convert_to_column(value, record)
+            column.append(converted[value])
+        return array_param(column, column_type)
 
     @api.model
     def _column_array_generic(self, field, values, record):
