@@ -364,7 +364,8 @@ class CustomerFollowupTier(models.Model):
 
     @api.model
     def _recompute_partner_tiers_batch(self, batch_size=TIER_BATCH):
-        """Recompute the tiers of the next ``batch_size`` customers.
+        """Recompute the tiers of the customers among the next
+        ``batch_size`` partners (companies and individuals, by id).
 
         Each company's pass keeps ``last partner id,customers left`` in a
         config parameter, locked with SKIP LOCKED so that a manual run and
