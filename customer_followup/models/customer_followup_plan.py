@@ -11,7 +11,7 @@ from .claims import claim_rows
 # Customers planned per batch, by the plan's approval and by the cron alike:
 # about 5,000 follow-ups in half a second for the usual mix of tiers, and
 # under Odoo's cron limits even if every customer were strategic (16 a year).
-GENERATION_BATCH = 2500
+GENERATION_BATCH = 5000
 
 
 class CustomerFollowupPlan(models.Model):

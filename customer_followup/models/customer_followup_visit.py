@@ -53,8 +53,11 @@ class CustomerFollowupVisit(models.Model):
     _order = "scheduled_date desc, id desc"
     _check_company_auto = True
 
+    # A plain index: references are looked up whole (links, integrations);
+    # a trigram index for searches on parts of them wrote a third of the
+    # database's journal for every generated follow-up.
     name = fields.Char(
-        "Reference", required=True, readonly=True, copy=False, default="/", index="trigram"
+        "Reference", required=True, readonly=True, copy=False, default="/", index=True
     )
     # No index of its own: a company is most of the table, and the unique
     # index of generated follow-ups starts with it. Each index costs every
@@ -117,9 +120,7 @@ class CustomerFollowupVisit(models.Model):
     )
     # Open follow-ups are found through the partial index of init(); an
     # index on five values would serve no other list.
-    state = fields.Selection(
-        STATES, required=True, default="planned", tracking=True, copy=False
-    )
+    state = fields.Selection(STATES, required=True, default="planned", tracking=True, copy=False)
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     # Generated visits carry a key of their slot, e.g. "routine/2026-03": a
     # unique index makes generation idempotent across runs and workers.
@@ -188,14 +189,16 @@ class CustomerFollowupVisit(models.Model):
     review_comment = fields.Text("Supervisor's comment", copy=False)
 
     # Online questionnaire channel.
+    # Only questionnaire follow-ups carry one: a questionnaire on every
+    # call and visit meant nothing to the user and cost every generated
+    # follow-up a foreign-key check.
     survey_id = fields.Many2one(
         "survey.survey",
         string="Questionnaire",
-        # By id from the cached xmlid map: env.ref() would check the
-        # record's existence once per created visit.
-        default=lambda self: self.env["ir.model.data"]._xmlid_to_res_id(
-            "customer_followup.survey_followup", raise_if_not_found=False
-        ),
+        compute="_compute_survey_id",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     survey_user_input_id = fields.Many2one(
         "survey.user_input", string="Questionnaire answer", readonly=True, copy=False
@@ -325,6 +328,24 @@ class CustomerFollowupVisit(models.Model):
             visit.display_name = (
                 f"{visit.name} - {visit.partner_id.name}" if visit.partner_id else visit.name
             )
+
+    @api.model
+    def _default_survey_id(self):
+        """The follow-up questionnaire shipped with the module, by id from
+        the cached xmlid map (``env.ref`` would read it once per follow-up)."""
+        return self.env["ir.model.data"]._xmlid_to_res_id(
+            "customer_followup.survey_followup", raise_if_not_found=False
+        )
+
+    @api.depends("channel")
+    def _compute_survey_id(self):
+        default = self._default_survey_id() or False
+        for visit in self:
+            if visit.channel == "survey":
+                visit.survey_id = visit.survey_id or default
+            elif not visit.survey_user_input_id:
+                # An answer already sent keeps its questionnaire.
+                visit.survey_id = False
 
     @api.depends("survey_user_input_id")
     def _compute_survey_url(self):

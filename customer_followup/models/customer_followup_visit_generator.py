@@ -25,7 +25,7 @@ CADENCES = (
 )
 # Stored computed fields of the follow-up that the bulk insert computes
 # itself (the preparation date comes with the values).
-BULK_COMPUTED = frozenset({"by_phone", "report_due_date"})
+BULK_COMPUTED = frozenset({"by_phone", "report_due_date", "survey_id"})
 MAGIC_COLUMNS = frozenset(_MAGIC_COLUMNS)
 
 
@@ -47,6 +47,7 @@ PLANNED_COLUMNS = frozenset(
         "user_id",
         "name",
         "report_due_date",
+        "survey_id",
     }
 )
 
@@ -102,10 +103,13 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         if fewer_calls:
             # 001 篇一: customers who dislike calls get fewer phone follow-ups.
             candidates = [m for m in mix if m[0] != "phone"] or [("message", 100.0)]
-        channel = max(
-            candidates,
-            key=lambda m: (m[1] * total / 100.0 - counts[m[0]], m[1]),
-        )[0]
+        # max() with a key function, written out: called for every
+        # generated follow-up.
+        channel, best = None, None
+        for name, share in candidates:
+            score = (share * total / 100.0 - counts[name], share)
+            if best is None or score > best:
+                channel, best = name, score
         counts[channel] += 1
         return channel
 
@@ -439,9 +443,11 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
 
     @api.model
     def _insert_planned(self, batch, planned):
-        """Insert a batch's planned follow-ups, skipping the keys another
-        worker inserted meanwhile (the batch already left out those it
-        read).
+        """Insert a batch's planned follow-ups (the batch already left out
+        the keys it read). A key another worker inserts meanwhile makes the
+        unique index refuse the statement and the batch is retried visit by
+        visit: ``ON CONFLICT DO NOTHING`` would cost every row a speculative
+        insertion, and under repeatable read it refuses such a key too.
 
         The rows go in one ``INSERT ... SELECT`` whose per-follow-up
         columns are arrays and whose per-slot columns (tier, trigger, period
@@ -478,10 +484,11 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             """
             INSERT INTO customer_followup_visit (
                 company_id, plan_id, partner_id, tier_id, trigger, period_key, deadline,
-                channel, by_phone, scheduled_date, preparation_date, user_id, name, %(default_columns)s
-                create_uid, create_date, write_uid, write_date)
+                channel, by_phone, survey_id, scheduled_date, preparation_date, user_id, name,
+                %(default_columns)s create_uid, create_date, write_uid, write_date)
             SELECT %(company)s, %(plan)s, v.partner_id, s.tier_id, s.trigger, s.period_key,
-                   s.deadline, v.channel, v.channel = 'phone', v.scheduled_date,
+                   s.deadline, v.channel, v.channel = 'phone',
+                   CASE WHEN v.channel = 'survey' THEN %(survey)s END, v.scheduled_date,
                    v.preparation_date, v.user_id, v.name, %(default_values)s
                    %(uid)s, %(now)s, %(uid)s, %(now)s
               FROM unnest(%(partner)s, %(slot)s, %(channel)s, %(scheduled)s, %(preparation)s,
@@ -491,8 +498,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
               JOIN unnest(%(tier)s, %(trigger)s, %(period_key)s, %(deadline)s) WITH ORDINALITY
                    AS s(tier_id, trigger, period_key, deadline, n) ON s.n = v.slot
              ORDER BY v.n
-            ON CONFLICT (company_id, partner_id, period_key) WHERE period_key IS NOT NULL
-            DO NOTHING RETURNING id
+            RETURNING id
             """,
             default_columns=SQL("").join(
                 SQL("%s, ", SQL.identifier(name)) for name in default_names
@@ -507,6 +513,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             ),
             company=batch.company_id,
             plan=batch.plan_id or None,
+            survey=SQL("%s::int4", Visit._default_survey_id() or None),
             uid=uid,
             now=now,
             slot=array_param(per_visit["slot"], "int4"),
@@ -535,16 +542,9 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             with self.env.cr.savepoint():
                 ids = [row[0] for row in self.env.execute_query(query)]
         except (psycopg2.errors.SerializationFailure, psycopg2.errors.UniqueViolation):
-            # A key committed by another worker after this transaction's
-            # snapshot: PostgreSQL refuses to skip what it cannot see
-            # (repeatable read). The batch is retried visit by visit.
+            # A key another worker inserted since the batch read them.
             _logger.info("Follow-up generation: concurrent insert detected, retrying one by one")
             return self._create_visits_orm(Visit, self._planned_vals(batch, planned))
-        if len(ids) < len(planned):
-            _logger.info(
-                "Follow-up generation: %s follow-ups already planned skipped",
-                len(planned) - len(ids),
-            )
         return self._after_bulk_insert(Visit, ids, PLANNED_COLUMNS | set(defaults))
 
     @api.model
@@ -648,10 +648,12 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         defaults = self._insert_defaults(Visit, given)
         columns = sorted((given | set(defaults) | {"name"} | BULK_COMPUTED) - MAGIC_COLUMNS)
         references = Visit.with_company(vals_list[0]["company_id"])._next_references(len(vals_list))
+        survey = Visit._default_survey_id() or False
         rows = []
         for vals, reference in zip(vals_list, references, strict=True):
             row = {**defaults, **vals, "name": reference}
             row.setdefault("by_phone", row.get("channel") == "phone")
+            row.setdefault("survey_id", survey if row.get("channel") == "survey" else False)
             # Not done yet: no report due.
             row.setdefault("report_due_date", False)
             rows.append(row)
@@ -742,30 +744,27 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         column_type = field.column_type[1]
         # Customer ids and references differ on every row: joined at once
         # when they need no conversion and no quoting.
-        if field.type in ("many2one", "integer") and all(
-            type(value) is int and value for value in values
-        ):
+        types = set(map(type, values))
+        if field.type in ("many2one", "integer") and types == {int} and 0 not in values:
             return array_param(values, column_type)
-        if (
-            field.type == "char"
-            and not field.size
-            and all(
-                type(value) is str and value and '"' not in value and "\\" not in value
-                for value in values
-            )
-        ):
-            return SQL("%s::%s[]", '{"' + '","'.join(values) + '"}', SQL(column_type))
-        converted = {}
-        column = []
-        for value in values:
-            try:
-                known = value in converted
-            except TypeError:  # unhashable (a JSON value)
-                return self._column_array_generic(field, values, record)
-            if not known:
-                converted[value] = None if value is None else field.convert_to_column(value, record)
-            column.append(converted[value])
-        return array_param(column, column_type)
+        if types == {str} and field.type == "char" and not field.size:
+            text = '","'.join(values)
+            # No quote but the separators', no backslash: nothing to escape.
+            if (
+                text.count('"') == 2 * (len(values) - 1)
+                and "\\" not in text
+                and "" not in values
+            ):
+                return SQL("%s::%s[]", '{"' + text + '"}', SQL(column_type))
+        try:
+            distinct = set(values)
+        except TypeError:  # unhashable (a JSON value)
+            return self._column_array_generic(field, values, record)
+        converted = {
+            value: None if value is None else field.convert_to_column(value, record)
+            for value in distinct
+        }
+        return array_param(list(map(converted.__getitem__, values)), column_type)
 
     @api.model
     def _column_array_generic(self, field, values, record):

@@ -31,19 +31,20 @@ def array_literal(values):
     """The array literal of ``values`` (plain Python values: ``None``,
     booleans, numbers, strings, dates, datetimes), or ``None`` when one of
     them is of another type. Repeated values are written once."""
-    if all(type(value) is int for value in values):
+    types = set(map(type, values))
+    if types == {int}:
         return "{" + ",".join(map(str, values)) + "}"
+    if bool in types and types & {int, float}:
+        # True == 1: one literal per distinct value would mix them up.
+        parts = [array_element(value) for value in values]
+        return None if None in parts else "{" + ",".join(parts) + "}"
+    # Each distinct value is written once (a batch's few dates and slots).
     literals = {}
-    parts = []
-    for value in values:
-        key = (type(value), value)
-        literal = literals.get(key)
+    for value in set(values):
+        literal = literals[value] = array_element(value)
         if literal is None:
-            literal = literals[key] = array_element(value)
-            if literal is None:
-                return None
-        parts.append(literal)
-    return "{" + ",".join(parts) + "}"
+            return None
+    return "{" + ",".join(map(literals.__getitem__, values)) + "}"
 
 
 def array_param(values, sql_type):

@@ -331,7 +331,8 @@ class TestRightsMatrix(AnomalyCase):
             "anomaly statistics": dict(
                 records=lambda role, user: (wizard(user),) * 2,
                 create=lambda role, user: {"company_id": company.id},
-                write={"date_to": date(2026, 10, 31)},
+                # Both ends: the default period follows today's date.
+                write={"date_from": date(2026, 10, 1), "date_to": date(2026, 10, 31)},
                 fresh=lambda role, user: wizard(user),
             ),
             "follow-up analysis report": dict(

@@ -286,6 +286,30 @@ class TestVisitGeneration(VisitCase):
         self.assertEqual(created.mapped("period_key"), ["routine/2099-01"])
         self.assertEqual(len(self._visits(self.key)), len(existing) + 1)
 
+    def test_concurrent_insert_during_a_batch(self):
+        """Another worker planned some of the batch's slots after the batch
+        read the keys: the index refuses the batch's insert, which is redone
+        visit by visit without the other worker's slots."""
+        self._generate(partners=self.key)
+        theirs = self._visits(self.key)
+        self.assertTrue(theirs)
+        with (
+            patch.object(CustomerFollowupVisitGenerator, "_existing_keys", return_value=set()),
+            mute_logger("odoo.sql_db"),
+            self.assertLogs(
+                "odoo.addons.customer_followup.models.customer_followup_visit_generator",
+                logging.INFO,
+            ),
+        ):
+            _count, _last, created = self._generate()
+        self.assertTrue(created)
+        self.assertFalse(created & theirs)
+        self.assertEqual(self._visits(self.key), theirs)
+        self.assertEqual(created.partner_id, self.strategic | self.normal)
+        keys = [(v.partner_id.id, v.period_key) for v in self.Visit.search(
+            [("partner_id", "in", self.customers.ids)])]
+        self.assertEqual(len(keys), len(set(keys)))
+
     def test_broken_customer_is_logged_and_skipped(self):
         original = CustomerFollowupVisitGenerator._customer_visits
 
@@ -338,6 +362,10 @@ class TestVisitGeneration(VisitCase):
         self.assertTrue(all(v.name.startswith("HF") for v in bulk))
         self.assertEqual(len(set(bulk.mapped("name"))), len(bulk))
         self.assertEqual(plan.visit_ids, bulk)
+        # Only the questionnaire follow-ups carry the questionnaire.
+        self.assertIn("survey", bulk.mapped("channel"))
+        for visit in bulk:
+            self.assertEqual(bool(visit.survey_id), visit.channel == "survey")
         bulk_rows = rows(bulk)
         bulk.unlink()
         self.maxDiff = None

@@ -61,6 +61,20 @@ class TestVisitSurvey(VisitCase):
         self.assertIn("Shorter lead times", visit.opinions)
         self.assertTrue(visit.done_date)
 
+    def test_only_questionnaire_followups_carry_one(self):
+        call = self._visit(self.customer, channel="phone")
+        self.assertFalse(call.survey_id)
+        call.channel = "survey"
+        self.assertEqual(call.survey_id, self.survey)
+        call.channel = "onsite"
+        self.assertFalse(call.survey_id)
+        # Once sent, the answer keeps its questionnaire whatever the channel.
+        sent = self._visit(self.customer, channel="survey")
+        sent.action_send_survey()
+        sent.channel = "phone"
+        self.assertEqual(sent.survey_id, self.survey)
+        self.assertEqual(sent.survey_user_input_id.survey_id, self.survey)
+
     def test_answer_without_satisfaction_keeps_visit_open(self):
         visit = self._visit(self.customer, channel="survey")
         visit.action_send_survey()
