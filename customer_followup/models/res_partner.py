@@ -345,43 +345,6 @@ class ResPartner(models.Model):
             amount, first_order = sales.get(row[0], no_sales)
             result.append((*row, flags.get(row[0], no_flags), amount or 0.0, first_order))
         return result
-        # Sales in a second query, aggregated over the batch's customers at
-        # once: a batch of the nightly pass is a range of ids, read through
-        # one range of the commercial-entity index (one look-up per customer
-        # cost three times more).
-        ids = [row["id"] for row in rows]
-        low, high = min(ids), max(ids)
-        if high - low < 4 * len(ids):
-            customers = SQL("c.commercial_partner_id BETWEEN %s AND %s", low, high)
-        else:
-            customers = SQL("c.commercial_partner_id = ANY(%s)", ids)
-        sales = {
-            partner_id: (amount, first_order)
-            for partner_id, amount, first_order in self.env.execute_query(
-                SQL(
-                    """
-                    SELECT c.commercial_partner_id,
-                           SUM(so.amount_untaxed / COALESCE(NULLIF(so.currency_rate, 0), 1))
-                               FILTER (WHERE so.date_order >= %(since)s)::float8,
-                           MIN(so.date_order)
-                      FROM res_partner c
-                      JOIN sale_order so ON so.partner_id = c.id
-                     WHERE %(customers)s
-                       AND so.company_id = %(company)s
-                       AND so.state = 'sale'
-                  GROUP BY c.commercial_partner_id
-                    """,
-                    customers=customers,
-                    since=since,
-                    company=self.env.company.id,
-                )
-            )
-        }
-        for row in rows:
-            amount, first_order = sales.get(row["id"], (None, None))
-            row["amount"] = amount or 0.0
-            row["first_order"] = first_order
-        return rows
 
     def _followup_recompute_tiers(self):
         """Classify these customers in the current company and store what
