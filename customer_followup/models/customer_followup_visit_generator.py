@@ -52,7 +52,6 @@ PLANNED_COLUMNS = frozenset(
 )
 
 
-
 class CustomerFollowupVisitGenerator(models.AbstractModel):
     """Plans the routine follow-ups of a period from each tier's cadence.
 
@@ -200,8 +199,10 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         dates = WorkingTime.working_dates_shared(
             date_from - timedelta(days=40), date_to + timedelta(days=20), calendar=calendar
         )
-        tiers = self.env["customer.followup.tier"].sudo().browse(
-            {c.tier_id for c in customers if c.tier_id}
+        tiers = (
+            self.env["customer.followup.tier"]
+            .sudo()
+            .browse({c.tier_id for c in customers if c.tier_id})
         )
         if counts is None:
             counts = self._channel_counts(company, tiers, date_from, date_to)
@@ -750,11 +751,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         if types == {str} and field.type == "char" and not field.size:
             text = '","'.join(values)
             # No quote but the separators', no backslash: nothing to escape.
-            if (
-                text.count('"') == 2 * (len(values) - 1)
-                and "\\" not in text
-                and "" not in values
-            ):
+            if text.count('"') == 2 * (len(values) - 1) and "\\" not in text and "" not in values:
                 return SQL("%s::%s[]", '{"' + text + '"}', SQL(column_type))
         try:
             distinct = set(values)

@@ -23,6 +23,8 @@ PlannedVisit = namedtuple(
     "PlannedVisit",
     ["partner_id", "slot", "channel", "scheduled_date", "preparation_date", "user_id"],
 )
+
+
 @dataclass
 class GenerationBatch:
     """What the customers of one generation batch share. Windows,
