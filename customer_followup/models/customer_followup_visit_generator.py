@@ -127,9 +127,12 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         batch_size=1000,
         greetings=True,
         channel_counts=None,
+        max_visits=None,
     ):
         """Plan the follow-ups of the next ``batch_size`` customers (by id,
-        after ``after_id``) matching ``partner_domain`` for the period.
+        after ``after_id``) matching ``partner_domain`` for the period; with
+        ``max_visits``, the batch stops after the customer whose follow-ups
+        reach it (the rest are the next batch's).
 
         A bounded number of queries per batch, whatever its size: the
         customers with their company-dependent fields, the channel counts so
@@ -148,7 +151,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             company, date_from, date_to, customers, plan, greetings, channel_counts
         )
         planned = []
-        for customer in customers:
+        for index, customer in enumerate(customers):
             try:
                 planned += self._customer_visits(customer, batch)
                 planned += self._customer_greetings(customer, batch)
@@ -159,6 +162,9 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                     self.env["res.partner"].sudo().browse(customer.id).display_name,
                     customer.id,
                 )
+            if max_visits and len(planned) >= max_visits:
+                customers = customers[: index + 1]
+                break
         # Tiers and plan were checked against the company above.
         visits = self.with_context(followup_generated=True)._insert_planned(batch, planned)
         return len(customers), customers[-1].id, visits

@@ -206,6 +206,30 @@ class TestVisitGeneration(VisitCase):
                 msg=f"{line.channel}: {counts}",
             )
 
+    def test_batch_stops_at_the_visits_limit(self):
+        """A batch of customers with many follow-ups each (strategic ones
+        only, say) stops once the limit is reached, without splitting a
+        customer; the plan's next batches plan the rest."""
+        count, last, created = self._generate(max_visits=1)
+        first = self.customers.sorted("id")[0]
+        self.assertEqual((count, last), (1, first.id))
+        self.assertEqual(created.partner_id, first)
+        self.assertEqual(created, self._visits(first))
+
+        plan = self._plan(YEAR_FROM, YEAR_TO, partner_ids=[(6, 0, self.customers.ids)])
+        plan.sudo().write({"generation_pending": True, "generation_cursor": 0})
+        done = plan.sudo()._generate_visits_batch(batch_size=10, max_visits=1)
+        # The first customer, planned above, adds nothing: the batch goes on
+        # to the second one and stops after it.
+        self.assertEqual(done, 2)
+        self.assertTrue(plan.generation_pending)
+        plan.sudo()._generate_visits(batch_size=10)
+        self.assertFalse(plan.generation_pending)
+        planned = self.Visit.search([("partner_id", "in", self.customers.ids)])
+        self.assertEqual(planned.partner_id, self.customers)
+        keys = [(v.partner_id.id, v.period_key) for v in planned]
+        self.assertEqual(len(keys), len(set(keys)))
+
     def test_fewer_calls_lowers_phone_followups(self):
         shy = self._tiered("Shy Co", self.tier_normal, followup_fewer_calls=True)
         self._generate(partners=shy)
@@ -306,8 +330,10 @@ class TestVisitGeneration(VisitCase):
         self.assertFalse(created & theirs)
         self.assertEqual(self._visits(self.key), theirs)
         self.assertEqual(created.partner_id, self.strategic | self.normal)
-        keys = [(v.partner_id.id, v.period_key) for v in self.Visit.search(
-            [("partner_id", "in", self.customers.ids)])]
+        keys = [
+            (v.partner_id.id, v.period_key)
+            for v in self.Visit.search([("partner_id", "in", self.customers.ids)])
+        ]
         self.assertEqual(len(keys), len(set(keys)))
 
     def test_broken_customer_is_logged_and_skipped(self):
@@ -380,7 +406,9 @@ class TestVisitGeneration(VisitCase):
 
         # The same plan through create().
         def through_orm(self_, batch, planned):
-            return self_._create_visits_orm(self_._visit_model(), self_._planned_vals(batch, planned))
+            return self_._create_visits_orm(
+                self_._visit_model(), self_._planned_vals(batch, planned)
+            )
 
         with patch.object(CustomerFollowupVisitGenerator, "_insert_planned", through_orm):
             _n, _l, created = self._generate(plan=plan)
@@ -401,7 +429,11 @@ class TestVisitGeneration(VisitCase):
         fields_ = self.Visit._fields
         cases = {
             "period_key": ['a"b', "c\\d", "e,f", "{g}", "回访 NULL", "", " sp ", None, "NULL"],
-            "scheduled_date": [datetime(2027, 3, 1, 2, 30), None, datetime(2027, 12, 31, 23, 59, 59)],
+            "scheduled_date": [
+                datetime(2027, 3, 1, 2, 30),
+                None,
+                datetime(2027, 12, 31, 23, 59, 59),
+            ],
             "preparation_date": [date(2027, 2, 26), None],
             "by_phone": [True, False, None],
             "attempt_count": [0, 3, False],
@@ -410,6 +442,7 @@ class TestVisitGeneration(VisitCase):
             "plan_id": [self.key.id, self.normal.id],
             "name": ["HF2027-000001", "回访 {1}, 2", " "],
         }
+
         def read(column):
             return [row[0] for row in self.env.execute_query(SQL("SELECT unnest(%s)", column))]
 
