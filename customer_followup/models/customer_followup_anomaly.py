@@ -1,13 +1,12 @@
 import logging
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-import pytz
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL, format_datetime
 
 from .claims import claim_rows
 from .customer_followup_escalation_policy import SEVERITIES
@@ -76,6 +75,8 @@ SATISFACTION = [
 # states in which the deadline is still to be met).
 ESCALATION_STEPS = {
     "report": ("escalated_report", "deadline_report", ["discovered"]),
+    # The tier's response promise (000 第七条): met on entering Responding.
+    "respond": ("escalated_respond", "deadline_respond", ["discovered", "reported"]),
     "plan": ("escalated_plan", "deadline_plan", OPEN_STATES[:5]),
     "resolve": ("escalated_resolve", "deadline_resolve", OPEN_STATES[:6]),
     "review": ("escalated_review", "deadline_review", ["feedback", "review"]),
@@ -186,11 +187,17 @@ class CustomerFollowupAnomaly(models.Model):
         "7×24 clocks",
         compute="_compute_deadlines",
         store=True,
-        help="The customer's tier promises 7×24 response: the report clock "
-        "does not stop outside working hours.",
+        help="The customer's tier promises 7×24 response: the plan clock "
+        "runs in elapsed time even where the policy counts it in working hours.",
     )
+    # Elapsed minutes from discovery, for every customer (003 第八条 (二)).
     deadline_report = fields.Datetime(
         "Report by", compute="_compute_deadlines", store=True, copy=False
+    )
+    # Elapsed hours from discovery: the response promise of the customer's
+    # tier (000 第七条: 48 h for key customers); empty when it promises none.
+    deadline_respond = fields.Datetime(
+        "Respond by", compute="_compute_deadlines", store=True, copy=False
     )
     deadline_plan = fields.Datetime("Plan by", compute="_compute_deadlines", store=True, copy=False)
     deadline_resolve = fields.Datetime(
@@ -210,6 +217,7 @@ class CustomerFollowupAnomaly(models.Model):
         "Escalated", readonly=True, copy=False, help="A deadline was missed and escalated."
     )
     escalated_report = fields.Boolean(readonly=True, copy=False)
+    escalated_respond = fields.Boolean(readonly=True, copy=False)
     escalated_plan = fields.Boolean(readonly=True, copy=False)
     escalated_resolve = fields.Boolean(readonly=True, copy=False)
     escalated_review = fields.Boolean(readonly=True, copy=False)
@@ -257,6 +265,13 @@ class CustomerFollowupAnomaly(models.Model):
         "user_id",
         string="Improvement owners",
     )
+    review_meeting_at = fields.Datetime(
+        "Review meeting held on",
+        copy=False,
+        help="The leader's review meeting (专项复盘会) of a 重大 anomaly, "
+        "held before it is closed (003 第十一条).",
+    )
+    closed_by = fields.Many2one("res.users", readonly=True, copy=False)
     closed_at = fields.Datetime(readonly=True, copy=False)
     retain_until = fields.Date(compute="_compute_retain_until", store=True)
     cancel_reason = fields.Char()
@@ -331,20 +346,23 @@ class CustomerFollowupAnomaly(models.Model):
             deadline = clocks[calendar].add(start, hours * 3600.0)
             return deadline or service.plan_hours(start, hours, calendar)
 
-        # The 7×24 promise of each customer's tier, read once per company
-        # for all the customers of the batch rather than record by record.
-        rtc_of = {}
+        # The 7×24 promise and the response time of each customer's tier,
+        # read once per company for all the customers of the batch rather
+        # than record by record.
+        tier_of = {}
         for company in self.company_id | self.env.company:
+            # sudo: a customer's tier is company-dependent data that the
+            # anomaly's clocks follow whoever records the anomaly.
             partners = self.partner_id.commercial_partner_id.with_company(company).sudo()
             for partner in partners:
-                rtc_of[company.id, partner.id] = bool(
-                    partner.followup_tier_id.round_the_clock
-                )
+                tier = partner.followup_tier_id
+                tier_of[company.id, partner.id] = (bool(tier.round_the_clock), tier.response_hours)
         # The policies' clocks as plain values, once per policy.
         rules = {}
+        # sudo: the policy is configuration that specialists do not read.
         for policy in self.policy_id.sudo():
             rules[policy.id] = (
-                policy.report_within_minutes / 60.0,
+                policy.report_within_minutes,
                 policy.plan_within_hours,
                 policy.plan_hours_elapsed,
                 policy.resolve_within_working_days,
@@ -354,18 +372,19 @@ class CustomerFollowupAnomaly(models.Model):
             policy = anomaly.policy_id
             company = anomaly.company_id or self.env.company
             start = anomaly.discovered_at
-            rtc = rtc_of.get((company.id, anomaly.partner_id.commercial_partner_id.id), False)
+            rtc, response_hours = tier_of.get(
+                (company.id, anomaly.partner_id.commercial_partner_id.id), (False, 0)
+            )
             anomaly.round_the_clock = rtc
+            anomaly.deadline_respond = (
+                start + timedelta(hours=response_hours) if start and response_hours else False
+            )
             if not (policy and start):
                 anomaly.deadline_report = anomaly.deadline_plan = False
                 anomaly.deadline_resolve = False
                 continue
-            report_hours, plan_hours, plan_elapsed, days = rules[policy.id]
-            anomaly.deadline_report = (
-                start + timedelta(hours=report_hours)
-                if rtc
-                else add_working(company, start, report_hours)
-            )
+            report_minutes, plan_hours, plan_elapsed, days = rules[policy.id]
+            anomaly.deadline_report = start + timedelta(minutes=report_minutes)
             if not plan_hours:
                 anomaly.deadline_plan = False
             elif rtc or plan_elapsed:
@@ -395,11 +414,16 @@ class CustomerFollowupAnomaly(models.Model):
         anomalies = self.sudo().with_context(active_test=False).search(domain)
         if not anomalies:
             return anomalies
-        for fname in ("round_the_clock", "deadline_report", "deadline_plan", "deadline_resolve"):
+        fnames = [
+            "round_the_clock",
+            "deadline_report",
+            "deadline_respond",
+            "deadline_plan",
+            "deadline_resolve",
+        ]
+        for fname in fnames:
             self.env.add_to_compute(self._fields[fname], anomalies)
-        anomalies.flush_recordset(
-            ["round_the_clock", "deadline_report", "deadline_plan", "deadline_resolve"]
-        )
+        anomalies.flush_recordset(fnames)
         self.env.add_to_compute(self._fields["next_deadline"], anomalies)
         anomalies.flush_recordset(["next_deadline"])
         return anomalies
@@ -412,15 +436,24 @@ class CustomerFollowupAnomaly(models.Model):
                 days and anomaly.resolved_at and anomaly.resolved_at + timedelta(days=days)
             )
 
-    @api.depends("state", "deadline_report", "deadline_plan", "deadline_resolve", "deadline_review")
+    @api.depends(
+        "state",
+        "deadline_report",
+        "deadline_respond",
+        "deadline_plan",
+        "deadline_resolve",
+        "deadline_review",
+    )
     def _compute_next_deadline(self):
         for anomaly in self:
-            deadline = False
-            for _flag, field, states in ESCALATION_STEPS.values():
-                if anomaly.state in states and anomaly[field]:
-                    deadline = anomaly[field]
-                    break
-            anomaly.next_deadline = deadline
+            # The earliest clock still running: the 24-hour plan clock of a
+            # key customer's 较大 anomaly runs out before its 48-hour response.
+            deadlines = [
+                anomaly[field]
+                for _flag, field, states in ESCALATION_STEPS.values()
+                if anomaly.state in states and anomaly[field]
+            ]
+            anomaly.next_deadline = min(deadlines, default=False)
 
     @api.depends("next_deadline")
     def _compute_deadline_status(self):
@@ -504,6 +537,7 @@ class CustomerFollowupAnomaly(models.Model):
                 for anomaly in anomalies
             ]
         )
+        anomalies._notify_discovery()
         for anomaly in anomalies.filtered("visit_action_id"):
             # The problem found on a follow-up keeps track of what it became.
             anomaly.visit_action_id.sudo().message_post(
@@ -583,6 +617,8 @@ class CustomerFollowupAnomaly(models.Model):
         if self.state == "plan":
             # Approving and rejecting the plan are both the approver's call.
             self._check_plan_approver()
+        if target == "closed":
+            self._check_closer()
         missing = self._missing_for(target)
         if missing:
             raise UserError(
@@ -608,6 +644,9 @@ class CustomerFollowupAnomaly(models.Model):
             "review": ["customer_told", "customer_satisfaction", "customer_accepted"],
             "closed": ["review_root_cause", "lessons", "improvement_actions"],
         }.get(target, [])
+        if target == "closed" and anomaly.policy_id.review_meeting_within_days:
+            # 重大: closed after the leader's review meeting (003 第十一条).
+            required = [*required, "review_meeting_at"]
         missing = [self._field_label(f) for f in required if not anomaly[f]]
         if target == "plan" and anomaly.plan_deadline and anomaly.deadline_resolve:
             if (
@@ -645,9 +684,104 @@ class CustomerFollowupAnomaly(models.Model):
                 )
             )
 
+    def _check_closer(self):
+        """Closing is the call of the severity's level (003 第九至十一条), as
+        plan approval is; a higher level holds the lower roles and may close
+        for them."""
+        if self.env.su:
+            return
+        group = self.policy_id.sudo()._closing_group()
+        if group and group not in self.env.user.groups_id:
+            raise AccessError(
+                self.env._(
+                    "A %(severity)s anomaly is closed by the %(group)s after the "
+                    "review (003 第九至十一条); you are not one.",
+                    severity=dict(self._fields["severity"]._description_selection(self.env))[
+                        self.severity
+                    ],
+                    group=group.name,
+                )
+            )
+
+    def _notify_discovery(self):
+        """Tell the reporting level of each anomaly's severity at discovery,
+        and the company head where the policy says so (003 第八条 (二): 重大
+        to the leader and the company head within 30 minutes)."""
+        Policy = self.env["customer.followup.escalation.policy"]
+        labels = dict(self._fields["severity"]._description_selection(self.env))
+        for anomaly in self:
+            # sudo: the policy and the company's head are configuration the
+            # reporting specialist may not read.
+            policy = anomaly.policy_id.sudo()
+            users = Policy._role_users(policy.notify_group_id, anomaly.company_id)
+            head = anomaly.company_id.sudo().followup_company_head_id
+            if policy.inform_company_head and head.active:
+                users |= head
+            if not users:
+                continue
+            anomaly._post_to_users(
+                users,
+                self.env._(
+                    "%(severity)s service anomaly %(anomaly)s discovered for %(customer)s; "
+                    "to be reported by %(deadline)s.",
+                    severity=labels[anomaly.severity],
+                    anomaly=anomaly.name,
+                    customer=anomaly.partner_id.display_name,
+                    deadline=format_datetime(
+                        self.env,
+                        anomaly.deadline_report,
+                        tz=anomaly._calendar_tz(),
+                        dt_format="yyyy-MM-dd HH:mm",
+                    ),
+                ),
+            )
+
+    def _calendar_tz(self):
+        return self.company_id.resource_calendar_id.tz or self.env.user.tz or "UTC"
+
+    def _post_to_users(self, users, body):
+        """A note in the chatter addressed to ``users``: each is notified
+        the way they chose (Odoo inbox or e-mail)."""
+        # sudo: the people told may follow an anomaly the author cannot post on.
+        self.sudo().message_post(
+            body=body,
+            partner_ids=users.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _report_back(self, state):
+        """Results go back up the chain (003 第八条 (六)): whoever approved the
+        plan hears of the customer's feedback and of the closing; closing a
+        重大 anomaly also informs management (第十一条)."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        users = self.plan_approved_by
+        # sudo: the policy is configuration the handler may not read.
+        policy = self.policy_id.sudo()
+        if state == "closed" and policy.closing_reported_to_group_id:
+            users |= policy._role_users(policy.closing_reported_to_group_id, self.company_id)
+        users = users.filtered("active") - self.env.user
+        if not users:
+            return
+        self._post_to_users(
+            users,
+            self.env._(
+                "%(anomaly)s (%(customer)s) is now %(state)s. Customer's satisfaction: "
+                "%(satisfaction)s. Root cause: %(cause)s",
+                anomaly=self.name,
+                customer=self.partner_id.display_name,
+                state=labels[state],
+                satisfaction=dict(
+                    self._fields["customer_satisfaction"]._description_selection(self.env)
+                ).get(self.customer_satisfaction, "-"),
+                cause=self.review_root_cause or self.root_cause or "-",
+            ),
+        )
+
     def _step_deadline(self, state):
         return {
             "reported": self.deadline_report,
+            "responding": self.deadline_respond,
             "in_progress": self.deadline_plan,
             "feedback": self.deadline_resolve,
             "closed": self.deadline_review,
@@ -694,8 +828,10 @@ class CustomerFollowupAnomaly(models.Model):
             vals.update(plan_approved_by=self.env.uid, plan_approved_at=now)
         elif state == "feedback":
             vals["resolved_at"] = now
+            self._report_back(state)
         elif state == "closed":
-            vals["closed_at"] = now
+            vals.update(closed_at=now, closed_by=self.env.uid)
+            self._report_back(state)
             self._schedule_verification_followup()
         if state not in HANDLING_STATES:
             vals["progress_deadline"] = False
@@ -781,13 +917,45 @@ class CustomerFollowupAnomaly(models.Model):
         self.sudo().message_subscribe(partner_ids=users.partner_id.ids)
 
     def _schedule_verification_followup(self):
-        """The verification visit after closing (003 第八条 (六), SPEC §4): a
-        phone follow-up with the customer's follow-up owner, 3 working days
-        later at 10:00 in the company's timezone. Where no visit can be
-        planned (the partner is no customer), a to-do takes its place."""
+        """The verification follow-up after closing (003 第八条 (六)): closing
+        is a key node (000 第三条), so the follow-up is due within the
+        customer's tier delay (24 hours, 1 week) in elapsed time, placed in
+        the first calling window, with the customer's follow-up owner.
+        Where no follow-up can be planned (the partner is no customer), a
+        to-do takes its place."""
         company = self.company_id
+        customer = self.partner_id.commercial_partner_id
+        now = fields.Datetime.now()
+        # sudo: event follow-ups are planned for the customer's follow-up
+        # owner, whom the closer may not be allowed to assign.
+        visit = (
+            self.env["customer.followup.visit"]
+            .sudo()
+            ._create_event_visits(
+                [
+                    {
+                        "partner": customer,
+                        "contact": self.contact_id or None,
+                        "company": company,
+                        "trigger": "anomaly",
+                        "key": f"anomaly/{self.id}",
+                        "start": now,
+                        "fallback_user": self.user_id or self.env.user,
+                    }
+                ]
+            )
+        )
+        note = self.env._(
+            "Confirm with the customer that the anomaly %(anomaly)s stays solved.",
+            anomaly=self.name,
+        )
+        if visit:
+            # sudo: the handler who closes may not write the link field.
+            self.sudo().verification_visit_id = visit
+            visit.message_post(body=note)
+            return
         owner = (
-            self.partner_id.commercial_partner_id.with_company(company).sudo().followup_user_id
+            customer.with_company(company).sudo().followup_user_id
             or self.user_id
             or self.env.user
         )
@@ -795,46 +963,15 @@ class CustomerFollowupAnomaly(models.Model):
         due = (
             self.env["customer.followup.working.time"]
             .with_company(company)
-            .add_working_dates(fields.Date.context_today(self), 3, calendar)
+            .add_working_dates(fields.Date.context_today(self), 1, calendar)
         )
-        tz = pytz.timezone(calendar.tz or self.env.user.tz or "UTC")
-        when = tz.localize(datetime.combine(due, time(10, 0))).astimezone(pytz.utc)
-        Visit = self.env["customer.followup.visit"].sudo().with_company(company)
-        try:
-            with self.env.cr.savepoint():
-                visit = Visit.create(
-                    {
-                        "partner_id": self.partner_id.commercial_partner_id.id,
-                        "contact_id": self.contact_id.id,
-                        "company_id": company.id,
-                        "trigger": "anomaly",
-                        "channel": "phone",
-                        "user_id": owner.id,
-                        "scheduled_date": when.replace(tzinfo=None),
-                        "deadline": when.replace(tzinfo=None),
-                    }
-                )
-        except (UserError, ValidationError):
-            visit = Visit.browse()
-        if visit:
-            self.sudo().verification_visit_id = visit
-            visit.message_post(
-                body=self.env._(
-                    "Confirm with the customer that the anomaly %(anomaly)s stays solved.",
-                    anomaly=self.name,
-                )
-            )
-            return
         self.sudo().activity_schedule(
             "mail.mail_activity_data_call",
             date_deadline=due,
             summary=self.env._(
                 "Verification follow-up with %(customer)s", customer=self.partner_id.name
             ),
-            note=self.env._(
-                "Confirm with the customer that the anomaly %(anomaly)s stays solved.",
-                anomaly=self.name,
-            ),
+            note=note,
             user_id=owner.id,
         )
 
@@ -1093,6 +1230,7 @@ class CustomerFollowupAnomaly(models.Model):
         group = policy.escalation_group_id or policy.notify_group_id
         messages = {
             "report": self.env._("%(anomaly)s was not reported in time"),
+            "respond": self.env._("%(anomaly)s: the customer's response promise was missed"),
             "plan": self.env._("%(anomaly)s has no approved plan in time"),
             "resolve": self.env._("%(anomaly)s was not resolved in time"),
             "review": self.env._("%(anomaly)s: the review meeting is overdue"),

@@ -35,8 +35,9 @@ class CustomerFollowupEscalationPolicy(models.Model):
     report_within_minutes = fields.Integer(
         "Report within (minutes)",
         required=True,
-        help="From discovery to the report to the level below, in working "
-        "minutes (around the clock for customers promised 7×24 response).",
+        help="From discovery to the report to the level below, in elapsed "
+        "minutes (003 第八条: 30 minutes, 1 hour, 2 hours), nights and "
+        "weekends included.",
     )
     plan_within_hours = fields.Integer(
         "Plan within (hours)",
@@ -68,10 +69,28 @@ class CustomerFollowupEscalationPolicy(models.Model):
         string="Escalated to",
         help="Who is told when a deadline of this severity is missed.",
     )
+    inform_company_head = fields.Boolean(
+        "Also inform the company head",
+        help="The company head (Settings) is told at discovery, with the "
+        "people the anomaly is reported to: 重大 anomalies (003 第八条).",
+    )
     approver_group_id = fields.Many2one(
         "res.groups",
         string="Plan approved by",
         required=True,
+    )
+    closer_group_id = fields.Many2one(
+        "res.groups",
+        string="Closed by",
+        help="Who closes an anomaly of this severity after the review "
+        "(003 第九至十一条: 一般 the department head, 较大 the deputy leader, "
+        "重大 the leader); a higher level may close for a lower one. Empty: "
+        "whoever approves the plan.",
+    )
+    closing_reported_to_group_id = fields.Many2one(
+        "res.groups",
+        string="Closing reported to",
+        help="Told when an anomaly of this severity is closed (重大: management, 003 第十一条).",
     )
     daily_progress_required = fields.Boolean(
         help="A progress report is due every working day while the anomaly is handled."
@@ -120,6 +139,10 @@ class CustomerFollowupEscalationPolicy(models.Model):
         for company in companies.filtered(lambda c: c.id not in existing):
             for template in templates:
                 template.copy({"company_id": company.id, "quality_notify_user_ids": False})
+
+    def _closing_group(self):
+        self.ensure_one()
+        return self.closer_group_id or self.approver_group_id
 
     @api.model
     def _get(self, company, severity):

@@ -98,18 +98,29 @@ class CustomerFollowupTier(models.Model):
         help="New product launches, trade fairs and other major events.",
     )
     delivery_followup_hours = fields.Integer(
-        "Confirm deliveries within (hours)",
-        help="After a delivery is validated, the confirmation follow-up is due "
-        "within this many hours (24 for key nodes, 168 = 1 week).",
+        "Follow up key nodes within (hours)",
+        help="After a key node (a validated delivery, a closed service anomaly) "
+        "the follow-up is due within this many hours: 24 for key nodes "
+        "(000 第三条), 168 = 1 week for normal customers' deliveries "
+        "(000 第七条). Elapsed hours unless counted in working time below.",
+    )
+    delay_in_working_time = fields.Boolean(
+        "Count the delay in working time",
+        help="The regulation gives the delay in clock time (24 hours, 1 week): "
+        "it runs through nights, weekends and holidays. Tick to count it in "
+        "working hours of the company's calendar instead.",
     )
     response_hours = fields.Integer(
         "Response promise (hours)",
-        help="Time within which the company promises to respond to this tier's requests.",
+        help="A service anomaly of this tier's customers must be answered "
+        "(step Responding) within this many elapsed hours of its discovery: "
+        "48 for key customers (000 第七条); 0 = no promise. Missing it "
+        "escalates once.",
     )
     round_the_clock = fields.Boolean(
         "7×24 response",
-        help="Requests of this tier are answered around the clock: response "
-        "clocks do not stop outside working hours.",
+        help="Requests of this tier are answered around the clock: the "
+        "anomaly clocks counted in working time (plan) run in elapsed time.",
     )
     channel_mix_ids = fields.One2many(
         "customer.followup.tier.channel", "tier_id", string="Channel mix"

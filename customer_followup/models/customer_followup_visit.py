@@ -122,6 +122,13 @@ class CustomerFollowupVisit(models.Model):
     # index on five values would serve no other list.
     state = fields.Selection(STATES, required=True, default="planned", tracking=True, copy=False)
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    # Not stored: generated follow-ups are inserted in bulk, and this is
+    # only scheduled_date > deadline.
+    planned_after_deadline = fields.Boolean(
+        compute="_compute_planned_after_deadline",
+        search="_search_planned_after_deadline",
+        help="The first calling window on a working day comes after the deadline.",
+    )
     # Generated visits carry a key of their slot, e.g. "routine/2026-03": a
     # unique index makes generation idempotent across runs and workers.
     period_key = fields.Char(readonly=True, copy=False)
@@ -304,12 +311,31 @@ class CustomerFollowupVisit(models.Model):
             return domain
         return ["!", *domain]
 
+    @api.depends("state", "deadline", "scheduled_date")
+    def _compute_planned_after_deadline(self):
+        for visit in self:
+            visit.planned_after_deadline = bool(
+                visit.state in OPEN_STATES
+                and visit.deadline
+                and visit.scheduled_date
+                and visit.scheduled_date > visit.deadline
+            )
+
+    def _search_planned_after_deadline(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        late = SQL(
+            "(SELECT id FROM customer_followup_visit WHERE scheduled_date > deadline AND state IN %s)",
+            OPEN_STATES,
+        )
+        return [("id", "in" if (operator == "=") == value else "not in", late)]
+
     @api.depends("action_ids.state")
     def _compute_action_open_count(self):
         for visit in self:
             visit.action_open_count = len(visit.action_ids.filtered(lambda a: a.state == "open"))
 
-    @api.depends("state", "is_overdue")
+    @api.depends("state", "is_overdue", "planned_after_deadline")
     def _compute_color(self):
         for visit in self:
             visit.color = (
@@ -317,6 +343,8 @@ class CustomerFollowupVisit(models.Model):
                 if visit.state == "done"
                 else 1
                 if visit.is_overdue
+                else 2
+                if visit.planned_after_deadline
                 else 3
                 if visit.state in ("postponed", "unreachable")
                 else 0
@@ -959,15 +987,18 @@ class CustomerFollowupVisit(models.Model):
             calendar = company.resource_calendar_id
             clock, dates = clock_of(company, calendar)
             deadline = event.get("deadline")
-            if not deadline and tier.round_the_clock:
-                deadline = event["start"] + timedelta(hours=hours)
-            elif not deadline:
+            if not deadline and tier.delay_in_working_time:
                 deadline = clock.add(event["start"], hours * 3600.0) or WorkingTime.with_company(
                     company
                 ).plan_hours(event["start"], hours, calendar=calendar)
-            scheduled = self._next_calling_slot(
-                event["start"], calendar, until=deadline, working_dates=dates
-            )
+            elif not deadline:
+                # The regulation's delays are clock time (000 第三条: within
+                # 24 hours; 第七条: within 1 week): elapsed, nights included.
+                deadline = event["start"] + timedelta(hours=hours)
+            # The call itself waits for a calling window on a working day,
+            # even past the deadline: _warn_planned_after_deadline asks the
+            # supervisor whether to call outside hours or accept the delay.
+            scheduled = self._next_calling_slot(event["start"], calendar, working_dates=dates)
             vals = {
                 "company_id": company.id,
                 "partner_id": partner.id,
@@ -978,7 +1009,9 @@ class CustomerFollowupVisit(models.Model):
                 "by_phone": True,
                 "scheduled_date": scheduled,
                 "deadline": deadline,
-                "user_id": partner.followup_user_id.id or False,
+                "user_id": partner.followup_user_id.id
+                or (event.get("fallback_user") and event["fallback_user"].id)
+                or False,
                 "period_key": event["key"],
                 "report_due_date": False,
             }
@@ -992,4 +1025,40 @@ class CustomerFollowupVisit(models.Model):
         visits = self.env["customer.followup.visit.generator"]._insert_visits(vals_list)
         # Key events are few and urgent: their owners get an activity at once.
         visits._schedule_owner_activity()
+        visits.filtered("planned_after_deadline")._warn_planned_after_deadline()
         return visits
+
+    def _warn_planned_after_deadline(self):
+        """A follow-up whose first calling window comes after its deadline
+        (a delivery validated on a Friday evening, due within 24 hours)
+        puts a to-do on the owner's supervisor: call outside the windows,
+        or accept the delay."""
+        Policy = self.env["customer.followup.escalation.policy"]
+        dept_head = self.env.ref("customer_followup.group_customer_followup_dept_head")
+        heads = {}
+        for visit in self:
+            supervisor = visit.user_id.followup_supervisor_id
+            if not supervisor:
+                if visit.company_id not in heads:
+                    heads[visit.company_id] = Policy._role_users(dept_head, visit.company_id)
+                supervisor = heads[visit.company_id]
+            tz = visit.company_id.resource_calendar_id.tz or "UTC"
+            for user in supervisor:
+                visit.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=visit._local_date(visit.deadline),
+                    summary=self.env._("Follow-up planned after its deadline"),
+                    note=self.env._(
+                        "%(visit)s is due by %(deadline)s but the first calling window "
+                        "is %(scheduled)s: call outside the calling windows, or accept "
+                        "the delay.",
+                        visit=visit.display_name,
+                        deadline=format_datetime(
+                            self.env, visit.deadline, tz=tz, dt_format="yyyy-MM-dd HH:mm"
+                        ),
+                        scheduled=format_datetime(
+                            self.env, visit.scheduled_date, tz=tz, dt_format="yyyy-MM-dd HH:mm"
+                        ),
+                    ),
+                    user_id=user.id,
+                )

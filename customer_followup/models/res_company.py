@@ -58,6 +58,16 @@ class ResCompany(models.Model):
         ),
     ]
 
+    # 003 第八条 (二): a 重大 anomaly is reported to the leader *and* the
+    # company head (公司负责人) within 30 minutes of its discovery.
+    followup_company_head_id = fields.Many2one(
+        "res.users",
+        "Company head",
+        domain="[('share', '=', False)]",
+        help="Informed at discovery of every service anomaly whose escalation "
+        "policy says so (重大 anomalies, 003 第八条).",
+    )
+
     followup_portal_show_handlers = fields.Boolean(
         "Show handlers' names to customers",
         help="Customers see who moved their service issues from step to step in the portal.",

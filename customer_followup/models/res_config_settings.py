@@ -35,6 +35,9 @@ class ResConfigSettings(models.TransientModel):
     followup_target_handling_hours = fields.Float(
         related="company_id.followup_target_handling_hours", readonly=False
     )
+    followup_company_head_id = fields.Many2one(
+        related="company_id.followup_company_head_id", readonly=False
+    )
     followup_calling_windows = fields.Char(
         "Calling windows",
         config_parameter="customer_followup.calling_windows",

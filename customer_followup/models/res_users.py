@@ -12,3 +12,12 @@ class ResUsers(models.Model):
         help="The department this user handles service anomalies for; the "
         "'My department' filter of service anomalies shows that department's.",
     )
+    # Who decides when a follow-up can only be made after its deadline
+    # (a delivery validated on a Friday evening): the owner's supervisor,
+    # or the company's department heads when none is set.
+    followup_supervisor_id = fields.Many2one(
+        "res.users",
+        "Follow-up supervisor",
+        domain="[('share', '=', False)]",
+        help="Gets a to-do when one of this user's follow-ups is planned after its deadline.",
+    )

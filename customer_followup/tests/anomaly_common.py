@@ -2,7 +2,7 @@ from datetime import date, datetime, time, timedelta
 
 import pytz
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import new_test_user
 
 from .common import CustomerFollowupCase
@@ -147,7 +147,8 @@ class AnomalyCase(CustomerFollowupCase):
                         or anomaly.discovered_at + timedelta(days=3),
                     }
                 )
-            if state == "plan":
+            if state in ("plan", "review"):
+                # Plans are approved and anomalies closed by their level.
                 record = anomaly.with_user(approver[anomaly.severity])
             if state == "feedback":
                 record.write(
@@ -164,6 +165,11 @@ class AnomalyCase(CustomerFollowupCase):
                         "lessons": "交付前复核",
                         "improvement_actions": "增加交付复核环节",
                     }
+                    | (
+                        {"review_meeting_at": fields.Datetime.now()}
+                        if anomaly.severity == "critical"
+                        else {}
+                    )
                 )
             record.action_next_step()
         return anomaly

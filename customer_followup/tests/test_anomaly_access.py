@@ -105,6 +105,7 @@ class TestAnomalySpecialHandling(AnomalyCase):
         anomaly = self.anomaly(is_contract_dispute=True)
         self.advance(anomaly, "review")
         anomaly.write({"review_root_cause": "r", "lessons": "l", "improvement_actions": "i"})
+        anomaly = anomaly.with_user(self.user_dept_head)
         with self.assertRaises(UserError) as error:
             anomaly.action_close()
         self.assertIn(anomaly._fields["legal_opinion"].string, str(error.exception))
@@ -115,18 +116,25 @@ class TestAnomalySpecialHandling(AnomalyCase):
     def test_large_loss_needs_compensation_approved_by_finance_and_legal(self):
         anomaly = self.anomaly(severity="critical", is_large_loss=True)
         self.advance(anomaly, "review")
-        anomaly.write({"review_root_cause": "r", "lessons": "l", "improvement_actions": "i"})
-        with self.assertRaises(UserError):
-            anomaly.action_close()
+        anomaly.write(
+            {
+                "review_root_cause": "r",
+                "lessons": "l",
+                "improvement_actions": "i",
+                "review_meeting_at": "2026-11-20 08:00:00",
+            }
+        )
         leader = anomaly.with_user(self.user_leader)
+        with self.assertRaises(UserError):
+            leader.action_close()
         leader.write({"loss_amount": 300000, "compensation_proposal": "赔偿备件及工时"})
         with self.assertRaises(AccessError):
             anomaly.with_user(self.user_cs).action_approve_compensation_finance()
         leader.action_approve_compensation_finance()
         with self.assertRaises(UserError):
-            anomaly.action_close()
+            leader.action_close()
         leader.action_approve_compensation_legal()
-        anomaly.with_user(self.user_cs).action_close()
+        leader.action_close()
         self.assertEqual(anomaly.state, "closed")
         self.assertEqual(anomaly.sudo().compensation_legal_user_id, self.user_leader)
 
@@ -146,7 +154,11 @@ class TestAnomalyViews(AnomalyCase):
                 [], "state", {"field": bar.get("field"), "colors": {"general": "success"}}
             )
         # The grouped reads the web client makes for the kanban, pivot and graph.
-        groups = Anomaly.web_read_group([], ["__count"], ["state", "severity", "category"], lazy=False)
+        groups = Anomaly.web_read_group(
+            [], ["__count"], ["state", "severity", "category"], lazy=False
+        )
         self.assertTrue(groups["groups"])
-        pivot = Anomaly.web_read_group([], ["__count"], ["discovered_at:month", "severity"], lazy=False)
+        pivot = Anomaly.web_read_group(
+            [], ["__count"], ["discovered_at:month", "severity"], lazy=False
+        )
         self.assertTrue(pivot["groups"])

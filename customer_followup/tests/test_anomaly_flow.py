@@ -177,18 +177,27 @@ class TestAnomalyApproval(AnomalyCase):
 @tagged("post_install", "-at_install")
 class TestAnomalyClosing(AnomalyCase):
     def test_closing_schedules_a_verification_followup(self):
-        self.customer.with_company(self.company).sudo().followup_user_id = self.user_cs
+        self.customer.with_company(self.company).sudo().write(
+            {
+                "followup_user_id": self.user_cs.id,
+                "followup_tier_id": self.tier_normal.id,
+                "followup_tier_manual": True,
+                "followup_tier_manual_reason": "test",
+            }
+        )
         self.customer.customer_rank = 1
         anomaly = self.anomaly()
-        with freeze_time("2026-11-24 02:00:00"):
+        # Tuesday 24 November, 10:30 in Shanghai.
+        with freeze_time("2026-11-24 02:30:00"):
             self.advance(anomaly, "closed")
         visit = anomaly.verification_visit_id
         self.assertEqual(visit.trigger, "anomaly")
         self.assertEqual(visit.user_id, self.user_cs)
         self.assertEqual(visit.partner_id, self.customer)
-        # 3 working days after Tuesday: not Wednesday's holiday, but
-        # Thursday, Friday and the make-up Saturday, at 10:00 in Shanghai.
-        self.assertEqual(str(visit.scheduled_date), "2026-11-28 02:00:00")
+        # Closing is a key node: a normal customer is followed up within
+        # 1 week, elapsed, in the first calling window (15:30 the same day).
+        self.assertEqual(self.local(visit.deadline), datetime(2026, 12, 1, 10, 30))
+        self.assertEqual(self.local(visit.scheduled_date), datetime(2026, 11, 24, 15, 30))
 
     def test_verification_falls_back_to_a_todo_for_non_customers(self):
         self.customer.with_company(self.company).sudo().followup_user_id = self.user_cs
@@ -199,7 +208,8 @@ class TestAnomalyClosing(AnomalyCase):
             activity = anomaly.activity_ids.filtered(lambda a: a.user_id == self.user_cs)
         self.assertFalse(anomaly.verification_visit_id)
         self.assertEqual(len(activity), 1)
-        self.assertEqual(str(activity.date_deadline), "2026-11-28")
+        # The next working day: Wednesday 25 is a public holiday.
+        self.assertEqual(str(activity.date_deadline), "2026-11-26")
 
     def test_retention_blocks_deletion(self):
         with freeze_time("2026-11-24 02:00:00"):

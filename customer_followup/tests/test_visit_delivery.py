@@ -25,16 +25,17 @@ class TestVisitAfterDelivery(VisitCase):
         self.assertEqual(picking.state, "done")
         return picking
 
+    def _wall(self, utc):
+        """The Shanghai wall-clock time of a naive UTC datetime."""
+        return self._local(utc).replace(tzinfo=None)
+
     def _delivery_visits(self, partner):
         return self.Visit.search([("partner_id", "=", partner.id), ("trigger", "=", "delivery")])
 
-    # Friday 20 November 2026, 15:00 in Shanghai; Monday 23 is a holiday.
-    @freeze_time("2026-11-20 07:00:00")
-    def test_due_in_working_hours_across_weekend_and_holiday(self):
-        hours = self.tier_key.delivery_followup_hours
-        without_holiday = self.WorkingTime.plan_hours(
-            datetime(2026, 11, 20, 7, 0), hours, calendar=self.calendar
-        )
+    # Friday 20 November 2026, 16:00 in Shanghai; Monday 23 is a holiday.
+    @freeze_time("2026-11-20 08:00:00")
+    def test_key_customer_due_24_elapsed_hours_after_delivery(self):
+        self.user_cs.followup_supervisor_id = self.user_manager
         self._holiday(date(2026, 11, 23))
         picking = self._deliver(self.key)
         visit = self._delivery_visits(self.key)
@@ -42,52 +43,89 @@ class TestVisitAfterDelivery(VisitCase):
         self.assertEqual(visit.tier_id, self.tier_key)
         self.assertEqual(visit.user_id, self.user_cs)
         self.assertEqual(visit.period_key, f"delivery/{picking.id}")
-        # The owner has the call on their to-do list.
-        activity = visit.activity_ids
-        self.assertEqual(len(activity), 1)
+        # 000 第三条: within 24 hours of the key node, clock time: Saturday 16:00.
+        self.assertEqual(self._wall(visit.deadline), datetime(2026, 11, 21, 16, 0))
+        # The call waits for the first calling window on a working day:
+        # 10:00 on Tuesday (the weekend and Monday's holiday are no working
+        # days), after its deadline, and says so.
+        self.assertEqual(self._wall(visit.scheduled_date), datetime(2026, 11, 24, 10, 0))
+        self.assertTrue(visit.planned_after_deadline)
+        self.assertEqual(visit.color, 2)
+        self.assertEqual(self.Visit.search([("planned_after_deadline", "=", True)]) & visit, visit)
+        # The owner has the call on their to-do list, the supervisor decides
+        # whether to call outside the windows.
+        call = self.env.ref("customer_followup.mail_activity_type_followup_call")
         self.assertEqual(
-            activity.activity_type_id,
-            self.env.ref("customer_followup.mail_activity_type_followup_call"),
+            visit.activity_ids.filtered(lambda a: a.activity_type_id == call).user_id, self.user_cs
         )
-        self.assertEqual(activity.user_id, self.user_cs)
-        done = picking.date_done
-        hours = self.tier_key.delivery_followup_hours
-        # The delay counts working hours only: the weekend and the holiday
-        # do not count, so the deadline is well after 24 clock hours...
-        self.assertGreater(visit.deadline, done + timedelta(hours=hours + 48))
-        local_deadline = self._local(visit.deadline)
-        self.assertTrue(
-            self.WorkingTime.is_working_date(local_deadline.date(), calendar=self.calendar)
+        todo = visit.activity_ids.filtered(lambda a: a.user_id == self.user_manager)
+        self.assertEqual(len(todo), 1)
+        self.assertEqual(todo.date_deadline, date(2026, 11, 21))
+        self.assertIn("after its deadline", todo.summary)
+
+    @freeze_time("2026-11-20 08:00:00")
+    def test_without_supervisor_the_department_heads_decide(self):
+        head = self.env["res.users"].create(
+            {
+                "name": "部门负责人",
+                "login": "cf_delivery_dept_head",
+                "company_id": self.company.id,
+                "company_ids": [(6, 0, self.company.ids)],
+                "groups_id": [
+                    (4, self.env.ref("customer_followup.group_customer_followup_dept_head").id)
+                ],
+            }
         )
-        self.assertNotEqual(local_deadline.date(), date(2026, 11, 23))
-        # ... and exactly the tier's hours of working time after delivery.
-        tz_done = SHANGHAI.localize(datetime(2026, 11, 20, 15, 0))
-        counted = self.calendar.get_work_hours_count(tz_done, local_deadline, compute_leaves=True)
-        self.assertAlmostEqual(counted, hours, places=2)
-        # The holiday moves the deadline one working day later.
+        self._deliver(self.key)
+        visit = self._delivery_visits(self.key)
+        self.assertTrue(visit.planned_after_deadline)
         self.assertEqual(
-            local_deadline.date(),
-            self.WorkingTime.add_working_dates(
-                self._local(without_holiday).date(), 1, calendar=self.calendar
-            ),
+            visit.activity_ids.filtered(lambda a: a.user_id == head).date_deadline,
+            date(2026, 11, 21),
         )
-        # The call is planned in a calling window before the deadline.
-        local_call = self._local(visit.scheduled_date)
-        self.assertLessEqual(visit.scheduled_date, visit.deadline)
-        self.assertGreaterEqual(visit.scheduled_date, done)
-        self.assertTrue(self.WorkingTime.is_working_date(local_call.date(), calendar=self.calendar))
-        call_hours = local_call.hour + local_call.minute / 60.0
-        self.assertTrue(any(s <= call_hours < e for s, e in self.Visit._calling_windows()))
+
+    # Wednesday 18 November 2026, 09:00 in Shanghai.
+    @freeze_time("2026-11-18 01:00:00")
+    def test_morning_delivery_is_called_the_same_day(self):
+        self.user_cs.followup_supervisor_id = self.user_manager
+        self._deliver(self.key)
+        visit = self._delivery_visits(self.key)
+        self.assertEqual(self._wall(visit.deadline), datetime(2026, 11, 19, 9, 0))
+        self.assertEqual(self._wall(visit.scheduled_date), datetime(2026, 11, 18, 10, 0))
+        self.assertFalse(visit.planned_after_deadline)
+        self.assertFalse(visit.activity_ids.filtered(lambda a: a.user_id == self.user_manager))
+        self.assertFalse(self.Visit.search([("planned_after_deadline", "=", True)]) & visit)
+
+    @freeze_time("2026-11-20 08:00:00")
+    def test_normal_customer_within_one_week(self):
+        normal = self._tiered("Normal delivery Co", self.tier_normal, owner=self.user_cs)
+        self._holiday(date(2026, 11, 23))
+        self._deliver(normal)
+        visit = self._delivery_visits(normal)
+        # 000 第七条: confirmation within 1 week of the delivery, 168 elapsed hours.
+        self.assertEqual(self._wall(visit.deadline), datetime(2026, 11, 27, 16, 0))
+        self.assertEqual(self._wall(visit.scheduled_date), datetime(2026, 11, 24, 10, 0))
+        self.assertFalse(visit.planned_after_deadline)
+
+    @freeze_time("2026-11-20 08:00:00")
+    def test_a_manager_may_count_the_delay_in_working_time(self):
+        self.tier_key.delay_in_working_time = True
+        self._holiday(date(2026, 11, 23))
+        self._deliver(self.key)
+        visit = self._delivery_visits(self.key)
+        # 24 working hours of 8-hour days from Friday 16:00: 1 on Friday,
+        # none on the weekend or Monday's holiday, 8 on Tuesday and
+        # Wednesday, 7 on Thursday.
+        self.assertEqual(self._wall(visit.deadline), datetime(2026, 11, 26, 16, 0))
+        self.assertEqual(self._wall(visit.scheduled_date), datetime(2026, 11, 24, 10, 0))
+        self.assertFalse(visit.planned_after_deadline)
 
     @freeze_time("2026-11-20 07:00:00")
     def test_round_the_clock_tier_counts_clock_hours(self):
         self.assertTrue(self.tier_strategic.round_the_clock)
         picking = self._deliver(self.strategic)
         visit = self._delivery_visits(self.strategic)
-        self.assertEqual(
-            visit.deadline,
-            picking.date_done + timedelta(hours=self.tier_strategic.delivery_followup_hours),
-        )
+        self.assertEqual(visit.deadline, picking.date_done + timedelta(hours=24))
 
     @freeze_time("2026-11-18 03:00:00")
     def test_one_visit_per_delivery(self):
