@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .visit_common import SHANGHAI, VisitCase
+from .visit_common import VisitCase
 
 
 @tagged("post_install", "-at_install")

@@ -39,6 +39,14 @@ class TestVisitGeneration(VisitCase):
 
     def test_cadence_per_tier_over_a_year(self):
         self._generate()
+        # 000 第七条, written out: strategic monthly routine + quarterly
+        # executive visit (12 + 4), key quarterly routine + half-yearly
+        # on-site (4 + 2), normal half-yearly (2).
+        expected = {
+            self.tier_strategic: {"routine": 12, "executive": 4, "onsite": 0},
+            self.tier_key: {"routine": 4, "executive": 0, "onsite": 2},
+            self.tier_normal: {"routine": 2, "executive": 0, "onsite": 0},
+        }
         for partner, tier in (
             (self.strategic, self.tier_strategic),
             (self.key, self.tier_key),
@@ -46,29 +54,18 @@ class TestVisitGeneration(VisitCase):
         ):
             visits = self._visits(partner)
             per_trigger = Counter((v.trigger, v.period_key.split("/")[0]) for v in visits)
-            self.assertEqual(
-                per_trigger[("routine", "routine")], 12 // tier.routine_interval_months, tier.code
-            )
-            if tier.executive_interval_months:
-                self.assertEqual(
-                    per_trigger[("executive", "executive")], 12 // tier.executive_interval_months
-                )
-                self.assertTrue(
-                    all(v.channel == "onsite" for v in visits if v.trigger == "executive")
-                )
-            else:
-                self.assertFalse(per_trigger[("executive", "executive")])
-            if tier.onsite_interval_months:
-                self.assertEqual(
-                    per_trigger[("routine", "onsite")], 12 // tier.onsite_interval_months
-                )
+            counts = expected[tier]
+            self.assertEqual(per_trigger[("routine", "routine")], counts["routine"], tier.code)
+            self.assertEqual(per_trigger[("executive", "executive")], counts["executive"])
+            self.assertTrue(all(v.channel == "onsite" for v in visits if v.trigger == "executive"))
+            self.assertEqual(per_trigger[("routine", "onsite")], counts["onsite"], tier.code)
             # Each routine slot gets one visit inside the slot's months.
             months = {
                 self._local(v.scheduled_date).month
                 for v in visits
                 if v.period_key.startswith("routine/")
             }
-            self.assertEqual(len(months), 12 // tier.routine_interval_months)
+            self.assertEqual(len(months), expected[tier]["routine"])
             self.assertTrue(all(v.tier_id == tier for v in visits))
             self.assertTrue(all(v.state == "planned" for v in visits))
         self.assertEqual(self._visits(self.strategic).user_id, self.user_cs)
@@ -159,6 +156,12 @@ class TestVisitGeneration(VisitCase):
         # Two batches: the second one continues the mix of the first.
         count, last_id, _visits = self._generate(partners=partners, batch_size=7)
         self._generate(partners=partners, after_id=last_id, batch_size=100)
+        # 000 第七条: key phone 50 %, on-site 30 %, online 20 %; normal
+        # phone 70 %, online questionnaire 30 %.
+        shares = {
+            self.tier_key: {"phone": 50, "onsite": 30, "message": 20},
+            self.tier_normal: {"phone": 70, "survey": 30},
+        }
         for tier in (self.tier_normal, self.tier_key):
             routine = self.Visit.search(
                 [
@@ -169,13 +172,29 @@ class TestVisitGeneration(VisitCase):
             )
             counts = Counter(routine.mapped("channel"))
             total = len(routine)
-            for line in tier.channel_mix_ids:
+            self.assertEqual(set(counts), set(shares[tier]), tier.code)
+            for channel, share in shares[tier].items():
                 self.assertAlmostEqual(
-                    counts[line.channel] * 100.0 / total,
-                    line.share,
+                    counts[channel] * 100.0 / total,
+                    share,
                     delta=100.0 / total,
-                    msg=f"{tier.code} {line.channel}: {counts}",
+                    msg=f"{tier.code} {channel}: {counts}",
                 )
+
+    def test_strategic_customers_are_visited_on_site_at_least_60_percent(self):
+        partners = self.env["res.partner"]
+        for i in range(5):
+            partners |= self._tiered(f"Strategic mix {i}", self.tier_strategic)
+        self._generate(partners=partners)
+        visits = self.Visit.search([("partner_id", "in", partners.ids)])
+        counts = Counter(visits.mapped("channel"))
+        # 000 第七条: on-site ≥ 60 %, plus phone and video.
+        self.assertGreaterEqual(counts["onsite"] * 100.0 / len(visits), 60)
+        self.assertLessEqual(set(counts), {"onsite", "phone", "video"})
+
+    def test_calling_windows_of_the_regulation(self):
+        # 001 (real estate): 10:00–11:30 and 15:30–17:00, unless configured.
+        self.assertEqual(self.Visit._calling_windows(), [(10.0, 11.5), (15.5, 17.0)])
 
     def test_channel_counts_carried_between_plan_batches(self):
         """A plan's batches carry the channel counts: the period's follow-ups
