@@ -217,7 +217,7 @@ class CustomerFollowupAnomaly(models.Model):
         "Escalated", readonly=True, copy=False, help="A deadline was missed and escalated."
     )
     escalated_report = fields.Boolean(readonly=True, copy=False)
-    escalated_respond = fields.Boolean(readonly=True, copy=False)
+    escalated_respond = fields.Boolean("Response promise escalated", readonly=True, copy=False)
     escalated_plan = fields.Boolean(readonly=True, copy=False)
     escalated_resolve = fields.Boolean(readonly=True, copy=False)
     escalated_review = fields.Boolean(readonly=True, copy=False)
@@ -271,7 +271,7 @@ class CustomerFollowupAnomaly(models.Model):
         help="The leader's review meeting (专项复盘会) of a 重大 anomaly, "
         "held before it is closed (003 第十一条).",
     )
-    closed_by = fields.Many2one("res.users", readonly=True, copy=False)
+    closed_by = fields.Many2one("res.users", "Closed by", readonly=True, copy=False)
     closed_at = fields.Datetime(readonly=True, copy=False)
     retain_until = fields.Date(compute="_compute_retain_until", store=True)
     cancel_reason = fields.Char()
@@ -1088,12 +1088,19 @@ class CustomerFollowupAnomaly(models.Model):
     # Escalation (run by the server actions of data/, scheduled by ir.cron)
     # ------------------------------------------------------------------
     @api.model
-    def _cron_escalate(self):
-        for xmlid in (
-            "customer_followup.action_server_anomaly_escalate_overdue",
-            "customer_followup.action_server_anomaly_escalate_progress",
-        ):
-            self.env.ref(xmlid).sudo().run()
+    def _cron_escalate(self, batch_size=ESCALATION_BATCH):
+        """The scheduled job: every scan of the two server actions in one
+        run, its progress reported once with the summed figures, so that a
+        backlog larger than a batch makes the scheduler run it again at once."""
+        now = fields.Datetime.now()
+        # sudo: the scheduled job escalates every company's anomalies.
+        Anomaly = self.sudo().browse()
+        overdue, overdue_left = Anomaly._escalate_overdue([], now, batch_size)
+        progress, progress_left = Anomaly._escalate_missing_progress([], now, batch_size)
+        self.env["ir.cron"]._notify_progress(
+            done=len(overdue) + len(progress), remaining=overdue_left + progress_left
+        )
+        return overdue | progress
 
     def _escalation_scope(self, now, batch_size):
         """Who may run an escalation, and on what: the scheduled job on
@@ -1118,7 +1125,10 @@ class CustomerFollowupAnomaly(models.Model):
         or all of them when called on an empty recordset (scheduled run).
         Returns the escalated anomalies."""
         scope = self._escalation_scope(now, batch_size)
-        now = now or fields.Datetime.now()
+        return self._escalate_overdue(scope, now or fields.Datetime.now(), batch_size)[0]
+
+    def _escalate_overdue(self, scope, now, batch_size):
+        """:return: the escalated anomalies and how many are left to escalate"""
         escalated = self.browse()
         remaining = 0
         for step, (flag, field, states) in ESCALATION_STEPS.items():
@@ -1143,8 +1153,7 @@ class CustomerFollowupAnomaly(models.Model):
             else:
                 # Rows another worker holds are still to be done by it.
                 remaining += len(candidates - claimed)
-        self.env["ir.cron"]._notify_progress(done=len(escalated), remaining=remaining)
-        return escalated
+        return escalated, remaining
 
     def _claim_escalation(self, flag):
         """Mark ``flag`` on these anomalies where no one did yet, in one
@@ -1325,7 +1334,10 @@ class CustomerFollowupAnomaly(models.Model):
         """Escalate a missing daily progress report (较大 / 重大) once per
         missed day: the next report is then due one working day later."""
         scope = self._escalation_scope(now, batch_size)
-        now = now or fields.Datetime.now()
+        return self._escalate_missing_progress(scope, now or fields.Datetime.now(), batch_size)[0]
+
+    def _escalate_missing_progress(self, scope, now, batch_size):
+        """:return: the escalated anomalies and how many are left to escalate"""
         domain = scope + [
             ("state", "in", HANDLING_STATES),
             ("progress_deadline", "!=", False),
@@ -1339,11 +1351,7 @@ class CustomerFollowupAnomaly(models.Model):
         candidates = candidates[:batch_size]
         claimed = candidates._claim_progress(now)
         escalated = claimed._escalate_each("progress")
-        self.env["ir.cron"]._notify_progress(
-            done=len(escalated),
-            remaining=Anomaly.search_count(domain) if more else len(candidates - claimed),
-        )
-        return escalated
+        return escalated, Anomaly.search_count(domain) if more else len(candidates - claimed)
 
     def _claim_progress(self, now):
         if not self:

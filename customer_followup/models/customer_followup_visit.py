@@ -125,6 +125,7 @@ class CustomerFollowupVisit(models.Model):
     # Not stored: generated follow-ups are inserted in bulk, and this is
     # only scheduled_date > deadline.
     planned_after_deadline = fields.Boolean(
+        "Planned after its deadline",
         compute="_compute_planned_after_deadline",
         search="_search_planned_after_deadline",
         help="The first calling window on a working day comes after the deadline.",

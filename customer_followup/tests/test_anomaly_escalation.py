@@ -93,6 +93,30 @@ class TestAnomalyEscalation(AnomalyCase):
         self.assertIn(anomaly, self.escalate(late))
         self.assertEqual(len(self.todos(anomaly, self.user_manager)), 1)
 
+    def test_cron_reports_its_progress_once_with_the_backlog(self):
+        """Both scans run in one job and report once: with 3 due reports and
+        a batch of 2, 2 are done and 1 is left, so the scheduler runs the
+        job again at once instead of 5 minutes later."""
+        anomalies = self.found(severity="general")
+        anomalies |= self.found(severity="general")
+        anomalies |= self.found(severity="general")
+        reports = []
+
+        def notify(cron, done, remaining, deactivate=False):
+            reports.append((done, remaining))
+
+        late = max(anomalies.mapped("deadline_report")) + timedelta(minutes=1)
+        with (
+            freeze_time(late),
+            patch.object(type(self.env["ir.cron"]), "_notify_progress", notify),
+        ):
+            first = self.Anomaly._cron_escalate(batch_size=2)
+            self.assertEqual(reports, [(2, 1)])
+            second = self.Anomaly._cron_escalate(batch_size=2)
+            self.assertEqual(reports, [(2, 1), (1, 0)])
+        self.assertEqual(first | second, anomalies)
+        self.assertFalse(first & second)
+
     def test_server_actions_and_cron(self):
         anomaly = self.found(severity="general")
         action = self.env.ref("customer_followup.action_server_anomaly_escalate_overdue")
