@@ -497,7 +497,7 @@ class Bench:
         def step(env):
             # What the scheduled action runs; called again while it escalates.
             Anomaly = env["customer.followup.anomaly"]
-            done = len(Anomaly.action_escalate_overdue()) + len(Anomaly.action_escalate_missing_progress())
+            done = len(Anomaly._cron_escalate())
             return done, done, done
 
         with self.registry.cursor() as cr:
