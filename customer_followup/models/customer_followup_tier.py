@@ -125,6 +125,9 @@ class CustomerFollowupTier(models.Model):
     channel_mix_ids = fields.One2many(
         "customer.followup.tier.channel", "tier_id", string="Channel mix"
     )
+    channel_mix_total = fields.Float(
+        "Channel mix total (%)", compute="_compute_channel_mix_total", store=True
+    )
     service_promise = fields.Text(
         translate=True, help="What customers of this tier are offered."
     )
@@ -183,17 +186,6 @@ class CustomerFollowupTier(models.Model):
             counts.update({tier.id: count for tier, count in data})
         for tier in self:
             tier.partner_count = counts.get(tier.id, 0)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        return super(
-            CustomerFollowupTier, self.with_context(customer_followup_tier_write=True)
-        ).create(vals_list).with_context(customer_followup_tier_write=False)
-
-    def write(self, vals):
-        return super(
-            CustomerFollowupTier, self.with_context(customer_followup_tier_write=True)
-        ).write(vals)
 
     @api.model
     def _search_display_name(self, operator, value):
@@ -255,10 +247,18 @@ class CustomerFollowupTier(models.Model):
                     )
                 )
 
-    @api.constrains("channel_mix_ids")
+    @api.depends("channel_mix_ids.share")
+    def _compute_channel_mix_total(self):
+        for tier in self:
+            tier.channel_mix_total = sum(tier.channel_mix_ids.mapped("share"))
+
+    # On the stored total rather than on the lines: Odoo checks it when the
+    # total is recomputed, once every line of a write (from the tier form or
+    # on the lines directly) is in place, not after each line.
+    @api.constrains("channel_mix_total")
     def _check_channel_mix(self):
         for tier in self.filtered("channel_mix_ids"):
-            total = sum(tier.channel_mix_ids.mapped("share"))
+            total = tier.channel_mix_total
             if float_compare(total, 100.0, precision_digits=2):
                 raise ValidationError(
                     self.env._(

@@ -44,30 +44,6 @@ class CustomerFollowupTierChannel(models.Model):
         ),
     ]
 
-    # A tier's mix is checked once the tier's own write is over (its
-    # constraint); lines changed on their own check their tier at once.
-    @api.model_create_multi
-    def create(self, vals_list):
-        lines = super().create(vals_list)
-        lines._check_tier_mix()
-        return lines
-
-    def write(self, vals):
-        res = super().write(vals)
-        self._check_tier_mix()
-        return res
-
-    def unlink(self):
-        tiers = self.tier_id
-        res = super().unlink()
-        self.browse()._check_tier_mix(tiers)
-        return res
-
-    def _check_tier_mix(self, tiers=None):
-        if self.env.context.get("customer_followup_tier_write"):
-            return
-        (tiers if tiers is not None else self.tier_id).exists()._check_channel_mix()
-
     @api.depends("channel", "share")
     def _compute_display_name(self):
         labels = dict(self._fields["channel"]._description_selection(self.env))

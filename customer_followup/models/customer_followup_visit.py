@@ -543,13 +543,6 @@ class CustomerFollowupVisit(models.Model):
             cache[key] = {name: value for name, value in full.items() if name not in values}
         return {**cache[key], **values}
 
-    def _check_company(self, fnames=None):
-        # Generated follow-ups take the tier and plan of the company they
-        # are planned for (the generator checks it once per customer).
-        if self.env.context.get("followup_generated"):
-            return
-        super()._check_company(fnames)
-
     @api.model
     def _next_references(self, count):
         """``count`` references from the visit sequence in one query (the

@@ -166,7 +166,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                 customers = customers[: index + 1]
                 break
         # Tiers and plan were checked against the company above.
-        visits = self.with_context(followup_generated=True)._insert_planned(batch, planned)
+        visits = self._insert_planned(batch, planned)
         return len(customers), customers[-1].id, visits
 
     @api.model

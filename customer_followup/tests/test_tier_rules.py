@@ -190,10 +190,20 @@ class TestTierRules(CustomerFollowupCase):
             self.tier_key.min_sales_share = 130
         with self.assertRaises(ValidationError):
             self.tier_key.write({"routine_interval_months": -1})
+        # The mix is checked when the tier's total is recomputed: at the
+        # latest when the call's changes are written (flush_all, as at the
+        # end of an RPC call).
         with self.assertRaises(ValidationError):
             # the mix would no longer add up to 100 %
             self.tier_key.write({"channel_mix_ids": [(1, self.tier_key.channel_mix_ids[0].id, {"share": 10})]})
+            self.env.flush_all()
         with self.assertRaises(ValidationError):
             self.tier_key.channel_mix_ids[0].share = 10  # directly on the line, as over RPC
+            self.env.flush_all()
+        with self.assertRaises(ValidationError):
+            # No context key opens the check (issue 16).
+            line = self.tier_key.channel_mix_ids[0]
+            line.with_context(customer_followup_tier_write=True).share = 10
+            self.env.flush_all()
         with self.assertRaises(ValidationError):
             self.tier_key.is_default = True  # the normal tier already is

@@ -1,5 +1,5 @@
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .visit_common import VisitCase
@@ -71,3 +71,20 @@ class TestVisitAccess(VisitCase):
         )
         with self.assertRaises(AccessError):
             visit.with_user(self.user_manager).read(["name"])
+
+    def test_no_context_key_skips_the_company_check(self):
+        """A follow-up of this company cannot take another company's tier,
+        whatever context the caller sends (issue 16: the generator once
+        skipped the check under ``followup_generated``)."""
+        other_tier = self.env.ref("customer_followup.tier_key")
+        self.assertNotEqual(other_tier.company_id, self.company)
+        partner = self._tiered("Company check Co", self.tier_key)
+        for context in ({}, {"followup_generated": True}):
+            with self.assertRaises(UserError, msg=str(context)):
+                self.Visit.with_context(**context).create(
+                    {
+                        "partner_id": partner.id,
+                        "company_id": self.company.id,
+                        "tier_id": other_tier.id,
+                    }
+                )
