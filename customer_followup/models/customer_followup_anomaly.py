@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -956,9 +957,7 @@ class CustomerFollowupAnomaly(models.Model):
             visit.message_post(body=note)
             return
         owner = (
-            customer.with_company(company).sudo().followup_user_id
-            or self.user_id
-            or self.env.user
+            customer.with_company(company).sudo().followup_user_id or self.user_id or self.env.user
         )
         calendar = company.resource_calendar_id
         due = (
@@ -1271,53 +1270,49 @@ class CustomerFollowupAnomaly(models.Model):
 
     @api.model
     def _notify_users_batch(self, notices):
-        """Post each notice in its anomaly's chatter, addressed to its users
-        (in their Inbox), and put a to-do on each user's list: what
-        :meth:`_notify_users` does for one anomaly, for many at once.
+        """What :meth:`_notify_users` does for one anomaly, for a batch of
+        escalations: a note in each anomaly's chatter naming the people told
+        (one batched log per group of recipients), one notification per group
+        listing its anomalies, delivered as each recipient chose (Odoo inbox,
+        pushed live, or e-mail through the outgoing queue), and a to-do per
+        anomaly on each recipient's list.
 
         :param list notices: ``(anomaly, users, summary, note)``
         """
         if not notices:
             return
-        Anomaly = self.sudo()
-        author_id, email_from = Anomaly._message_compute_author(raise_on_email=False)
-        note_subtype = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
-        reply_to = self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False]
-        messages = Anomaly._message_create(
-            [
-                {
-                    "author_id": author_id,
-                    "email_from": email_from,
-                    "model": self._name,
-                    "res_id": anomaly.id,
-                    "body": escape(f"{summary}: {note}" if note else summary),
-                    "message_type": "comment",
-                    "subtype_id": note_subtype,
-                    "is_internal": True,
-                    "partner_ids": users.partner_id.ids,
-                    # Given here, or mail.message computes them per message.
-                    "reply_to": reply_to,
-                    "record_alias_domain_id": False,
-                    "record_company_id": anomaly.company_id.id,
-                    "record_name": anomaly.name,
-                }
-                for anomaly, users, summary, note in notices
-            ]
-        )
-        self.env["mail.notification"].sudo().create(
-            [
-                {
-                    "mail_message_id": message.id,
-                    "res_partner_id": partner.id,
-                    "notification_type": "inbox",
-                    "is_read": False,
-                }
-                for message, (_anomaly, users, _summary, _note) in zip(
-                    messages, notices, strict=True
-                )
-                for partner in users.partner_id
-            ]
-        )
+        groups = defaultdict(list)
+        for anomaly, users, summary, note in notices:
+            text = (
+                self.env._("%(summary)s: %(note)s", summary=summary, note=note) if note else summary
+            )
+            groups[users].append((anomaly, text))
+        # sudo: the scheduled job (or a manager) writes on anomalies of
+        # every handler; the notes are logs of the escalation, not posts.
+        Anomaly = self.sudo().browse()
+        base_url = Anomaly.get_base_url()
+        for users, items in groups.items():
+            anomalies = Anomaly.browse([anomaly.id for anomaly, _text in items])
+            anomalies._message_log_batch(
+                {anomaly.id: escape(text) for anomaly, text in items},
+                partner_ids=users.partner_id.ids,
+                message_type="comment",
+            )
+            if not users:
+                continue
+            lines = Markup("").join(
+                Markup('<li><a href="%s/mail/view?model=%s&amp;res_id=%s">%s</a></li>')
+                % (base_url, self._name, anomaly.id, text)
+                for anomaly, text in items
+            )
+            Anomaly.message_notify(
+                partner_ids=users.partner_id.ids,
+                subject=self.env._(
+                    "%(count)s service anomalies escalated to you", count=len(items)
+                ),
+                body=Markup("<ul>%s</ul>") % lines,
+                author_id=self.env.ref("base.partner_root").id,
+            )
         todo = self.env.ref("mail.mail_activity_data_todo")
         today = fields.Date.context_today(self)
         model_id = self.env["ir.model"]._get_id(self._name)

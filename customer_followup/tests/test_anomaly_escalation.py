@@ -117,6 +117,39 @@ class TestAnomalyEscalation(AnomalyCase):
         self.assertEqual(first | second, anomalies)
         self.assertFalse(first & second)
 
+    def test_escalation_reaches_people_the_way_they_chose(self):
+        """Inbox readers get an inbox notification, e-mail readers an
+        e-mail in the outgoing queue: one per escalation run and person,
+        listing the anomalies; each anomaly's chatter names who was told."""
+        self.user_deputy.notification_type = "email"
+        self.user_leader.notification_type = "inbox"
+        general = self.found(severity="general")
+        general2 = self.found(severity="general")
+        major = self.found(severity="major")
+        late = max((general | general2 | major).mapped("deadline_report")) + timedelta(minutes=1)
+        Mail = self.env["mail.mail"]
+        told_before = Mail.search([])
+        self.escalate(late)
+        mails = (
+            Mail.search([("recipient_ids", "in", self.user_deputy.partner_id.ids)]) - told_before
+        )
+        self.assertEqual(len(mails), 1, "one e-mail for the deputy leader's two anomalies")
+        self.assertIn(general.name, mails.body_html)
+        self.assertIn(general2.name, mails.body_html)
+        inbox = self.env["mail.notification"].search(
+            [
+                ("res_partner_id", "=", self.user_leader.partner_id.id),
+                ("notification_type", "=", "inbox"),
+                ("is_read", "=", False),
+            ]
+        )
+        self.assertIn(major.name, "".join(inbox.mail_message_id.mapped("body")))
+        self.assertFalse(
+            Mail.search([("recipient_ids", "in", self.user_leader.partner_id.ids)]) - told_before
+        )
+        note = general.message_ids.filtered(lambda m: "not reported" in (m.body or ""))
+        self.assertEqual(note.partner_ids, self.user_deputy.partner_id)
+
     def test_server_actions_and_cron(self):
         anomaly = self.found(severity="general")
         action = self.env.ref("customer_followup.action_server_anomaly_escalate_overdue")
