@@ -1204,7 +1204,7 @@ class CustomerFollowupAnomaly(models.Model):
         for anomaly in self:
             try:
                 # Only reads: no savepoint needed to undo a failure.
-                notices += anomaly.with_context(followup_role_cache=roles)._escalate(step)
+                notices += anomaly._escalate(step, roles)
                 done |= anomaly
             except Exception:
                 _logger.exception("Escalating anomaly %s (%s) failed", anomaly.id, step)
@@ -1238,8 +1238,11 @@ class CustomerFollowupAnomaly(models.Model):
         )
         self.invalidate_recordset([flag])
 
-    def _escalate(self, step):
+    def _escalate(self, step, roles=None):
         """What escalating this anomaly's ``step`` tells whom.
+
+        :param dict roles: the role holders already looked up in this batch,
+            by (group id, company id); filled as more are looked up
 
         :return: list of ``(anomaly, users, summary, note)`` notices
         """
@@ -1255,16 +1258,13 @@ class CustomerFollowupAnomaly(models.Model):
         }
         summary = messages[step] % {"anomaly": self.name}
         # Role holders are looked up once per group and company in a batch.
-        roles = self.env.context.get("followup_role_cache")
+        roles = {} if roles is None else roles
         key = (group.id, self.company_id.id)
-        if roles is not None and key in roles:
-            users = roles[key]
-        else:
-            users = self.env["customer.followup.escalation.policy"]._role_users(
+        if key not in roles:
+            roles[key] = self.env["customer.followup.escalation.policy"]._role_users(
                 group, self.company_id
             )
-            if roles is not None:
-                roles[key] = users
+        users = roles[key]
         note = self.env._("Escalated: %(customer)s", customer=self.partner_id.name)
         return [(self, users, summary, note)]
 

@@ -421,9 +421,9 @@ class CustomerFollowupAnomaly(models.Model):
         anomaly._escalate_each("customer_rejected")
         return True
 
-    def _escalate(self, step):
+    def _escalate(self, step, roles=None):
         if step != "customer_rejected":
-            return super()._escalate(step)
+            return super()._escalate(step, roles)
         # A notice like the clocks' ones: the batch of _escalate_each posts it.
         policy = self.policy_id.sudo()
         group = policy.escalation_group_id or policy.notify_group_id

@@ -531,18 +531,6 @@ class CustomerFollowupVisit(models.Model):
             )
         return super().write(vals)
 
-    def _add_missing_default_values(self, values):
-        # The generator creates thousands of follow-ups with the same keys
-        # at once: their defaults are the same, computed once per batch.
-        cache = self.env.context.get("followup_defaults_cache")
-        if cache is None:
-            return super()._add_missing_default_values(values)
-        key = frozenset(values)
-        if key not in cache:
-            full = super()._add_missing_default_values(dict(values))
-            cache[key] = {name: value for name, value in full.items() if name not in values}
-        return {**cache[key], **values}
-
     @api.model
     def _next_references(self, count):
         """``count`` references from the visit sequence in one query (the

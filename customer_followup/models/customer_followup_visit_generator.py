@@ -621,7 +621,6 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                 mail_create_nosubscribe=True,
                 mail_notrack=True,
                 tracking_disable=True,
-                followup_defaults_cache={},
             )
         )
 
