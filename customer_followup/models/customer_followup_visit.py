@@ -789,9 +789,14 @@ class CustomerFollowupVisit(models.Model):
             "context": {"default_visit_id": self.id},
         }
 
-    def _reschedule(self, new_date, reason, unreachable=False):
+    def _reschedule(self, new_date, reason, unreachable=False, customer_time=False):
         """Move the follow-up to ``new_date`` (naive UTC) for ``reason``,
-        counting the attempt; ``unreachable`` when the customer did not answer."""
+        counting the attempt; ``unreachable`` when the customer did not answer.
+
+        The new time must be in a calling window of a working day (001: no
+        calls outside 10:00–11:30 and 15:30–17:00, none on public holidays),
+        unless ``customer_time``: the customer asked for that time, and
+        ``reason`` records their words."""
         self.ensure_one()
         if self.state in ("done", "cancelled"):
             raise UserError(
@@ -803,6 +808,25 @@ class CustomerFollowupVisit(models.Model):
             raise UserError(self.env._("Give the reason for rescheduling."))
         if not new_date or new_date <= fields.Datetime.now():
             raise UserError(self.env._("A follow-up cannot be rescheduled into the past."))
+        if not customer_time and not self._in_calling_window(new_date):
+            windows = ", ".join(
+                f"{int(a):02d}:{round(a % 1 * 60):02d}–{int(b):02d}:{round(b % 1 * 60):02d}"
+                for a, b in self._calling_windows()
+            )
+            raise UserError(
+                self.env._(
+                    "%(date)s is not in a calling window (%(windows)s) of a working day. "
+                    "Choose one of the proposed times, or tick that the customer asked "
+                    "for this time and write down their words.",
+                    date=format_datetime(
+                        self.env,
+                        new_date,
+                        tz=self.company_id.resource_calendar_id.tz or "UTC",
+                        dt_format="yyyy-MM-dd HH:mm",
+                    ),
+                    windows=windows,
+                )
+            )
         vals = {
             "scheduled_date": new_date,
             "reschedule_reason": reason,
@@ -812,15 +836,79 @@ class CustomerFollowupVisit(models.Model):
         if self.deadline and self.deadline < new_date:
             vals["deadline"] = new_date
         self._write_as_system(vals)
-        self.message_post(
-            body=self.env._(
+        if customer_time:
+            body = self.env._(
+                "Rescheduled to %(date)s (attempt %(n)s) at the customer's request: %(reason)s",
+                date=format_datetime(self.env, new_date),
+                n=self.attempt_count,
+                reason=reason,
+            )
+        else:
+            body = self.env._(
                 "Rescheduled to %(date)s (attempt %(n)s): %(reason)s",
                 date=format_datetime(self.env, new_date),
                 n=self.attempt_count,
                 reason=reason,
             )
-        )
+        self.message_post(body=body)
         return True
+
+    def _in_calling_window(self, when):
+        """Whether ``when`` (naive UTC) falls in a calling window of a working
+        day of the company's calendar, in its timezone."""
+        self.ensure_one()
+        calendar = self.company_id.resource_calendar_id
+        local = pytz.utc.localize(when).astimezone(pytz.timezone(calendar.tz or "UTC"))
+        hours = local.hour + local.minute / 60.0 + local.second / 3600.0
+        if not any(start <= hours < end for start, end in self._calling_windows()):
+            return False
+        return (
+            self.env["customer.followup.working.time"]
+            .with_company(self.company_id)
+            .is_working_date(local.date(), calendar=calendar)
+        )
+
+    def _free_calling_slots(self, count=5, after=None):
+        """The next ``count`` calling-window slots (30 minutes) of working
+        days after ``after`` (now by default) at which the owner has no
+        other open follow-up, as naive UTC datetimes."""
+        self.ensure_one()
+        after = after or fields.Datetime.now()
+        calendar = self.company_id.resource_calendar_id
+        tz = pytz.timezone(calendar.tz or "UTC")
+        first = pytz.utc.localize(after).astimezone(tz).date()
+        dates = (
+            self.env["customer.followup.working.time"]
+            .with_company(self.company_id)
+            .working_dates(first, first + timedelta(days=60), calendar=calendar)
+        )
+        # sudo: the owner's agenda counts follow-ups of customers the user
+        # rescheduling may not see; only their times are read.
+        busy = (
+            set(
+                self.sudo()
+                .search(
+                    [
+                        ("user_id", "=", self.user_id.id),
+                        ("state", "in", OPEN_STATES),
+                        ("scheduled_date", ">=", after),
+                        ("id", "!=", self.id),
+                    ]
+                )
+                .mapped("scheduled_date")
+            )
+            if self.user_id
+            else set()
+        )
+        slots = []
+        for day in dates:
+            for start in self._calling_slots():
+                candidate = self._local_to_utc(day, start, calendar, tz=tz)
+                if candidate > after and candidate not in busy:
+                    slots.append(candidate)
+                    if len(slots) >= count:
+                        return slots
+        return slots
 
     def action_review(self):
         if not self.env.user.has_group("customer_followup.group_customer_followup_manager"):

@@ -114,6 +114,55 @@ class TestVisitRules(VisitCase):
         self.assertEqual((visit.state, visit.attempt_count), ("unreachable", 2))
         self.assertIn("No answer", visit.message_ids[0].body)
 
+    # Wednesday 18 November 2026, 10:00 in Shanghai.
+    @freeze_time("2026-11-18 02:00:00")
+    def test_reschedule_inside_calling_windows_of_working_days(self):
+        visit = self._visit(self.customer)
+        refused = (
+            datetime(2026, 11, 19, 4, 0),  # Thursday 12:00, between the windows
+            datetime(2026, 11, 19, 3, 30),  # Thursday 11:30, the first window's end
+            datetime(2026, 11, 19, 9, 0),  # Thursday 17:00, the second window's end
+            datetime(2026, 11, 21, 2, 0),  # Saturday 10:00
+        )
+        for when in refused:
+            with self.assertRaises(UserError, msg=str(when)):
+                visit._reschedule(when, "Call back")
+        self.assertEqual(visit.attempt_count, 0)
+        # 10:00–11:30 and 15:30–17:00 on a working day (001).
+        visit._reschedule(datetime(2026, 11, 19, 3, 0), "Call back at 11:00")
+        visit._reschedule(datetime(2026, 11, 19, 7, 30), "Call back at 15:30")
+        self.assertEqual(visit.attempt_count, 2)
+        # The customer chose Saturday 09:00 themselves: allowed, and said so.
+        visit._reschedule(
+            datetime(2026, 11, 21, 1, 0), "客户说：周六上午九点打给我", customer_time=True
+        )
+        self.assertEqual(visit.scheduled_date, datetime(2026, 11, 21, 1, 0))
+        self.assertIn("customer's request", visit.message_ids[0].body)
+
+    @freeze_time("2026-11-18 02:10:00")
+    def test_reschedule_wizard_proposes_the_next_free_slots(self):
+        visit = self._visit(self.customer)
+        # The owner already has a call on Wednesday at 10:30.
+        self._visit(self.customer, scheduled_date=datetime(2026, 11, 18, 2, 30))
+        wizard = self.env["customer.followup.visit.reschedule"].create(
+            {"visit_id": visit.id, "reason": "客户在开会"}
+        )
+        # 10:30 is taken: 11:00, then the afternoon window from 15:30.
+        self.assertEqual(wizard.new_date, datetime(2026, 11, 18, 3, 0))
+        slots = visit._free_calling_slots(count=4)
+        self.assertEqual(
+            slots,
+            [
+                datetime(2026, 11, 18, 3, 0),
+                datetime(2026, 11, 18, 7, 30),
+                datetime(2026, 11, 18, 8, 0),
+                datetime(2026, 11, 18, 8, 30),
+            ],
+        )
+        self.assertEqual(len(wizard.proposed_slots.splitlines()), 5)
+        wizard.action_confirm()
+        self.assertEqual(visit.scheduled_date, datetime(2026, 11, 18, 3, 0))
+
     def test_preparation_three_working_days_before(self):
         # Scheduled on a Tuesday morning: three working days before, skipping
         # the weekend, is the previous Thursday.
