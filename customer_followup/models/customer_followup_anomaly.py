@@ -711,32 +711,42 @@ class CustomerFollowupAnomaly(models.Model):
         to the leader and the company head within 30 minutes)."""
         Policy = self.env["customer.followup.escalation.policy"]
         labels = dict(self._fields["severity"]._description_selection(self.env))
+        roles = {}
+        notices = []
         for anomaly in self:
             # sudo: the policy and the company's head are configuration the
             # reporting specialist may not read.
             policy = anomaly.policy_id.sudo()
-            users = Policy._role_users(policy.notify_group_id, anomaly.company_id)
+            key = (policy.notify_group_id.id, anomaly.company_id.id)
+            if key not in roles:
+                roles[key] = Policy._role_users(policy.notify_group_id, anomaly.company_id)
+            users = roles[key]
             head = anomaly.company_id.sudo().followup_company_head_id
             if policy.inform_company_head and head.active:
                 users |= head
-            if not users:
-                continue
-            anomaly._post_to_users(
-                users,
-                self.env._(
-                    "%(severity)s service anomaly %(anomaly)s discovered for %(customer)s; "
-                    "to be reported by %(deadline)s.",
-                    severity=labels[anomaly.severity],
-                    anomaly=anomaly.name,
-                    customer=anomaly.partner_id.display_name,
-                    deadline=format_datetime(
-                        self.env,
-                        anomaly.deadline_report,
-                        tz=anomaly._calendar_tz(),
-                        dt_format="yyyy-MM-dd HH:mm",
+            notices.append(
+                (
+                    anomaly,
+                    users,
+                    self.env._(
+                        "%(severity)s service anomaly %(anomaly)s discovered for "
+                        "%(customer)s; to be reported by %(deadline)s.",
+                        severity=labels[anomaly.severity],
+                        anomaly=anomaly.name,
+                        customer=anomaly.partner_id.display_name,
+                        deadline=format_datetime(
+                            self.env,
+                            anomaly.deadline_report,
+                            tz=anomaly._calendar_tz(),
+                            dt_format="yyyy-MM-dd HH:mm",
+                        ),
                     ),
-                ),
+                )
             )
+        self._announce_batch(
+            [notice for notice in notices if notice[1]],
+            self.env._("Service anomalies discovered"),
+        )
 
     def _calendar_tz(self):
         return self.company_id.resource_calendar_id.tz or self.env.user.tz or "UTC"
@@ -1269,27 +1279,23 @@ class CustomerFollowupAnomaly(models.Model):
         return [(self, users, summary, note)]
 
     @api.model
-    def _notify_users_batch(self, notices):
-        """What :meth:`_notify_users` does for one anomaly, for a batch of
-        escalations: a note in each anomaly's chatter naming the people told
-        (one batched log per group of recipients), one notification per group
-        listing its anomalies, delivered as each recipient chose (Odoo inbox,
-        pushed live, or e-mail through the outgoing queue), and a to-do per
-        anomaly on each recipient's list.
+    def _announce_batch(self, notices, subject):
+        """Tell people about anomalies, many at once: a note in each
+        anomaly's chatter naming the people told (one batched log per group
+        of recipients) and one notification per group, delivered as each
+        recipient chose (Odoo inbox, pushed live, or e-mail through the
+        outgoing queue); on the anomaly itself when the group has one.
 
-        :param list notices: ``(anomaly, users, summary, note)``
+        :param list notices: ``(anomaly, users, text)``
+        :param str subject: of a notification listing several anomalies
         """
-        if not notices:
-            return
         groups = defaultdict(list)
-        for anomaly, users, summary, note in notices:
-            text = (
-                self.env._("%(summary)s: %(note)s", summary=summary, note=note) if note else summary
-            )
+        for anomaly, users, text in notices:
             groups[users].append((anomaly, text))
-        # sudo: the scheduled job (or a manager) writes on anomalies of
-        # every handler; the notes are logs of the escalation, not posts.
+        # sudo: the people told may follow anomalies the author cannot post
+        # on; the notes are logs of what the application did.
         Anomaly = self.sudo().browse()
+        author = self.env.ref("base.partner_root").id
         base_url = Anomaly.get_base_url()
         for users, items in groups.items():
             anomalies = Anomaly.browse([anomaly.id for anomaly, _text in items])
@@ -1300,6 +1306,15 @@ class CustomerFollowupAnomaly(models.Model):
             )
             if not users:
                 continue
+            if len(items) == 1:
+                anomaly, text = items[0]
+                anomalies.message_notify(
+                    partner_ids=users.partner_id.ids,
+                    subject=anomaly.display_name,
+                    body=text,
+                    author_id=author,
+                )
+                continue
             lines = Markup("").join(
                 Markup('<li><a href="%s/mail/view?model=%s&amp;res_id=%s">%s</a></li>')
                 % (base_url, self._name, anomaly.id, text)
@@ -1307,12 +1322,34 @@ class CustomerFollowupAnomaly(models.Model):
             )
             Anomaly.message_notify(
                 partner_ids=users.partner_id.ids,
-                subject=self.env._(
-                    "%(count)s service anomalies escalated to you", count=len(items)
-                ),
+                subject=f"{subject} ({len(items)})",
                 body=Markup("<ul>%s</ul>") % lines,
-                author_id=self.env.ref("base.partner_root").id,
+                author_id=author,
             )
+
+    @api.model
+    def _notify_users_batch(self, notices):
+        """What :meth:`_notify_users` does for one anomaly, for a batch of
+        escalations: told through :meth:`_announce_batch`, and a to-do per
+        anomaly on each recipient's list.
+
+        :param list notices: ``(anomaly, users, summary, note)``
+        """
+        if not notices:
+            return
+        self._announce_batch(
+            [
+                (
+                    anomaly,
+                    users,
+                    self.env._("%(summary)s: %(note)s", summary=summary, note=note)
+                    if note
+                    else summary,
+                )
+                for anomaly, users, summary, note in notices
+            ],
+            self.env._("Service anomalies escalated to you"),
+        )
         todo = self.env.ref("mail.mail_activity_data_todo")
         today = fields.Date.context_today(self)
         model_id = self.env["ir.model"]._get_id(self._name)

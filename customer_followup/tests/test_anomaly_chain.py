@@ -48,7 +48,10 @@ class TestAnomalyChainOfCommand(AnomalyCase):
         self.assertIn("17:50", str(self.told(anomaly, self.head).body))
         # Both get it the way they chose: an inbox notification here.
         notified = self.env["mail.notification"].search(
-            [("mail_message_id", "in", anomaly.message_ids.ids)]
+            [
+                ("mail_message_id.model", "=", anomaly._name),
+                ("mail_message_id.res_id", "=", anomaly.id),
+            ]
         )
         self.assertIn(self.head.partner_id, notified.res_partner_id)
 

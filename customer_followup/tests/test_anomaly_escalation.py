@@ -198,10 +198,10 @@ class TestAnomalyEscalation(AnomalyCase):
         Anomaly = type(self.Anomaly)
         escalate = Anomaly._escalate
 
-        def failing(record, step):
+        def failing(record, step, roles=None):
             if record == broken:
                 raise ValueError("broken on purpose")
-            return escalate(record, step)
+            return escalate(record, step, roles)
 
         late = broken.deadline_report + timedelta(minutes=5)
         with (
