@@ -63,12 +63,12 @@ class TestBrowserVisits(TourScreenshotMixin, HttpCase):
             [
                 {
                     "state": "done",
-                    "satisfaction": 3,
+                    "satisfaction": "3",
                     "satisfaction_recorded": True,
-                    "score_quality": 2,
-                    "score_delivery": 4,
-                    "score_attitude": 5,
-                    "score_speed": 3,
+                    "score_quality": "2",
+                    "score_delivery": "4",
+                    "score_attitude": "5",
+                    "score_speed": "3",
                 }
             ],
         )

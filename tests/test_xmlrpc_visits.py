@@ -116,7 +116,8 @@ def test_specialist_records_a_visit_and_the_supervisor_reviews_it(rpc):
         [visit_id],
         fields=["state", "satisfaction", "reviewer_id", "action_ids", "partner_id"],
     )[0]
-    assert visit["state"] == "done" and visit["satisfaction"] == 4
+    # Scores are the choices "0"–"5" (empty while unanswered); integers are accepted.
+    assert visit["state"] == "done" and visit["satisfaction"] == "4"
     assert visit["reviewer_id"][0] == manager.uid
     assert len(visit["action_ids"]) == 1
     partner = manager.call(

@@ -73,10 +73,18 @@ class CustomerFollowupAnalysis(models.Model):
     followup_rate = fields.Float("Follow-up rate (%)", compute="_compute_figures", digits=(5, 1))
     planned_count = fields.Integer("Planned follow-ups", compute="_compute_figures")
     done_count = fields.Integer("Follow-ups done", compute="_compute_figures")
+    # Without answers the satisfaction figures are hidden: 0 is a score.
+    answer_count = fields.Integer("Answers", compute="_compute_figures")
     satisfaction_avg = fields.Float(
         "Average satisfaction", compute="_compute_figures", digits=(3, 2)
     )
     satisfaction_rate = fields.Float("Satisfaction (%)", compute="_compute_figures", digits=(5, 1))
+    greeting_count = fields.Integer(
+        "Holiday greetings sent",
+        compute="_compute_figures",
+        help="Counted on their own: greetings are neither in the follow-up rate nor in "
+        "satisfaction.",
+    )
     resolution_rate = fields.Float(
         "Problem resolution rate (%)", compute="_compute_figures", digits=(5, 1)
     )
@@ -139,6 +147,8 @@ class CustomerFollowupAnalysis(models.Model):
                         "followup_rate": 0.0,
                         "planned_count": 0,
                         "done_count": 0,
+                        "answer_count": 0,
+                        "greeting_count": 0,
                         "satisfaction_avg": 0.0,
                         "satisfaction_rate": 0.0,
                         "resolution_rate": 0.0,
@@ -158,6 +168,8 @@ class CustomerFollowupAnalysis(models.Model):
                     "followup_rate": kpis["followup_rate"]["value"] or 0.0,
                     "planned_count": kpis["_figures"]["planned"],
                     "done_count": kpis["_figures"]["done"],
+                    "answer_count": kpis["_figures"]["answers"],
+                    "greeting_count": kpis["_figures"]["greetings"],
                     "satisfaction_avg": kpis["satisfaction_avg"]["value"] or 0.0,
                     "satisfaction_rate": kpis["satisfaction_rate"]["value"] or 0.0,
                     "resolution_rate": kpis["resolution_rate"]["value"] or 0.0,
@@ -223,7 +235,8 @@ class CustomerFollowupAnalysis(models.Model):
         ]
 
     def _rate_rows(self, groupby, start, stop):
-        """Planned, done, rate and average satisfaction per tier or owner."""
+        """Planned, done, rate and average satisfaction per tier or owner,
+        over the follow-ups of service (greetings are counted apart)."""
         Kpi = self.env["customer.followup.kpi"]
         Visit = self.env["customer.followup.visit"]
         domain = Kpi._visit_domain(self.company_id, self.tier_ids, self.user_ids)
@@ -236,7 +249,7 @@ class CustomerFollowupAnalysis(models.Model):
             Visit._read_group(
                 Kpi._answered_domain(domain, start, stop),
                 [groupby],
-                ["satisfaction:avg"],
+                ["satisfaction_avg:avg"],
             )
         )
         totals, done = Counter(), Counter()
@@ -301,12 +314,12 @@ class CustomerFollowupAnalysis(models.Model):
         # Most frequent problems: follow-up problems and anomalies of the
         # period, by category.
         Action = self.env["customer.followup.visit.action"]
-        planned_domain = Kpi._planned_domain(
+        scheduled_domain = Kpi._scheduled_domain(
             Kpi._visit_domain(self.company_id, self.tier_ids, self.user_ids), start, stop
         )
         action_categories = dict(
             Action._read_group(
-                [("visit_id", "any", planned_domain), ("state", "!=", "cancelled")],
+                [("visit_id", "any", scheduled_domain), ("state", "!=", "cancelled")],
                 ["category"],
                 ["__count"],
             )

@@ -460,8 +460,7 @@ class CustomerFollowupAnomaly(models.Model):
         )
         visit.write(
             {
-                "satisfaction": rating,
-                "satisfaction_recorded": True,
+                "satisfaction": str(rating),
                 "opinions": Markup("<p>%s</p>") % (comment or summary),
             }
         )

@@ -190,11 +190,11 @@ class CustomerFollowupDemo(models.AbstractModel):
             score = scores[seed % len(scores)]
             visit.write(
                 {
-                    "satisfaction": score,
-                    "score_quality": min(5, score + 1) if seed % 2 else score,
-                    "score_delivery": max(0, score - 1) if seed % 3 == 0 else score,
-                    "score_attitude": 5 if score >= 3 else score + 1,
-                    "score_speed": score,
+                    "satisfaction": str(score),
+                    "score_quality": str(min(5, score + 1) if seed % 2 else score),
+                    "score_delivery": str(max(0, score - 1) if seed % 3 == 0 else score),
+                    "score_attitude": str(5 if score >= 3 else score + 1),
+                    "score_speed": str(score),
                     "would_recommend": score >= 4,
                     "content": "<p>例行回访：设备运行情况、使用反馈、后续需求。Routine follow-up.</p>",
                     "state": "done",
@@ -220,3 +220,29 @@ class CustomerFollowupDemo(models.AbstractModel):
         self.env["customer.followup.visit.action"].with_context(
             mail_create_nolog=True, tracking_disable=True
         ).create(actions)
+        # Holiday greetings to the first eight customers three months ago
+        # (always last quarter): sent without scores, counted apart.
+        greeting_month = first - relativedelta(months=3)
+        greetings = Visit.create(
+            [
+                {
+                    "partner_id": self.env.ref(f"customer_followup.{xmlid}").id,
+                    "company_id": self.env.company.id,
+                    "trigger": "holiday",
+                    "channel": "message",
+                    "user_id": self.env.ref(f"customer_followup.{xmlid}").followup_user_id.id
+                    or self.env.uid,
+                    "scheduled_date": datetime.combine(greeting_month + timedelta(days=8), time(1)),
+                    "period_key": f"demo/holiday/{greeting_month:%Y-%m}/{xmlid}",
+                }
+                for xmlid in list(DEMO_SALES)[:8]
+            ]
+        )
+        for greeting in greetings:
+            greeting.write(
+                {
+                    "content": "<p>节日问候已发送。Holiday greeting sent.</p>",
+                    "state": "done",
+                    "done_date": greeting.scheduled_date + timedelta(minutes=5),
+                }
+            )

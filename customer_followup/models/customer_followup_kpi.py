@@ -4,6 +4,8 @@ import pytz
 
 from odoo import api, models
 
+from .customer_followup_visit import GREETING
+
 # The steps whose timeliness the regulation measures (003 第十九条), with the
 # clock each one answers.
 TIMED_STEPS = [("reported", "report"), ("in_progress", "plan"), ("feedback", "resolve")]
@@ -34,6 +36,8 @@ class CustomerFollowupKpi(models.AbstractModel):
             ("followup_rate", _("Follow-up rate"), "%", "followup_target_followup_rate", True),
             ("satisfaction_rate", _("Satisfaction"), "%", "followup_target_satisfaction", True),
             ("satisfaction_avg", _("Average satisfaction (0–5)"), "", False, True),
+            # Counted on their own: greetings are not follow-ups of service.
+            ("greetings_sent", _("Holiday greetings sent"), "", False, True),
             (
                 "resolution_rate",
                 _("Problem resolution rate"),
@@ -116,9 +120,9 @@ class CustomerFollowupKpi(models.AbstractModel):
         return domain
 
     @api.model
-    def _planned_domain(self, visit_domain, start, stop):
-        """Follow-ups scheduled in [start, stop), the cancelled ones left out:
-        the denominator of the follow-up rate."""
+    def _scheduled_domain(self, visit_domain, start, stop):
+        """Follow-ups and greetings scheduled in [start, stop), the cancelled
+        ones left out: where the problems of the period were found."""
         return visit_domain + [
             ("scheduled_date", ">=", start),
             ("scheduled_date", "<", stop),
@@ -126,11 +130,30 @@ class CustomerFollowupKpi(models.AbstractModel):
         ]
 
     @api.model
+    def _planned_domain(self, visit_domain, start, stop):
+        """Follow-ups of service scheduled in [start, stop), the cancelled
+        ones and the holiday greetings left out: the denominator of the
+        follow-up rate."""
+        return self._scheduled_domain(visit_domain, start, stop) + [("trigger", "!=", GREETING)]
+
+    @api.model
     def _answered_domain(self, visit_domain, start, stop):
-        """Follow-ups done in [start, stop) with the customer's scores recorded."""
+        """Follow-ups of service done in [start, stop) whose customer gave
+        the overall satisfaction (an unanswered one is empty, not 0)."""
         return visit_domain + [
             ("state", "=", "done"),
-            ("satisfaction_recorded", "=", True),
+            ("trigger", "!=", GREETING),
+            ("satisfaction", "!=", False),
+            ("done_date", ">=", start),
+            ("done_date", "<", stop),
+        ]
+
+    @api.model
+    def _greetings_domain(self, visit_domain, start, stop):
+        """Holiday greetings sent (done) in [start, stop)."""
+        return visit_domain + [
+            ("trigger", "=", GREETING),
+            ("state", "=", "done"),
             ("done_date", ">=", start),
             ("done_date", "<", stop),
         ]
@@ -166,15 +189,17 @@ class CustomerFollowupKpi(models.AbstractModel):
                 ["__count"],
             )
         )
-        distribution = {score: scores.get(score, 0) for score in range(6)}
+        distribution = {score: scores.get(str(score), 0) for score in range(6)}
+        greetings = Visit.search_count(self._greetings_domain(visit_domain, start, stop))
         answers = sum(distribution.values())
         satisfied = sum(n for score, n in distribution.items() if score >= SATISFIED_SCORE)
         score_sum = sum(score * n for score, n in distribution.items())
 
         # Problems raised in the period: those found on its follow-ups and
         # the anomalies discovered in it; solved ones over all of them.
+        # A problem the customer raised during a greeting call counts too.
         action_domain = [
-            ("visit_id", "any", planned_domain),
+            ("visit_id", "any", self._scheduled_domain(visit_domain, start, stop)),
             ("state", "!=", "cancelled"),
         ]
         actions = dict(Action._read_group(action_domain, ["state"], ["__count"]))
@@ -258,6 +283,7 @@ class CustomerFollowupKpi(models.AbstractModel):
                 "numerator": score_sum,
                 "denominator": answers,
             },
+            "greetings_sent": {"value": greetings, "numerator": greetings, "denominator": 0},
             "resolution_rate": ratio(resolved, problems),
             "confirmation_rate": ratio(confirmed, handled),
             "anomaly_incidence": ratio(anomaly_count, deliveries),
@@ -275,6 +301,7 @@ class CustomerFollowupKpi(models.AbstractModel):
                 "by_state": by_state,
                 "distribution": distribution,
                 "answers": answers,
+                "greetings": greetings,
                 "problems": problems,
                 "resolved": resolved,
                 "anomalies": anomaly_count,

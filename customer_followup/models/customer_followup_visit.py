@@ -5,6 +5,7 @@ import pytz
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.models import READ_GROUP_AGGREGATE, parse_read_group_spec
 from odoo.tools import SQL, format_datetime, html_escape
 
 from .customer_followup_tier_channel import CHANNELS
@@ -29,7 +30,18 @@ STATES = [
     ("cancelled", "Cancelled"),
 ]
 OPEN_STATES = ("planned", "prepared", "postponed", "unreachable")
-# The 0–5 scale of the renovation sample (001): 5 very satisfied … 0 extremely bad.
+# The 0–5 scale of the renovation sample (001): 5 very satisfied … 0 extremely
+# bad. A choice rather than a number: 0 is the worst answer, so a follow-up
+# nobody answered must stay empty (NULL), which an integer column written
+# through the ORM never is.
+SCORES = [
+    ("0", "0 - Extremely bad"),
+    ("1", "1 - Very dissatisfied"),
+    ("2", "2 - Dissatisfied"),
+    ("3", "3 - Neutral"),
+    ("4", "4 - Satisfied"),
+    ("5", "5 - Very satisfied"),
+]
 SCORE_FIELDS = (
     "satisfaction",
     "score_quality",
@@ -37,6 +49,13 @@ SCORE_FIELDS = (
     "score_attitude",
     "score_speed",
 )
+# The averaged measure of each score (pivot, graph, read_group), see
+# _read_group_select: only answered service follow-ups count.
+SCORE_MEASURES = {f"{fname}_avg": fname for fname in SCORE_FIELDS}
+# Holiday greetings (节日问候) are courtesy, not follow-ups of service: they
+# are done without scores and count neither in the follow-up rate nor in
+# satisfaction (issue 14).
+GREETING = "holiday"
 # Preparation starts this many working days before the visit (SPEC §5).
 PREPARATION_WORKING_DAYS = 3
 
@@ -147,25 +166,45 @@ class CustomerFollowupVisit(models.Model):
     preparation_summary = fields.Html(readonly=True, copy=False, sanitize=True)
     notes = fields.Html("Preparation notes", help="Key facts and recent news from sales.")
 
-    # Outcome.
-    satisfaction = fields.Integer(
+    # Outcome: empty until the customer answers.
+    satisfaction = fields.Selection(
+        SCORES,
         "Overall satisfaction",
-        aggregator="avg",
         tracking=True,
         copy=False,
-        help="5 very satisfied, 4 satisfied, 3 fair, 2 dissatisfied, "
-        "1 very dissatisfied, 0 extremely bad.",
+        help="5 very satisfied, 4 satisfied, 3 neutral, 2 dissatisfied, "
+        "1 very dissatisfied, 0 extremely bad; empty while the customer has not answered.",
     )
-    # 0 is a score, so whether the outcome was recorded is kept apart.
     satisfaction_recorded = fields.Boolean(
         "Outcome recorded",
-        copy=False,
-        help="Set when the satisfaction is entered; tick it to record a 0 score.",
+        compute="_compute_satisfaction_recorded",
+        search="_search_satisfaction_recorded",
+        help="The customer gave the overall satisfaction.",
     )
-    score_quality = fields.Integer("Product quality", aggregator="avg", copy=False)
-    score_delivery = fields.Integer("Delivery", aggregator="avg", copy=False)
-    score_attitude = fields.Integer("Service attitude", aggregator="avg", copy=False)
-    score_speed = fields.Integer("Response speed", aggregator="avg", copy=False)
+    score_quality = fields.Selection(SCORES, "Product quality", copy=False)
+    score_delivery = fields.Selection(SCORES, "Delivery", copy=False)
+    score_attitude = fields.Selection(SCORES, "Service attitude", copy=False)
+    score_speed = fields.Selection(SCORES, "Response speed", copy=False)
+    # Measures of the pivot and graph views: averages of the answered scores
+    # of service follow-ups, computed in SQL by _read_group_select.
+    satisfaction_avg = fields.Float(
+        "Average satisfaction", compute="_compute_score_avg", aggregator="avg", digits=(3, 2)
+    )
+    score_quality_avg = fields.Float(
+        "Average product quality", compute="_compute_score_avg", aggregator="avg", digits=(3, 2)
+    )
+    score_delivery_avg = fields.Float(
+        "Average delivery", compute="_compute_score_avg", aggregator="avg", digits=(3, 2)
+    )
+    score_attitude_avg = fields.Float(
+        "Average service attitude",
+        compute="_compute_score_avg",
+        aggregator="avg",
+        digits=(3, 2),
+    )
+    score_speed_avg = fields.Float(
+        "Average response speed", compute="_compute_score_avg", aggregator="avg", digits=(3, 2)
+    )
     would_recommend = fields.Boolean("Would recommend us", copy=False)
     opinions = fields.Html("Opinions and suggestions", copy=False)
     content = fields.Html("Follow-up content", copy=False)
@@ -253,6 +292,27 @@ class CustomerFollowupVisit(models.Model):
             )
         )
 
+    def _read_group_select(self, aggregate_spec, query):
+        """Aggregates of the scores count the answers of service follow-ups
+        only: an unanswered score is NULL, and a holiday greeting is no
+        follow-up of service, whatever it holds. ``satisfaction_avg:avg``
+        (the pivot's measure) and ``satisfaction:avg`` are the same figure."""
+        if aggregate_spec == "__count":
+            return super()._read_group_select(aggregate_spec, query)
+        fname, _property, func = parse_read_group_spec(aggregate_spec)
+        score = SCORE_MEASURES.get(fname)
+        if not score and fname in SCORE_FIELDS and func == "avg":
+            score = fname
+        if not score or func not in ("avg", "sum", "min", "max", "count"):
+            return super()._read_group_select(aggregate_spec, query)
+        answered = SQL(
+            "CASE WHEN %s <> %s THEN CAST(%s AS integer) END",
+            self._field_to_sql(self._table, "trigger", query),
+            GREETING,
+            self._field_to_sql(self._table, score, query),
+        )
+        return READ_GROUP_AGGREGATE[func](self._table, answered)
+
     # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
@@ -331,6 +391,27 @@ class CustomerFollowupVisit(models.Model):
         )
         return [("id", "in" if (operator == "=") == value else "not in", late)]
 
+    @api.depends("satisfaction")
+    def _compute_satisfaction_recorded(self):
+        for visit in self:
+            # "0" (extremely bad) is an answer: only empty is unrecorded.
+            visit.satisfaction_recorded = bool(visit.satisfaction)
+
+    def _search_satisfaction_recorded(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        recorded = (operator == "=") == value
+        return [("satisfaction", "!=" if recorded else "=", False)]
+
+    @api.depends("trigger", *SCORE_FIELDS)
+    def _compute_score_avg(self):
+        # One follow-up's share of the measures; views only show their
+        # averages, which _read_group_select computes in SQL.
+        for visit in self:
+            counted = visit.trigger != GREETING
+            for measure, fname in SCORE_MEASURES.items():
+                visit[measure] = int(visit[fname]) if counted and visit[fname] else 0.0
+
     @api.depends("action_ids.state")
     def _compute_action_open_count(self):
         for visit in self:
@@ -393,10 +474,6 @@ class CustomerFollowupVisit(models.Model):
             visit.script_questions = script.questions
             visit.script_closing = script.closing
 
-    @api.onchange("satisfaction")
-    def _onchange_satisfaction(self):
-        self.satisfaction_recorded = True
-
     def _local_date(self, value):
         """The date of a naive UTC datetime in the company calendar's timezone."""
         tz = pytz.timezone(self.company_id.resource_calendar_id.tz or "UTC")
@@ -405,23 +482,11 @@ class CustomerFollowupVisit(models.Model):
     # ------------------------------------------------------------------
     # Constraints
     # ------------------------------------------------------------------
-    @api.constrains(*SCORE_FIELDS)
-    def _check_scores(self):
-        for visit in self:
-            for fname in SCORE_FIELDS:
-                if not 0 <= visit[fname] <= 5:
-                    raise ValidationError(
-                        self.env._(
-                            "%(visit)s: %(field)s must be a score from 0 to 5.",
-                            visit=visit.display_name,
-                            field=visit._fields[fname].get_description(self.env)["string"],
-                        )
-                    )
-
-    @api.constrains("state", "satisfaction_recorded", "signature", "channel")
+    @api.constrains("state", "trigger", "satisfaction", "signature", "channel")
     def _check_done_outcome(self):
-        for visit in self.filtered(lambda v: v.state == "done"):
-            if not visit.satisfaction_recorded:
+        # A holiday greeting asks nothing of the customer: it is done once sent.
+        for visit in self.filtered(lambda v: v.state == "done" and v.trigger != GREETING):
+            if not visit.satisfaction:
                 raise ValidationError(
                     self.env._(
                         "%(visit)s: record the customer's satisfaction before marking "
@@ -485,6 +550,7 @@ class CustomerFollowupVisit(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [self._scores_as_choices(vals) for vals in vals_list]
         for vals in vals_list:
             self._guard_input(vals)
             if vals.get("state", "planned") != "planned" and not self.env.su:
@@ -495,10 +561,6 @@ class CustomerFollowupVisit(models.Model):
                 vals["name"] = ref
         Partner = self.env["res.partner"]
         for vals in vals_list:
-            if "satisfaction" in vals and "satisfaction_recorded" not in vals:
-                vals["satisfaction_recorded"] = (
-                    vals["satisfaction"] is not False and vals["satisfaction"] is not None
-                )
             if vals.get("partner_id") and "tier_id" not in vals:
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
@@ -512,6 +574,7 @@ class CustomerFollowupVisit(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        vals = self._scores_as_choices(vals)
         self._guard_input(vals)
         if "state" in vals and not self.env.su:
             # Each step has its button and its checks (done needs the
@@ -523,13 +586,19 @@ class CustomerFollowupVisit(models.Model):
             and not self.env.user.has_group("customer_followup.group_customer_followup_manager")
         ):
             raise UserError(self.env._("Only Customer Follow-up managers can review follow-ups."))
-        if "satisfaction" in vals and "satisfaction_recorded" not in vals:
-            vals = dict(
-                vals,
-                satisfaction_recorded=vals["satisfaction"] is not False
-                and vals["satisfaction"] is not None,
-            )
         return super().write(vals)
+
+    @api.model
+    def _scores_as_choices(self, vals):
+        """Scores given as the integers 0–5 (questionnaires, the portal,
+        integrations written before the scores became choices) as their
+        choice; anything else is left to the input checks."""
+        ints = {
+            fname: str(value)
+            for fname, value in vals.items()
+            if fname in SCORE_FIELDS and isinstance(value, int) and not isinstance(value, bool)
+        }
+        return {**vals, **ints} if ints else vals
 
     @api.model
     def _next_references(self, count):
@@ -669,21 +738,25 @@ class CustomerFollowupVisit(models.Model):
             limit=limit,
         )
         channels = dict(self._fields["channel"]._description_selection(self.env))
-        sections.append(
-            (
-                _("Past follow-ups"),
-                [
-                    _(
-                        "%(ref)s · %(date)s · %(channel)s · satisfaction %(score)s/5",
-                        ref=v.name,
-                        date=v.done_date and v.done_date.date(),
-                        channel=channels.get(v.channel),
-                        score=v.satisfaction,
-                    )
-                    for v in visits
-                ],
+        triggers = dict(self._fields["trigger"]._description_selection(self.env))
+
+        def past(v):
+            # A greeting was never scored; an unanswered score is no 0.
+            if v.trigger == GREETING:
+                outcome = triggers[GREETING]
+            elif v.satisfaction:
+                outcome = _("satisfaction %(score)s/5", score=v.satisfaction)
+            else:
+                outcome = _("no score recorded")
+            return _(
+                "%(ref)s · %(date)s · %(channel)s · %(outcome)s",
+                ref=v.name,
+                date=v.done_date and v.done_date.date(),
+                channel=channels.get(v.channel),
+                outcome=outcome,
             )
-        )
+
+        sections.append((_("Past follow-ups"), [past(v) for v in visits]))
         open_actions = (
             self.env["customer.followup.visit.action"]
             .sudo()

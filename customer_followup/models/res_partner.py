@@ -539,7 +539,14 @@ class ResPartner(models.Model):
         "Next follow-up", compute="_compute_followup_visit_stats"
     )
     followup_satisfaction = fields.Float(
-        "Average satisfaction", compute="_compute_followup_visit_stats", digits=(3, 1)
+        "Average satisfaction",
+        compute="_compute_followup_visit_stats",
+        digits=(3, 1),
+        help="Average of the overall satisfaction the customer gave on follow-ups of service; "
+        "unanswered follow-ups and holiday greetings do not count.",
+    )
+    followup_satisfaction_count = fields.Integer(
+        "Satisfaction answers", compute="_compute_followup_visit_stats"
     )
 
     @api.depends_context("company", "uid")
@@ -553,12 +560,13 @@ class ResPartner(models.Model):
             base = [("partner_id", "in", partners.ids), ("state", "!=", "cancelled")]
             for partner, count in Visit._read_group(base, ["partner_id"], ["__count"]):
                 stats.setdefault(partner.id, {})["count"] = count
-            for partner, last, avg in Visit._read_group(
+            # The average measure counts answered follow-ups of service only.
+            for partner, last, avg, answers in Visit._read_group(
                 [("partner_id", "in", partners.ids), ("state", "=", "done")],
                 ["partner_id"],
-                ["done_date:max", "satisfaction:avg"],
+                ["done_date:max", "satisfaction_avg:avg", "satisfaction_avg:count"],
             ):
-                stats.setdefault(partner.id, {}).update(last=last, avg=avg)
+                stats.setdefault(partner.id, {}).update(last=last, avg=avg, answers=answers)
             for partner, nxt in Visit._read_group(
                 [("partner_id", "in", partners.ids),
                  ("state", "in", ("planned", "prepared", "postponed", "unreachable"))],
@@ -572,6 +580,7 @@ class ResPartner(models.Model):
             partner.followup_last_visit = data.get("last", False)
             partner.followup_next_visit = data.get("next", False)
             partner.followup_satisfaction = data.get("avg") or 0.0
+            partner.followup_satisfaction_count = data.get("answers", 0)
 
     def _followup_is_customer(self):
         """A customer of the current company: ranked as customer or tiered."""

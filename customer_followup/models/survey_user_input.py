@@ -37,9 +37,9 @@ class SurveyUserInput(models.Model):
             elif line.answer_type == "numerical_box":
                 # Scores outside 0–5 are refused by the question's validation;
                 # clamp anyway so that a badly set-up survey cannot block.
-                vals[fname] = min(5, max(0, round(line.value_numerical_box)))
+                vals[fname] = str(min(5, max(0, round(line.value_numerical_box))))
             elif line.answer_type == "scale":
-                vals[fname] = min(5, max(0, line.value_scale))
+                vals[fname] = str(min(5, max(0, line.value_scale)))
         if "satisfaction" not in vals:
             visit.message_post(
                 body=visit.env._(

@@ -15,7 +15,11 @@ class KpiCase(AnomalyCase):
     the handled anomaly was accepted by the customer → confirmation 100 %;
     4 deliveries and 2 anomalies → incidence 50 per 100 deliveries;
     the handled anomaly took 24 hours from discovery to closing.
-    September 2025 has one follow-up, done with a 5."""
+    September 2025 has one follow-up, done with a 5.
+
+    Holiday greetings are no follow-ups of service: two were sent in
+    October (one of them holding a 0 recorded before greetings were kept
+    apart) and one is still to send; none of them moves a figure above."""
 
     PERIOD = (date(2025, 10, 1), date(2025, 10, 31))
 
@@ -40,6 +44,14 @@ class KpiCase(AnomalyCase):
         # 00:30 on 1 November in Shanghai, still 31 October in UTC: November's.
         cls._kpi_visit(cls.cust_a, datetime(2025, 10, 31, 16, 30))
         cls.september = cls._kpi_visit(cls.cust_a, datetime(2025, 9, 10, 2, 0), score=5)
+        # Greetings of the National Day (国庆节): sent, sent with an old 0, to send.
+        cls.greeting_sent = cls._kpi_visit(
+            cls.cust_a, datetime(2025, 10, 7, 2, 0), trigger="holiday", state="done"
+        )
+        cls._kpi_visit(cls.cust_b, datetime(2025, 10, 7, 3, 0), score=0, trigger="holiday")
+        cls.greeting_to_send = cls._kpi_visit(
+            cls.cust_c, datetime(2025, 10, 7, 6, 0), trigger="holiday"
+        )
 
         Action = cls.env["customer.followup.visit.action"]
         cls.action_solved = Action.create(
@@ -87,19 +99,21 @@ class KpiCase(AnomalyCase):
         return partner
 
     @classmethod
-    def _kpi_visit(cls, partner, when, score=None, state=None):
+    def _kpi_visit(cls, partner, when, score=None, state=None, trigger="routine"):
         visit = cls.Visit.create(
             {
                 "partner_id": partner.id,
                 "company_id": cls.company.id,
                 "channel": "phone",
-                "trigger": "routine",
+                "trigger": trigger,
                 "scheduled_date": when,
                 "user_id": partner.with_company(cls.company).followup_user_id.id,
             }
         )
         if score is not None:
-            visit.write({"satisfaction": score, "state": "done", "done_date": when})
+            visit.write({"satisfaction": str(score), "state": "done", "done_date": when})
+        elif state == "done":
+            visit.write({"state": state, "done_date": when})
         elif state:
             visit.write({"state": state})
         return visit

@@ -41,8 +41,11 @@ class TestFollowupAnalysis(KpiCase):
         self.assertEqual(self.analysis.done_count, 4)
         self.assertEqual(self.analysis.followup_rate, 57.1)
         self.assertEqual(self.analysis.satisfaction_avg, 2.75)
+        self.assertEqual(self.analysis.answer_count, 4)
         self.assertEqual(self.analysis.resolution_rate, 50.0)
         self.assertEqual(self.analysis.open_action_count, 1)
+        # Holiday greetings: counted apart, in none of the figures above.
+        self.assertEqual(self.analysis.greeting_count, 2)
 
     def test_report_by_tier_owner_and_previous_period(self):
         data = self.analysis._report_data()
@@ -50,6 +53,10 @@ class TestFollowupAnalysis(KpiCase):
         strategic = by_tier[self.tier_strategic.display_name]
         self.assertEqual((strategic["planned"], strategic["done"], strategic["rate"]), (3, 2, 66.7))
         self.assertEqual(strategic["satisfaction"], 4.5)
+        # 乙's greeting with an old 0 leaves the key tier's average at its one answer.
+        self.assertEqual(by_tier[self.tier_key.display_name]["satisfaction"], 2.0)
+        # 丙 answered once, with a 0 ("extremely bad"): an average of 0, not none.
+        self.assertEqual(by_tier[self.tier_normal.display_name]["satisfaction"], 0.0)
         # Tiers print in their own order: strategic, key, normal.
         self.assertEqual(
             [row["name"] for row in data["by_tier"]],
@@ -80,6 +87,8 @@ class TestFollowupAnalysis(KpiCase):
             "2025-09-01",  # the previous period it is compared with
             "57.1 %",
             "66.7 %",
+            '<span class="o_cf_greetings">2</span>',
+            "Holiday greetings sent",
             "备件不足 Spare parts missing",
             "overdue",
             "Confirm shipping dates early",
@@ -192,10 +201,15 @@ class TestDemoAnalysis(TransactionCase):
             )
         )
         self.assertTrue(in_period, "the demo has follow-ups last quarter")
+        # Holiday greetings are counted apart from the follow-ups of service.
+        greetings = in_period.filtered(lambda v: v.trigger == "holiday")
+        self.assertTrue(greetings, "the demo sent greetings last quarter")
+        in_period -= greetings
         done = in_period.filtered(lambda v: v.state == "done")
         data = analysis._report_data()
         self.assertEqual(data["figures"]["planned"], len(in_period))
         self.assertEqual(data["figures"]["done"], len(done))
+        self.assertEqual(data["figures"]["greetings"], len(greetings))
         html = render(
             self.env(user=manager, context=dict(self.env.context, tz=manager.tz)), analysis
         )

@@ -1,5 +1,7 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -20,6 +22,46 @@ class TestKpi(KpiCase):
         self.assertEqual(kpis["satisfaction_rate"]["value"], 50.0)
         self.assertEqual(kpis["satisfaction_avg"]["value"], 2.75)
         self.assertEqual(kpis["_figures"]["distribution"], {0: 1, 1: 0, 2: 1, 3: 0, 4: 1, 5: 1})
+
+    def test_greetings_move_neither_the_rate_nor_satisfaction(self):
+        """Issue 14: a holiday greeting is done without a score or a
+        signature, and counts apart as a greeting sent."""
+        kpis = self.kpis()
+        self.assertEqual(kpis["greetings_sent"]["value"], 2)
+        greeting = self.greeting_to_send.with_user(self.user_cs)
+        greeting.channel = "onsite"  # a gift brought in person: nothing to sign
+        with freeze_time("2025-10-07 07:00:00"):
+            greeting.action_done()
+        self.assertEqual(greeting.state, "done")
+        self.assertFalse(greeting.satisfaction)
+        kpis = self.kpis()
+        self.assertEqual(kpis["greetings_sent"]["value"], 3)
+        # The same figures as without any greeting: 4 done of 7 planned,
+        # scores 5, 4, 2, 0 (the greeting's old 0 is not one of them).
+        self.assertEqual(kpis["_figures"]["planned"], 7)
+        self.assertEqual(kpis["_figures"]["done"], 4)
+        self.assertEqual(kpis["followup_rate"]["value"], 57.1)
+        self.assertEqual(kpis["_figures"]["answers"], 4)
+        self.assertEqual(kpis["satisfaction_rate"]["value"], 50.0)
+        self.assertEqual(kpis["satisfaction_avg"]["value"], 2.75)
+        self.assertEqual(kpis["_figures"]["distribution"], {0: 1, 1: 0, 2: 1, 3: 0, 4: 1, 5: 1})
+        self.assertEqual(self.Kpi._status("greetings_sent", 3, self.company), "no_target")
+
+    def test_unanswered_follow_ups_are_not_scores(self):
+        """Issue 14: the planned and unreachable follow-ups hold no score;
+        only the four answers are averaged, not a 0 per unanswered one."""
+        october = self.Visit.search(
+            self.Kpi._planned_domain(
+                self.Kpi._visit_domain(self.company), *self.Kpi._period_bounds(*self.PERIOD)
+            )
+        )
+        unanswered = october.filtered(lambda v: v.state != "done")
+        self.assertEqual(len(unanswered), 3)
+        self.assertEqual(set(unanswered.mapped("satisfaction")), {False})
+        (average,) = self.Visit._read_group(
+            [("id", "in", october.ids)], [], ["satisfaction_avg:avg"]
+        )[0]
+        self.assertEqual(average, 2.75)
 
     def test_problems_confirmation_incidence_and_clocks(self):
         kpis = self.kpis()
@@ -115,6 +157,10 @@ class TestKpiOverview(KpiCase):
         self.assertEqual(rate.status, "miss")
         self.assertEqual(by_kpi["satisfaction_avg"].value_display, "—")
         self.assertEqual(by_kpi["satisfaction_avg"].status, "none")
+        # Greetings are counted on their own line: none in November, two in October.
+        self.assertEqual(by_kpi["greetings_sent"].value_display, "0")
+        self.assertEqual(by_kpi["greetings_sent"].previous_display, "2")
+        self.assertEqual(by_kpi["greetings_sent"].status, "no_target")
         self.assertEqual(rate.previous_display, "57.1 %")
         self.assertEqual(rate.previous_status, "miss")
         self.assertEqual(rate.target_display, "≥ 100.0 %")

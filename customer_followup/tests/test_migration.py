@@ -54,6 +54,103 @@ class TestMigration(TransactionCase):
         self.assertIn("customer_followup_visit_period_key_uniq", indexes)
         self.assertIn("customer_followup_visit_open_schedule_idx", indexes)
 
+    def test_upgrade_to_2_0_empties_unanswered_scores(self):
+        """18.0.1.1.0 kept the scores as integers, 0 where nobody answered:
+        the upgrade makes them choices, empty where nothing was answered,
+        and keeps every 0 a customer gave."""
+        Visit = self.env["customer.followup.visit"]
+        customer = self.env["res.partner"].create(
+            {"name": "升级客户 Upgrade Co", "is_company": True, "customer_rank": 1}
+        )
+        survey = self.env.ref("customer_followup.survey_followup")
+        answer = self.env["survey.user_input"].create({"survey_id": survey.id})
+        visits = Visit.create(
+            [
+                {"partner_id": customer.id, "channel": "phone", "trigger": "routine"}
+                for _i in range(5)
+            ]
+        )
+        visits[4].survey_user_input_id = answer
+        visits[1].message_post(body="before the upgrade")
+        visits.flush_recordset()
+        cr = self.env.cr
+        scores = [
+            "satisfaction",
+            "score_quality",
+            "score_delivery",
+            "score_attitude",
+            "score_speed",
+        ]
+        # The 18.0.1.1.0 columns.
+        cr.execute(
+            SQL(
+                "ALTER TABLE customer_followup_visit %s, ADD COLUMN satisfaction_recorded boolean",
+                SQL(", ").join(
+                    SQL(
+                        "ALTER COLUMN %s TYPE int4 USING %s::int4",
+                        SQL.identifier(name),
+                        SQL.identifier(name),
+                    )
+                    for name in scores
+                ),
+            )
+        )
+        cr.execute(
+            "UPDATE customer_followup_visit SET satisfaction_recorded = satisfaction IS NOT NULL"
+        )
+        rows = {
+            # (overall, quality, delivery, attitude, speed, recorded)
+            visits[0]: (0, 0, 0, 0, 0, False),  # planned, saved from the form
+            visits[1]: (4, 0, 3, None, 0, True),  # a 4 whose empty boxes read 0
+            visits[2]: (1, 0, 2, 0, 1, True),  # very dissatisfied: its 0s are answers
+            visits[3]: (0, 0, 0, 0, 0, True),  # extremely bad throughout
+            visits[4]: (5, 0, 5, 5, 5, True),  # the questionnaire's 0 is an answer
+        }
+        for visit, values in rows.items():
+            cr.execute(
+                SQL(
+                    "UPDATE customer_followup_visit SET satisfaction = %s, score_quality = %s, "
+                    "score_delivery = %s, score_attitude = %s, score_speed = %s, "
+                    "satisfaction_recorded = %s WHERE id = %s",
+                    *values,
+                    visit.id,
+                )
+            )
+        field = self.env["ir.model.fields"]._get("customer.followup.visit", "satisfaction")
+        message = visits[1].message_ids[:1]
+        cr.execute(
+            SQL(
+                "INSERT INTO mail_tracking_value (field_id, mail_message_id, old_value_integer, "
+                "new_value_integer) VALUES (%s, %s, 0, 4) RETURNING id",
+                field.id,
+                message.id,
+            )
+        )
+        tracking = self.env["mail.tracking.value"].browse(cr.fetchone()[0])
+
+        script = load_script(
+            "customer_followup/migrations/18.0.2.0.0/pre-scores.py", "customer_followup"
+        )
+        script.migrate(cr, "18.0.1.1.0")
+        script.migrate(cr, "18.0.1.1.0")  # a second run changes nothing
+        self.env.invalidate_all()
+        self.assertEqual(
+            [tuple(visit[name] for name in scores) for visit in visits],
+            [
+                (False, False, False, False, False),
+                ("4", False, "3", False, False),
+                ("1", "0", "2", "0", "1"),
+                ("0", "0", "0", "0", "0"),
+                ("5", "0", "5", "5", "5"),
+            ],
+        )
+        self.assertEqual(visits.mapped("satisfaction_recorded"), [False, True, True, True, True])
+        cr.execute(
+            "SELECT 1 FROM information_schema.columns WHERE table_name = "
+            "'customer_followup_visit' AND column_name = 'satisfaction_recorded'"
+        )
+        self.assertFalse(cr.fetchall(), "the recorded flag is computed now")
+        self.assertEqual((tracking.old_value_char, tracking.new_value_char), ("0", "4"))
 
 @tagged("post_install", "-at_install")
 class TestMigration2(AnomalyCase):

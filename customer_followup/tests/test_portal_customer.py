@@ -2,6 +2,7 @@
 follow-ups and service issues only, whatever id it types; files complaints;
 confirms or refuses the result."""
 
+import re
 from datetime import timedelta
 
 from odoo import Command, fields, http
@@ -58,8 +59,8 @@ class TestPortalCustomer(HttpCase):
                 "channel": "phone",
                 "user_id": cls.owner.id,
                 "scheduled_date": now - timedelta(days=5),
-                "satisfaction": 4,
-                "score_quality": 5,
+                "satisfaction": "4",
+                "score_quality": "5",
                 "state": "done",
                 "done_date": now - timedelta(days=5),
             }
@@ -141,6 +142,15 @@ class TestPortalCustomer(HttpCase):
     # ------------------------------------------------------------------
     # Ownership of every record
     # ------------------------------------------------------------------
+    def test_past_followups_show_no_zero_for_unrated_aspects(self):
+        """Issue 14: the customer gave the overall score and the quality
+        only; the other aspects stay empty rather than read 0 (extremely bad)."""
+        self.authenticate("cf_portal_a", "cf_portal_a")
+        page = self.url_open("/my/follow-ups")
+        row = re.search(r'<tr class="o_cf_past">(.*?)</tr>', page.text, re.S).group(1)
+        scores = re.findall(r'<td class="text-end[^"]*">(.*?)</td>', row, re.S)
+        self.assertEqual([cell.strip() for cell in scores], ["4/5", "5", "", "", ""])
+
     def test_customer_sees_its_own_followups_and_issues_only(self):
         self.authenticate("cf_portal_a", "cf_portal_a")
         page = self.url_open("/my/follow-ups")
@@ -419,7 +429,7 @@ class TestPortalCustomer(HttpCase):
         )
         self.assertEqual(reply.status_code, 200)
         self.assertEqual(visit.state, "done")
-        self.assertEqual(visit.satisfaction, 5)
+        self.assertEqual(visit.satisfaction, "5")
 
     def test_verification_followup_not_solved_raises_a_new_anomaly(self):
         visit = self._verification(self.anomaly_a)
@@ -454,7 +464,7 @@ class TestPortalCustomer(HttpCase):
         )
         self.assertEqual(reply.status_code, 200)
         self.assertEqual(visit.state, "done")
-        self.assertEqual(visit.satisfaction, 1)
+        self.assertEqual(visit.satisfaction, "1")
         reopened = Anomaly.search([("visit_id", "=", visit.id)])
         self.assertEqual(len(reopened), 1)
         self.assertEqual(reopened.partner_id, self.customer_a)

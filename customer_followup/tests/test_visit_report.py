@@ -28,11 +28,11 @@ class TestVisitReport(VisitCase):
         visit.write(
             {
                 "content": "<p>设备运行稳定，客户询问新款流量计的交期。</p>",
-                "satisfaction": 4,
-                "score_quality": 5,
-                "score_delivery": 3,
-                "score_attitude": 4,
-                "score_speed": 2,
+                "satisfaction": "4",
+                "score_quality": "5",
+                "score_delivery": "3",
+                "score_attitude": "4",
+                "score_speed": "2",
                 "would_recommend": True,
                 "opinions": "<p>" + "希望缩短交货周期。" * 80 + "</p>",
             }
@@ -73,6 +73,24 @@ class TestVisitReport(VisitCase):
         self.assertIn("No scores recorded yet.", html)
         self.assertIn("No problem found.", html)
         self.assertIn("Phone follow-up: no signature.", html)
+
+    def test_unrated_aspects_print_no_zero(self):
+        """Issue 14: an aspect the customer did not rate is no 0 ("extremely
+        bad"); a 0 they gave is printed as such."""
+        visit = self._visit(self.customer)
+        visit.write({"satisfaction": "3", "score_delivery": "0"})
+        html = self._html(visit)
+        self.assertRegex(html, r"Overall satisfaction</th>\s*<td>3</td>")
+        self.assertRegex(html, r"Delivery</th>\s*<td>0</td>")
+        for label in ("Product quality", "Service attitude", "Response speed"):
+            self.assertRegex(html, rf"{label}</th>\s*<td>—</td>")
+
+    def test_greeting_record_asks_for_no_score(self):
+        greeting = self._visit(self.customer, trigger="holiday")
+        greeting.action_done()
+        html = self._html(greeting)
+        self.assertIn("A holiday greeting asks the customer for no score.", html)
+        self.assertNotIn("No scores recorded yet.", html)
 
     def test_printed_in_the_users_language(self):
         self.env["res.lang"]._activate_lang("zh_CN")

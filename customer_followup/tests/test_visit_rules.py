@@ -7,6 +7,8 @@ from odoo.tests import tagged
 
 from .visit_common import VisitCase
 
+SCORE_FIELDS = ("satisfaction", "score_quality", "score_delivery", "score_attitude", "score_speed")
+
 
 @tagged("post_install", "-at_install")
 class TestVisitRules(VisitCase):
@@ -24,22 +26,38 @@ class TestVisitRules(VisitCase):
         self.assertEqual(visit.tier_id, self.tier_key)
 
     def test_scores_outside_scale_rejected(self):
-        visit = self._visit(self.customer)
-        for fname in (
-            "satisfaction",
-            "score_quality",
-            "score_delivery",
-            "score_attitude",
-            "score_speed",
-        ):
-            for bad in (-1, 6):
+        visit = self._visit(self.customer).with_user(self.user_cs)
+        for fname in SCORE_FIELDS:
+            for bad in (-1, 6, "6", 4.5, True):
                 with self.assertRaises(ValidationError):
                     with self.env.cr.savepoint():
                         visit.write({fname: bad})
                 visit.invalidate_recordset()
-                self.assertEqual(visit[fname], 0)
+                # Still unanswered: empty, not 0.
+                self.assertIs(visit[fname], False)
         with self.assertRaises(ValidationError):
-            self._visit(self.customer, satisfaction=7)
+            self.Visit.with_user(self.user_cs).create(
+                {"partner_id": self.customer.id, "satisfaction": 7}
+            )
+
+    def test_scores_are_empty_until_answered(self):
+        """Issue 14: 0 means "extremely bad" on the 0–5 scale, so a
+        follow-up nobody answered holds no 0 but nothing."""
+        visit = self._visit(self.customer).with_user(self.user_cs)
+        names = [*SCORE_FIELDS, "satisfaction_recorded"]
+        self.assertEqual(visit.read(names)[0], {"id": visit.id, **dict.fromkeys(names, False)})
+        # 0–5 integers, as questionnaires and older integrations send them, are the choices.
+        visit.write({"satisfaction": 0, "score_quality": 5})
+        self.assertEqual((visit.satisfaction, visit.score_quality), ("0", "5"))
+        self.assertTrue(visit.satisfaction_recorded)
+        self.assertEqual(
+            self.Visit.search([("id", "=", visit.id), ("satisfaction_recorded", "=", True)]), visit
+        )
+        visit.write({"satisfaction": False})
+        self.assertFalse(visit.satisfaction_recorded)
+        self.assertEqual(
+            self.Visit.search([("id", "=", visit.id), ("satisfaction_recorded", "=", False)]), visit
+        )
 
     def test_done_requires_outcome(self):
         visit = self._visit(self.customer)
@@ -49,14 +67,27 @@ class TestVisitRules(VisitCase):
         visit.invalidate_recordset()
         self.assertEqual(visit.state, "planned")
         # 0 ("extremely bad") is an outcome too.
-        visit.satisfaction = 0
+        visit.satisfaction = "0"
         visit.action_done()
         self.assertEqual(visit.state, "done")
         self.assertTrue(visit.done_date)
         self.assertTrue(visit.by_phone)
 
+    def test_greeting_done_without_score_or_signature(self):
+        """Issue 14: a holiday greeting is no follow-up of service: it is
+        done once sent, by phone or brought in person, without a score."""
+        for channel in ("phone", "onsite"):
+            greeting = self._visit(self.customer, trigger="holiday", channel=channel)
+            greeting.with_user(self.user_cs).action_done()
+            self.assertEqual(greeting.state, "done")
+            self.assertFalse(greeting.satisfaction)
+        # A call of service still needs the customer's answer.
+        call = self._visit(self.customer, trigger="routine")
+        with self.assertRaises(ValidationError):
+            call.with_user(self.user_cs).action_done()
+
     def test_onsite_done_requires_signature(self):
-        visit = self._visit(self.customer, channel="onsite", satisfaction=4)
+        visit = self._visit(self.customer, channel="onsite", satisfaction="4")
         with self.assertRaises(ValidationError):
             with self.env.cr.savepoint():
                 visit.action_done()
@@ -180,16 +211,24 @@ class TestVisitRules(VisitCase):
 
     def test_preparation_summary_lists_orders_and_past_visits(self):
         order = self._sell(self.customer, 1234.0)
-        past = self._visit(self.customer, satisfaction=5)
+        past = self._visit(self.customer, satisfaction="5")
         past.action_done()
+        greeting = self._visit(self.customer, trigger="holiday")
+        greeting.action_done()
         visit = self._visit(self.customer)
         visit.action_prepare()
         self.assertEqual(visit.state, "prepared")
-        self.assertIn(order.name, visit.preparation_summary)
-        self.assertIn(past.name, visit.preparation_summary)
+        summary = visit.preparation_summary
+        self.assertIn(order.name, summary)
+        self.assertIn(past.name, summary)
+        self.assertIn("satisfaction 5/5", summary)
+        # The greeting was not scored: it says so, with no "0/5".
+        self.assertRegex(summary, rf"{greeting.name} · [^<]* · Holiday greeting</li>")
+        self.assertNotIn("0/5", summary)
+        self.assertNotIn("False/5", summary)
 
     def test_review_by_manager_only(self):
-        visit = self._visit(self.customer, satisfaction=3)
+        visit = self._visit(self.customer, satisfaction="3")
         visit.action_done()
         visit.review_comment = "Good call, follow the lead time issue."
         with self.assertRaises(UserError):

@@ -56,7 +56,7 @@ class TestVisitSurvey(VisitCase):
         visit.invalidate_recordset()
         self.assertEqual(visit.state, "done")
         for fname, score in scores.items():
-            self.assertEqual(visit[fname], score)
+            self.assertEqual(visit[fname], str(score))
         self.assertTrue(visit.would_recommend)
         self.assertIn("Shorter lead times", visit.opinions)
         self.assertTrue(visit.done_date)
@@ -74,6 +74,21 @@ class TestVisitSurvey(VisitCase):
         sent.channel = "phone"
         self.assertEqual(sent.survey_id, self.survey)
         self.assertEqual(sent.survey_user_input_id.survey_id, self.survey)
+
+    def test_skipped_questions_stay_empty(self):
+        """Issue 14: an answered 0 is "extremely bad"; a skipped question is
+        no answer, not a 0."""
+        visit = self._visit(self.customer, channel="survey")
+        visit.action_send_survey()
+        answer = visit.survey_user_input_id.sudo()
+        answer._save_lines(self._question("satisfaction"), "0")
+        answer._save_lines(self._question("score_quality"), "3")
+        answer._mark_done()
+        self.assertEqual(visit.state, "done")
+        self.assertEqual((visit.satisfaction, visit.score_quality), ("0", "3"))
+        self.assertEqual(
+            [visit.score_delivery, visit.score_attitude, visit.score_speed], [False] * 3
+        )
 
     def test_answer_without_satisfaction_keeps_visit_open(self):
         visit = self._visit(self.customer, channel="survey")

@@ -47,33 +47,33 @@ registry.category("web_tour.tours").add("customer_followup_specialist_day", {
             run: "click",
         },
         {
+            content: "Nobody answered yet: the overall satisfaction is empty, not 0",
+            trigger: `${visitField("satisfaction")} select:has(option[value='false']:selected:contains("Not answered"))`,
+        },
+        {
             content: "Overall satisfaction",
-            trigger: `${visitField("satisfaction")} input`,
-            run: "edit 3 && click body",
+            trigger: `${visitField("satisfaction")} select`,
+            run: 'select "3"',
         },
         {
             content: "Product quality",
-            trigger: `${visitField("score_quality")} input`,
-            run: "edit 2 && click body",
+            trigger: `${visitField("score_quality")} select`,
+            run: 'select "2"',
         },
         {
             content: "Delivery",
-            trigger: `${visitField("score_delivery")} input`,
-            run: "edit 4 && click body",
+            trigger: `${visitField("score_delivery")} select`,
+            run: 'select "4"',
         },
         {
             content: "Service attitude",
-            trigger: `${visitField("score_attitude")} input`,
-            run: "edit 5 && click body",
+            trigger: `${visitField("score_attitude")} select`,
+            run: 'select "5"',
         },
         {
             content: "Response speed",
-            trigger: `${visitField("score_speed")} input`,
-            run: "edit 3 && click body",
-        },
-        {
-            content: "Entering the satisfaction records the outcome",
-            trigger: `${visitField("satisfaction_recorded")} input:checked`,
+            trigger: `${visitField("score_speed")} select`,
+            run: 'select "3"',
         },
         // A problem found on the call, passed on the same day.
         {
