@@ -19,16 +19,20 @@ CN_HOLIDAYS_2026 = [
 ]
 
 # Demo customers' yearly purchases (CNY, untaxed) spread over the last 12
-# months: the figures decide their tiers, as the rules of 000 第六条 read.
+# months: with their cooperation start and flags (res_partner_demo.xml),
+# they decide their tiers, as the rules of 000 第六条 read (share and years,
+# or a flag; a customer between tiers is placed by its share). Shares are
+# of the 22,100,000 total.
 DEMO_SALES = {
-    "demo_customer_zhongkong": 7_000_000,  # 35 % -> strategic by share
+    "demo_customer_zhongkong": 7_000_000,  # 31.7 %, since 2016 -> strategic by share and years
     "demo_customer_sinopec": 600_000,  # industry leader -> strategic by flag
-    "demo_customer_baosteel": 800_000,  # since 2019 -> strategic by years
-    "demo_customer_haier": 3_000_000,  # 15 % -> key by share
-    "demo_customer_midea": 2_400_000,  # 12 % -> key by share
-    "demo_customer_gree": 2_100_000,  # 10.5 % -> key by share
+    "demo_customer_baosteel": 800_000,  # industry leader -> strategic by flag (3.6 %, since 2019)
+    "demo_customer_haier": 3_000_000,  # 13.6 %, since 2021 -> key by share and years
+    "demo_customer_midea": 2_400_000,  # 10.9 %, first order this year -> key by share
+    "demo_customer_gree": 2_300_000,  # 10.4 %, first order this year -> key by share
     "demo_customer_huadong": 500_000,  # core distributor -> key by flag
-    "demo_customer_weichai": 400_000,  # since 2023 -> key by years
+    "demo_customer_weichai": 2_300_000,  # 10.4 %, since 2023 -> key by share and years
+    # 1.5 % since 2017: years alone make nobody strategic -> normal
     "demo_customer_sany": 330_000,
     "demo_customer_xugong": 310_000,
     "demo_customer_liugong": 300_000,

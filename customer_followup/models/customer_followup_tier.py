@@ -22,8 +22,9 @@ TIER_BATCH = 30000
 class CustomerFollowupTier(models.Model):
     """A customer tier of the instrument-factory regulation (000 第六、七条):
     一级 战略客户, 二级 重点客户, 三级 普通客户. A customer belongs to the
-    highest tier (lowest level) one of whose rules it meets; customers that
-    meet none fall into the company's default tier."""
+    highest tier (lowest level) whose rules it meets (see
+    :class:`TierClassifier`); customers that meet none are placed by their
+    sales share, or fall into the company's default tier."""
 
     _name = "customer.followup.tier"
     _description = "Customer Tier"
@@ -53,10 +54,23 @@ class CustomerFollowupTier(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     is_default = fields.Boolean(
         "Default tier",
-        help="Customers that meet no rule of a higher tier get this tier.",
+        help="Customers that meet no other tier's rules and reach no other "
+        "tier's sales share get this tier.",
     )
 
-    # Rules: any one of them places a customer in the tier; 0 switches a rule off.
+    # Rules: the figures (share, years) as ``figures_match`` says, or the
+    # amount, or a flag; 0 switches a figure off.
+    figures_match = fields.Selection(
+        [("all", "All of them"), ("any", "Any of them")],
+        string="Share and years required",
+        required=True,
+        # The regulation's reading (000 第六条: share and years): also what
+        # the tiers of a database upgraded from an older version get.
+        default="all",
+        help="All of them: a customer needs the sales share and the cooperation "
+        "years (the regulation, 000 第六条). Any of them: either one is enough. "
+        "Purchases above the amount and the flags are alternatives in both cases.",
+    )
     min_sales_share = fields.Float(
         "Sales share at least (%)",
         digits=(5, 2),
@@ -70,13 +84,15 @@ class CustomerFollowupTier(models.Model):
     )
     min_sales_amount = fields.Monetary(
         "Yearly purchases above",
-        help="Confirmed sales over the last 12 months, in company currency, "
-        "e.g. 5,000,000 CNY for executive visits (000 第五条).",
+        help="Confirmed sales over the last 12 months, in company currency: "
+        "purchases above it place a customer in this tier whatever its share "
+        "and years, e.g. 5,000,000 CNY for strategic customers (000 第五条: "
+        "战略级客户, 年度采购额超500万元).",
     )
     flag_ids = fields.Many2many(
         "customer.followup.tier.flag",
         string="Or flagged as",
-        help="Customers carrying any of these flags belong to this tier.",
+        help="Customers carrying any of these flags belong to this tier, whatever their figures.",
     )
     rule_summary = fields.Char("Rules", compute="_compute_rule_summary")
 
@@ -132,6 +148,14 @@ class CustomerFollowupTier(models.Model):
         translate=True, help="What customers of this tier are offered."
     )
     partner_count = fields.Integer("Customers", compute="_compute_partner_count")
+    preview_count = fields.Integer(
+        "After recomputing",
+        compute="_compute_preview_count",
+        groups="customer_followup.group_customer_followup_manager",
+        help="Customers this tier would hold if tiers were recomputed now under "
+        "the rules as edited (not yet saved included); customers tiered by "
+        "hand stay where they are.",
+    )
 
     _sql_constraints = [
         (
@@ -147,17 +171,24 @@ class CustomerFollowupTier(models.Model):
     ]
 
     @api.depends(
-        "min_sales_share", "min_cooperation_years", "min_sales_amount", "flag_ids"
+        "figures_match",
+        "min_sales_share",
+        "min_cooperation_years",
+        "min_sales_amount",
+        "flag_ids",
+        "is_default",
     )
     def _compute_rule_summary(self):
         for tier in self:
-            parts = []
+            figures = []
             if tier.min_sales_share:
-                parts.append(self.env._("share ≥ %(v)s %%", v=format(tier.min_sales_share, "g")))
+                figures.append(self.env._("share ≥ %(v)s %%", v=format(tier.min_sales_share, "g")))
             if tier.min_cooperation_years:
-                parts.append(
+                figures.append(
                     self.env._("≥ %(v)s years", v=format(tier.min_cooperation_years, "g"))
                 )
+            both = len(figures) > 1 and tier.figures_match == "all"
+            parts = [self.env._(" and ").join(figures)] if both else figures
             if tier.min_sales_amount:
                 parts.append(
                     self.env._(
@@ -169,7 +200,10 @@ class CustomerFollowupTier(models.Model):
             parts += tier.flag_ids.mapped("name")
             if tier.is_default:
                 parts.append(self.env._("all other customers"))
-            tier.rule_summary = self.env._(" or ").join(parts)
+            # "share and years, or purchases, or a flag": the comma keeps
+            # the "and" together.
+            separator = self.env._(", or ") if both else self.env._(" or ")
+            tier.rule_summary = separator.join(parts)
 
     def _compute_partner_count(self):
         counts = {}
@@ -186,6 +220,42 @@ class CustomerFollowupTier(models.Model):
             counts.update({tier.id: count for tier, count in data})
         for tier in self:
             tier.partner_count = counts.get(tier.id, 0)
+
+    @api.depends(
+        "figures_match",
+        "min_sales_share",
+        "min_cooperation_years",
+        "min_sales_amount",
+        "flag_ids",
+        "is_default",
+        "level",
+        "active",
+        "company_id",
+    )
+    def _compute_preview_count(self):
+        """Customers per tier if the rules were applied now: one pass of
+        the nightly engine's reads and classification over each company's
+        customers, with the tiers being edited (onchange) in place of their
+        saved versions."""
+        counts = {}
+        for company in self.company_id:
+            edited = self.filtered(lambda t, c=company: t.company_id == c)
+            # sudo: every customer counts, whoever reads the tier list (the
+            # field is for managers), as in the nightly pass.
+            saved = self.sudo().search([("company_id", "=", company.id)])
+            tiers = (saved - edited._origin).with_env(edited.env) | edited.filtered("active")
+            Partner = self.env["res.partner"].sudo().with_company(company)
+            _today, since = Partner._followup_sales_window()
+            _tune_tier_reads(self.env.cr)
+            query = Partner._search(Partner._followup_tier_candidate_domain(), order="id")
+            states = Partner._followup_tier_states(query, since)
+            counts.update(Partner._followup_apply_tier_states(states, tiers=tiers, dry_run=True))
+        for tier in self:
+            count = counts.get(tier.id, 0)
+            if tier._origin.id and tier._origin.id != tier.id:
+                # Customers tiered by hand stay with the saved tier's id.
+                count += counts.get(tier._origin.id, 0)
+            tier.preview_count = count
 
     @api.model
     def _search_display_name(self, operator, value):
@@ -294,12 +364,22 @@ class CustomerFollowupTier(models.Model):
         texts = {
             "share": _("%(tier)s: sales share %(share)s %% ≥ %(min)s %%"),
             "years": _("%(tier)s: cooperation %(years)s years ≥ %(min)s"),
+            "share_years": _(
+                "%(tier)s: sales share %(share)s %% ≥ %(min_share)s %% and "
+                "cooperation %(years)s years ≥ %(min_years)s"
+            ),
+            "by_share": _(
+                "%(tier)s: placed by its sales share %(share)s %% ≥ %(min_share)s %% "
+                "(cooperation %(years)s years, under %(min_years)s)"
+            ),
             "amount": _("%(tier)s: purchases %(amount)s > %(min)s %(currency)s"),
             "flags": _("%(tier)s: flagged %(flags)s"),
             "default": _("%(tier)s: no rule of a higher tier met"),
             "manual": _("%(tier)s: set by hand (%(reason)s)"),
         }
-        return TierClassifier(self.sorted(lambda t: (t.level, t.id)), texts)
+        # By the saved id: tiers being edited in a form (the preview) have
+        # a new id that does not compare with others.
+        return TierClassifier(self.sorted(lambda t: (t.level, t._origin.id or 0)), texts)
 
     # ------------------------------------------------------------------
     # Company defaults
@@ -391,15 +471,7 @@ class CustomerFollowupTier(models.Model):
         companies = tiers.company_id.sorted("id")
         if not companies:
             return 0, 0
-        # The candidates' filter makes PostgreSQL estimate these queries as
-        # expensive enough to JIT-compile them, which costs seconds per
-        # batch for a plan that runs in a fraction of a second. Its "has a
-        # confirmed order" test hashes the partners of every confirmed order:
-        # past about 100,000 orders that no longer fits the default 4 MB,
-        # and PostgreSQL scans the orders again for each partner instead
-        # (this transaction only; the job's worker stays far below 1 GiB).
-        self.env.cr.execute(SQL("SET LOCAL jit = off"))
-        self.env.cr.execute(SQL("SET LOCAL work_mem = '64MB'"))
+        _tune_tier_reads(self.env.cr)
         # Read in SQL rather than with get_param: batches move the position
         # with a plain UPDATE of the locked row (set_param would clear every
         # ORM cache of the registry at each batch).
@@ -495,6 +567,21 @@ class CustomerFollowupTier(models.Model):
         return done, remaining
 
 
+def _tune_tier_reads(cr):
+    """Settings of the current transaction for the engine's reads.
+
+    The candidates' filter makes PostgreSQL estimate these queries as
+    expensive enough to JIT-compile them, which costs seconds per batch for
+    a plan that runs in a fraction of a second. Its "has a confirmed order"
+    test hashes the partners of every confirmed order: past about 100,000
+    orders that no longer fits the default 4 MB, and PostgreSQL scans the
+    orders again for each partner instead (this transaction only; the job's
+    worker stays far below 1 GiB).
+    """
+    cr.execute(SQL("SET LOCAL jit = off"))
+    cr.execute(SQL("SET LOCAL work_mem = '64MB'"))
+
+
 def _at_least(value, threshold):
     """``round(value - threshold, 4) >= 0``, rounding only near the
     threshold."""
@@ -506,9 +593,25 @@ def _at_least(value, threshold):
 class TierClassifier:
     """The tier rules of one company compiled into plain Python values, so
     that classifying a batch of customers touches no ORM record per
-    customer. Rules: any one places a customer in a tier (share and years
-    from the threshold up, amount strictly above it, or a flag); tiers are
-    tried from level 1 down; the default tier takes the rest."""
+    customer.
+
+    Tiers are tried from level 1 down; a customer belongs to the first
+    whose rules it meets:
+
+    - its figures: the sales share and the cooperation years, both (``all``,
+      the regulation's reading of 000 第六条: "占比≥30%，合作年限≥5年") or
+      either (``any``); a figure at 0 is switched off, and a tier with no
+      figure has no figure rule;
+    - or purchases strictly above the tier's amount (000 第五条: strategic
+      customers buy over 5,000,000 CNY a year), whatever the figures;
+    - or one of the tier's flags (行业头部企业...), whatever the figures.
+
+    Share and years count from the threshold up. A customer that meets no
+    tier's rules but reaches a tier's sales share (35 % after one year of
+    cooperation) is placed by its share, the regulation's first criterion:
+    in the highest tier whose share it reaches, so that no large customer
+    drops to the default tier. The default tier takes the rest.
+    """
 
     def __init__(self, tiers, texts):
         self.texts = texts
@@ -518,6 +621,7 @@ class TierClassifier:
             compiled = {
                 "id": tier.id,
                 "name": tier.name,
+                "all": tier.figures_match != "any",
                 "share": tier.min_sales_share,
                 "years": tier.min_cooperation_years,
                 "amount": tier.min_sales_amount,
@@ -539,18 +643,26 @@ class TierClassifier:
         # years, the currency's for amounts); the plain comparison first,
         # so that the rounding runs only near a threshold.
         for rule in self.rules:
-            if rule["share"] and _at_least(share, rule["share"]):
-                return rule["id"], texts["share"] % {
-                    "tier": rule["name"],
-                    "share": format(share, ".2f"),
-                    "min": format(rule["share"], "g"),
-                }
-            if rule["years"] and _at_least(years, rule["years"]):
-                return rule["id"], texts["years"] % {
-                    "tier": rule["name"],
-                    "years": format(years, ".1f"),
-                    "min": format(rule["years"], "g"),
-                }
+            min_share = rule["share"]
+            min_years = rule["years"]
+            share_met = min_share and _at_least(share, min_share)
+            between = False
+            if rule["all"]:
+                if share_met or not min_share:
+                    if not min_years:
+                        if share_met:
+                            return rule["id"], self._text("share", rule, share, years)
+                    elif _at_least(years, min_years):
+                        return rule["id"], self._text(
+                            "share_years" if min_share else "years", rule, share, years
+                        )
+                    elif share_met:
+                        between = True
+            else:
+                if share_met:
+                    return rule["id"], self._text("share", rule, share, years)
+                if min_years and _at_least(years, min_years):
+                    return rule["id"], self._text("years", rule, share, years)
             if (
                 rule["amount"]
                 and amount > rule["amount"]
@@ -568,10 +680,26 @@ class TierClassifier:
                     "tier": rule["name"],
                     "flags": ", ".join(matched),
                 }
+            if between:
+                # Between tiers (the share of this tier, too few years): placed
+                # by its share, the regulation's first criterion, here rather
+                # than in a lower tier whose figures it meets, so that a
+                # customer never moves down as its years of cooperation grow.
+                return rule["id"], self._text("by_share", rule, share, years)
         if self.default:
             return self.default["id"], texts["default"] % {"tier": self.default["name"]}
         return False, ""
 
+    def _text(self, key, rule, share, years):
+        return self.texts[key] % {
+            "tier": rule["name"],
+            "share": format(share, ".2f"),
+            "years": format(years, ".1f"),
+            "min_share": format(rule["share"], "g"),
+            "min_years": format(rule["years"], "g"),
+            # The texts of a single figure name its threshold "min".
+            "min": format(rule["years"] if key == "years" else rule["share"], "g"),
+        }
+
     def manual(self, tier_name, reason):
         return self.texts["manual"] % {"tier": tier_name, "reason": reason or ""}
-

@@ -355,7 +355,7 @@ class ResPartner(models.Model):
         today, since = self._followup_sales_window()
         self._followup_apply_tier_states(self._followup_tier_states(query, since))
 
-    def _followup_apply_tier_states(self, states, total=None, tiers=None):
+    def _followup_apply_tier_states(self, states, total=None, tiers=None, dry_run=False):
         """Classify the customers of ``states`` (see
         :meth:`_followup_tier_states`) and store what changed. A change from
         one tier to another is logged in the chatter with the rule that
@@ -368,11 +368,14 @@ class ResPartner(models.Model):
         written when nothing changed.
 
         :param total: the company's 12-month sales (read when not given)
-        :param tiers: the company's active tiers (searched when not given)
-        :return: number of customers whose stored state changed
+        :param tiers: the company's active tiers (searched when not given);
+            the tier list's preview passes tiers being edited
+        :param dry_run: classify only, write nothing (the tier list's preview)
+        :return: number of customers whose stored state changed, or with
+            ``dry_run`` the number of customers per tier id
         """
         if not states:
-            return 0
+            return {} if dry_run else 0
         company = self.env.company
         if tiers is None:
             tiers = (
@@ -381,7 +384,7 @@ class ResPartner(models.Model):
                 .search([("company_id", "=", company.id)])
             )
         if not tiers:
-            return 0
+            return {} if dry_run else 0
         classifier = tiers._classifier()
         today, since = self._followup_sales_window()
         if total is None:
@@ -390,6 +393,7 @@ class ResPartner(models.Model):
         # Customers share few distinct cooperation starts: relativedelta once each.
         years_cache = {}
         rows, changes = [], []
+        placed = defaultdict(int)
         for (
             partner_id,
             stored_tier,
@@ -414,6 +418,9 @@ class ResPartner(models.Model):
                 if years is None:
                     years = years_cache[start] = _years_between(start, today)
                 tier, rule = classifier.classify(amount, share, years, flag_ids)
+            if dry_run:
+                placed[tier] += 1
+                continue
             stored_amount = stored_amount or 0.0
             stored_share = stored_share or 0.0
             # Figures are compared as displayed (2 decimals); the exact
@@ -428,6 +435,8 @@ class ResPartner(models.Model):
                 rows.append((partner_id, tier or None, rule, amount, share, start or None))
             if old_tier and tier != old_tier:
                 changes.append((partner_id, old_tier, tier, stored_rule, rule))
+        if dry_run:
+            return dict(placed)
         self._followup_log_tier_changes(changes)
         self._followup_store_tier_state(rows)
         return len(rows)

@@ -50,6 +50,26 @@ class TestTierEngine(CustomerFollowupCase):
         q_again = self._queries(lambda: self._recompute(large))
         self.assertLessEqual(q_again, 25, f"{q_again} queries when nothing changed")
 
+    def test_preview_reads_customers_in_a_fixed_number_of_queries(self):
+        """The tier list's preview is one pass of the engine's set-based
+        reads: about as many queries for 2,200 customers as for 200."""
+        small = self._make_customers(200, "preview small")
+        for partner, amount in zip(small[:3], (5000.0, 1500.0, 300.0), strict=True):
+            self._sell(partner, amount)
+        tiers = (self.tier_strategic | self.tier_key | self.tier_normal).with_user(
+            self.user_manager
+        )
+        self.env.flush_all()
+        q_small = self._queries(lambda: tiers.mapped("preview_count"))
+        before = sum(tiers.mapped("preview_count"))
+        self._make_customers(2000, "preview large")
+        self.env.flush_all()
+        tiers.invalidate_recordset(["preview_count"])
+        q_large = self._queries(lambda: tiers.mapped("preview_count"))
+        self.assertEqual(sum(tiers.mapped("preview_count")), before + 2000)
+        self.assertLessEqual(q_large, q_small + 3, (q_small, q_large))
+        self.assertLessEqual(q_large, 10, f"{q_large} queries for the preview")
+
     def test_cron_batches_report_progress_until_done(self):
         partners = self._make_customers(2000, "cron")
         self._sell(partners[0], 1000.0)
