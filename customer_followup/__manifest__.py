@@ -75,6 +75,7 @@
         "demo/res_partner_demo.xml",
         "demo/customer_followup_visit_demo.xml",
         "demo/customer_followup_anomaly_demo.xml",
+        "demo/customer_followup_anomaly_special_demo.xml",
         "demo/customer_followup_portal_demo.xml",
     ],
     "assets": {

@@ -17,6 +17,10 @@ from . import stock_picking
 from . import customer_followup_escalation_policy
 from . import customer_followup_anomaly
 from . import customer_followup_anomaly_step
+from . import customer_followup_anomaly_special
+from . import customer_followup_anomaly_recovery
+from . import customer_followup_anomaly_retention
+from . import mail_message
 from . import ir_attachment
 from . import survey_question
 from . import survey_question_answer

@@ -659,15 +659,7 @@ class CustomerFollowupAnomaly(models.Model):
         if target == "closed":
             if anomaly.is_contract_dispute and not (anomaly.legal_opinion or "").strip():
                 missing.append(self._field_label("legal_opinion"))
-            if anomaly.is_large_loss:
-                for name in (
-                    "loss_amount",
-                    "compensation_proposal",
-                    "compensation_finance_user_id",
-                    "compensation_legal_user_id",
-                ):
-                    if not anomaly[name]:
-                        missing.append(self._field_label(name))
+            # A large loss's needs: customer_followup_anomaly_special.py.
         return missing
 
     def _check_plan_approver(self):
@@ -827,8 +819,6 @@ class CustomerFollowupAnomaly(models.Model):
                 policy.notify_group_id,
                 self.env._("Service anomaly %(anomaly)s reported", anomaly=self.name),
             )
-            if self.is_quality_problem:
-                self._notify_quality()
         elif state == "responding" and policy.daily_progress_required:
             vals["progress_deadline"] = self._next_progress_deadline(now)
         elif state == "plan":
@@ -914,19 +904,6 @@ class CustomerFollowupAnomaly(models.Model):
                 note=note,
                 user_id=user.id,
             )
-
-    def _notify_quality(self):
-        """Quality problems go to R&D with supply chain (第十二条 (一))."""
-        users = self.policy_id.sudo().quality_notify_user_ids or self.user_id
-        self._notify_users(
-            users,
-            self.env._("Quality problem in %(anomaly)s", anomaly=self.name),
-            self.env._(
-                "R&D and supply chain: find the root cause, replace or repair the "
-                "products and trace the supplier."
-            ),
-        )
-        self.sudo().message_subscribe(partner_ids=users.partner_id.ids)
 
     def _schedule_verification_followup(self):
         """The verification follow-up after closing (003 第八条 (六)): closing
@@ -1078,21 +1055,8 @@ class CustomerFollowupAnomaly(models.Model):
             super(CustomerFollowupAnomaly, anomaly.sudo()).write(vals)
         return True
 
-    def _check_compensation_approver(self):
-        if not (self.env.su or self.env.user.has_group(LEADER_GROUP)):
-            raise AccessError(
-                self.env._("Only the anomaly handling group's leader can record this approval.")
-            )
-
-    def action_approve_compensation_finance(self):
-        self._check_compensation_approver()
-        self.sudo().write({"compensation_finance_user_id": self.env.uid})
-        return True
-
-    def action_approve_compensation_legal(self):
-        self._check_compensation_approver()
-        self.sudo().write({"compensation_legal_user_id": self.env.uid})
-        return True
+    # Special handling (quality, contract disputes, large-loss approvals):
+    # customer_followup_anomaly_special.py.
 
     # ------------------------------------------------------------------
     # Escalation (run by the server actions of data/, scheduled by ir.cron)

@@ -28,3 +28,11 @@ class CustomerFollowupAnomalyStep(models.Model):
     def _compute_on_time(self):
         for step in self:
             step.on_time = not step.deadline or step.date <= step.deadline
+
+    @api.ondelete(at_uninstall=True)
+    def _unlink_except_file_kept(self):
+        """The timeline is the evidence of reporting and response timeliness:
+        no access right deletes a step; code run as superuser is refused too
+        while the anomaly's file is kept. Steps go with their anomaly."""
+        # sudo: the step's anomaly decides, whoever deletes.
+        self.env["customer.followup.anomaly"]._check_file_kept(self.sudo().anomaly_id.ids)

@@ -100,12 +100,6 @@ class CustomerFollowupEscalationPolicy(models.Model):
         help="Summary of this severity's anomalies sent to the people it is "
         "reported to: weekly for 一般 (第九条), monthly for 较大 (第十条).",
     )
-    quality_notify_user_ids = fields.Many2many(
-        "res.users",
-        string="Quality problems: notify",
-        domain="[('share', '=', False)]",
-        help="R&D and supply chain people told of quality problems (003 第十二条).",
-    )
 
     _sql_constraints = [
         (
@@ -138,7 +132,7 @@ class CustomerFollowupEscalationPolicy(models.Model):
         )
         for company in companies.filtered(lambda c: c.id not in existing):
             for template in templates:
-                template.copy({"company_id": company.id, "quality_notify_user_ids": False})
+                template.copy({"company_id": company.id})
 
     def _closing_group(self):
         self.ensure_one()

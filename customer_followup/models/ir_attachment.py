@@ -1,35 +1,43 @@
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, models
+
+ANOMALY = "customer.followup.anomaly"
 
 
 class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_retained_anomaly(self):
-        """The documents of a closed anomaly (reports, findings, customer
-        feedback) are archived with it for 3 years (003 第八条 (七))."""
-        ids = {
+    def _followup_anomaly_ids(self):
+        # sudo: which record a document belongs to decides whether it is kept,
+        # whoever asks.
+        return {
             attachment.res_id
             for attachment in self.sudo()
-            if attachment.res_model == "customer.followup.anomaly" and attachment.res_id
+            if attachment.res_model == ANOMALY and attachment.res_id
         }
-        if not ids:
-            return
-        today = fields.Date.context_today(self)
-        retained = (
-            self.env["customer.followup.anomaly"]
-            .sudo()
-            .with_context(active_test=False)
-            .browse(ids)
-            .exists()
-            .filtered(lambda a: a.retain_until and a.retain_until > today)
-        )
-        if retained:
-            raise UserError(
-                self.env._(
-                    "The documents of %(anomaly)s must be kept until %(until)s.",
-                    anomaly=retained[0].name,
-                    until=retained[0].retain_until,
+
+    @api.ondelete(at_uninstall=True)
+    def _unlink_except_anomaly_file(self):
+        """The documents of an anomaly (reports, findings, customer feedback)
+        are part of its file, kept until 3 years after closing (003 第八条 (七)).
+        They go with their anomaly, once it may be deleted: Odoo deletes a
+        record's attachments after the record itself."""
+        ids = self._followup_anomaly_ids()
+        if ids:
+            self.env[ANOMALY]._check_file_kept(list(ids))
+
+    def write(self, vals):
+        # Moving a document to another record takes it out of the file.
+        if {"res_model", "res_id"} & set(vals):
+            # sudo: where the document was is read whoever moves it.
+            moved = self.sudo().filtered(
+                lambda a: (
+                    a.res_model == ANOMALY
+                    and (
+                        vals.get("res_model", a.res_model) != a.res_model
+                        or vals.get("res_id", a.res_id) != a.res_id
+                    )
                 )
             )
+            if moved:
+                self.env[ANOMALY]._check_file_kept(list(moved._followup_anomaly_ids()))
+        return super().write(vals)

@@ -1,8 +1,65 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+USER_GROUP = "customer_followup.group_customer_followup_user"
+LOSS_GROUP = "customer_followup.group_customer_followup_loss"
+
+
+def _contact_domain(group):
+    """Internal users holding ``group``: who can open the anomaly they are
+    told about (a to-do on a record one cannot read helps no one)."""
+
+    def domain(self):
+        return [("share", "=", False), ("groups_id", "in", self.env.ref(group).ids)]
+
+    return domain
 
 
 class ResCompany(models.Model):
     _inherit = "res.company"
+
+    # Special handling (003 第十二条): who is told when an anomaly is flagged,
+    # and who approves a large loss's compensation.
+    followup_rnd_user_ids = fields.Many2many(
+        "res.users",
+        "res_company_followup_rnd_user_rel",
+        "company_id",
+        "user_id",
+        string="R&D contacts",
+        domain=_contact_domain(USER_GROUP),
+        help="Told, with a to-do, when an anomaly is flagged as a quality problem: "
+        "they find its root cause with supply chain.",
+    )
+    followup_supply_user_ids = fields.Many2many(
+        "res.users",
+        "res_company_followup_supply_user_rel",
+        "company_id",
+        "user_id",
+        string="Supply chain contacts",
+        domain=_contact_domain(USER_GROUP),
+        help="Told, with a to-do, when an anomaly is flagged as a quality problem: "
+        "they trace the supply chain's responsibility.",
+    )
+    followup_legal_user_ids = fields.Many2many(
+        "res.users",
+        "res_company_followup_legal_user_rel",
+        "company_id",
+        "user_id",
+        string="Legal contacts",
+        domain=_contact_domain(LOSS_GROUP),
+        help="Told, with a to-do, of contract disputes and large losses; one of them "
+        "gives the legal approval of a large loss's compensation.",
+    )
+    followup_finance_user_ids = fields.Many2many(
+        "res.users",
+        "res_company_followup_finance_user_rel",
+        "company_id",
+        "user_id",
+        string="Finance contacts",
+        domain=_contact_domain(LOSS_GROUP),
+        help="Told, with a to-do, of large losses; one of them gives the finance "
+        "approval of the compensation.",
+    )
 
     # KPI targets (SPEC §7). Defaults are the regulations' own: 100 % for the
     # follow-up, resolution and confirmation rates (000 第三条, hospital
@@ -72,6 +129,36 @@ class ResCompany(models.Model):
         "Show handlers' names to customers",
         help="Customers see who moved their service issues from step to step in the portal.",
     )
+
+    @api.constrains(
+        "followup_rnd_user_ids",
+        "followup_supply_user_ids",
+        "followup_legal_user_ids",
+        "followup_finance_user_ids",
+    )
+    def _check_followup_contacts(self):
+        user_group = self.env.ref(USER_GROUP)
+        loss_group = self.env.ref(LOSS_GROUP)
+        for company in self:
+            for fname, group in (
+                ("followup_rnd_user_ids", user_group),
+                ("followup_supply_user_ids", user_group),
+                ("followup_legal_user_ids", loss_group),
+                ("followup_finance_user_ids", loss_group),
+            ):
+                for user in company[fname]:
+                    if user.share or group not in user.groups_id or company not in user.company_ids:
+                        raise ValidationError(
+                            self.env._(
+                                "%(user)s cannot be one of the %(role)s of %(company)s: "
+                                "choose an internal user of this company with the "
+                                "Customer Follow-up group %(group)s.",
+                                user=user.name,
+                                role=company._fields[fname]._description_string(self.env),
+                                company=company.name,
+                                group=group.name,
+                            )
+                        )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -11,6 +11,20 @@ WINDOWS_RE = re.compile(
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    # Special handling of service anomalies (003 第十二条), per company.
+    followup_rnd_user_ids = fields.Many2many(
+        related="company_id.followup_rnd_user_ids", readonly=False
+    )
+    followup_supply_user_ids = fields.Many2many(
+        related="company_id.followup_supply_user_ids", readonly=False
+    )
+    followup_legal_user_ids = fields.Many2many(
+        related="company_id.followup_legal_user_ids", readonly=False
+    )
+    followup_finance_user_ids = fields.Many2many(
+        related="company_id.followup_finance_user_ids", readonly=False
+    )
+
     followup_target_followup_rate = fields.Float(
         related="company_id.followup_target_followup_rate", readonly=False
     )

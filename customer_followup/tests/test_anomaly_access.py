@@ -1,8 +1,7 @@
 from lxml import etree
 
-from odoo import Command
-from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
 
 from .anomaly_common import AnomalyCase
 
@@ -76,67 +75,6 @@ class TestAnomalyAccess(AnomalyCase):
         self.assertEqual(customer.followup_anomaly_count, 2)
         action = customer.action_view_followup_anomalies()
         self.assertEqual(self.Anomaly.with_user(self.user_cs).search_count(action["domain"]), 2)
-
-
-@tagged("post_install", "-at_install")
-class TestAnomalySpecialHandling(AnomalyCase):
-    """003 第十二条: quality problems, contract disputes, large losses."""
-
-    def test_quality_problem_notifies_rnd_and_supply_chain(self):
-        rnd = new_test_user(
-            self.env,
-            login="cf_rnd",
-            groups="base.group_user",
-            company_id=self.company.id,
-            company_ids=[Command.set(self.company.ids)],
-        )
-        self.policy("major").quality_notify_user_ids = rnd
-        anomaly = self.anomaly(
-            severity="major", is_quality_problem=True, product_ids=[Command.set(self.product.ids)]
-        )
-        anomaly.action_report()
-        self.assertIn(rnd, anomaly.activity_ids.user_id)
-        self.assertIn(rnd.partner_id, anomaly.message_partner_ids)
-        plain = self.anomaly(severity="major")
-        plain.action_report()
-        self.assertNotIn(rnd, plain.activity_ids.user_id)
-
-    def test_contract_dispute_needs_legal_opinion_before_closing(self):
-        anomaly = self.anomaly(is_contract_dispute=True)
-        self.advance(anomaly, "review")
-        anomaly.write({"review_root_cause": "r", "lessons": "l", "improvement_actions": "i"})
-        anomaly = anomaly.with_user(self.user_dept_head)
-        with self.assertRaises(UserError) as error:
-            anomaly.action_close()
-        self.assertIn(anomaly._fields["legal_opinion"].string, str(error.exception))
-        anomaly.legal_opinion = "依合同第5条，补充协议可行"
-        anomaly.action_close()
-        self.assertEqual(anomaly.state, "closed")
-
-    def test_large_loss_needs_compensation_approved_by_finance_and_legal(self):
-        anomaly = self.anomaly(severity="critical", is_large_loss=True)
-        self.advance(anomaly, "review")
-        anomaly.write(
-            {
-                "review_root_cause": "r",
-                "lessons": "l",
-                "improvement_actions": "i",
-                "review_meeting_at": "2026-11-20 08:00:00",
-            }
-        )
-        leader = anomaly.with_user(self.user_leader)
-        with self.assertRaises(UserError):
-            leader.action_close()
-        leader.write({"loss_amount": 300000, "compensation_proposal": "赔偿备件及工时"})
-        with self.assertRaises(AccessError):
-            anomaly.with_user(self.user_cs).action_approve_compensation_finance()
-        leader.action_approve_compensation_finance()
-        with self.assertRaises(UserError):
-            leader.action_close()
-        leader.action_approve_compensation_legal()
-        leader.action_close()
-        self.assertEqual(anomaly.state, "closed")
-        self.assertEqual(anomaly.sudo().compensation_legal_user_id, self.user_leader)
 
 
 @tagged("post_install", "-at_install")

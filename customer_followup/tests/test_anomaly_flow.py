@@ -228,34 +228,6 @@ class TestAnomalyClosing(AnomalyCase):
             anomaly.with_user(self.user_manager).unlink()
             self.assertFalse(anomaly.exists())
 
-    def test_open_anomalies_deleted_only_by_managers(self):
-        anomaly = self.anomaly()
-        with self.assertRaises(AccessError):
-            anomaly.with_user(self.user_cs).unlink()
-        anomaly.with_user(self.user_manager).unlink()
-
-    def test_retention_keeps_attachments(self):
-        with freeze_time("2026-11-24 02:00:00"):
-            anomaly = self.anomaly()
-            attachment = self.env["ir.attachment"].create(
-                {
-                    "name": "处置报告.pdf",
-                    "raw": b"report",
-                    "res_model": anomaly._name,
-                    "res_id": anomaly.id,
-                }
-            )
-            draft = self.env["ir.attachment"].create(
-                {"name": "draft.txt", "raw": b"x", "res_model": anomaly._name, "res_id": anomaly.id}
-            )
-            draft.unlink()  # an open anomaly's documents can still be tidied up
-            self.advance(anomaly, "closed")
-            with self.assertRaises(UserError) as error:
-                attachment.with_user(self.user_manager).unlink()
-            self.assertIn(str(anomaly.retain_until), str(error.exception))
-        with freeze_time("2029-11-25 02:00:00"):
-            attachment.unlink()
-
 
 @tagged("post_install", "-at_install")
 class TestAnomalySummaries(AnomalyCase):

@@ -90,6 +90,14 @@ class TestRightsMatrix(AnomalyCase):
             company_id=cls.company_b.id,
             company_ids=[Command.set(cls.company_b.ids)],
         )
+        # Finance and legal: outside the chain, they see the large-loss part
+        # of the anomalies they work on.
+        cls.user_loss = new_test_user(
+            cls.env,
+            login="cf_matrix_loss",
+            groups="base.group_user,customer_followup.group_customer_followup_loss",
+            **member,
+        )
         cls.users = {
             "salesperson": cls.user_sales,
             "user": cls.user_cs,
@@ -100,6 +108,7 @@ class TestRightsMatrix(AnomalyCase):
             "portal": cls.user_portal,
             "public": cls.env.ref("base.public_user"),
             "other company": cls.user_company_b,
+            "loss assessor": cls.user_loss,
         }
         # Every role owns a customer of the first company; another
         # specialist owns the rest and handles everything.
@@ -162,6 +171,24 @@ class TestRightsMatrix(AnomalyCase):
 
         def anomaly(customer):
             return Anomaly.create(self._anomaly_vals(customer, self.user_other))
+
+        def cancelled(customer):
+            # Only an anomaly without a file to keep can be deleted: one
+            # cancelled (or closed more than 3 years ago).
+            record = anomaly(customer)
+            record.write({"cancel_reason": "matrix"})
+            record.action_cancel()
+            return record
+
+        def recovery(record):
+            return env["customer.followup.anomaly.recovery"].create(
+                {
+                    "anomaly_id": record.id,
+                    "party_id": self.foreign_customer.id,
+                    "amount_claimed": 1000,
+                    "state": "claimed",
+                }
+            )
 
         def wizard(user):
             return (
@@ -295,7 +322,7 @@ class TestRightsMatrix(AnomalyCase):
                 # (003 第八条); they then see what they raised.
                 create=lambda role, user: self._anomaly_vals(self.own_customer[role], user),
                 write={"customer_request": "matrix"},
-                fresh=lambda role, user: anomaly(self.own_customer[role]),
+                fresh=lambda role, user: cancelled(self.own_customer[role]),
             ),
             "anomaly step": dict(
                 records=lambda role, user: (
@@ -309,6 +336,16 @@ class TestRightsMatrix(AnomalyCase):
                 },
                 write={"note": "matrix"},
                 fresh=lambda role, user: anomaly(self.own_customer[role]).step_ids,
+            ),
+            "recovery from third parties": dict(
+                records=lambda role, user: (recovery(anomaly(self.own_customer[role])),) * 2,
+                create=lambda role, user: {
+                    "anomaly_id": anomaly(self.own_customer[role]).id,
+                    "party_id": self.foreign_customer.id,
+                    "amount_claimed": 2000,
+                },
+                write={"note": "matrix"},
+                fresh=lambda role, user: recovery(cancelled(self.own_customer[role])),
             ),
             "escalation policy": dict(
                 records=lambda role, user: (self.policy("general"),) * 2,
@@ -360,6 +397,7 @@ class TestRightsMatrix(AnomalyCase):
             "follow-up script": "customer.followup.script",
             "service anomaly": "customer.followup.anomaly",
             "anomaly step": "customer.followup.anomaly.step",
+            "recovery from third parties": "customer.followup.anomaly.recovery",
             "escalation policy": "customer.followup.escalation.policy",
             "complaint mailbox": "customer.followup.complaint.mailbox",
             "anomaly statistics": "customer.followup.anomaly.statistics",
@@ -575,18 +613,27 @@ class TestRightsMatrix(AnomalyCase):
         table = next(t for t in self.tables if t["header"][0] == "field")
         fields_of = {
             "follow-up: customer signature": ("customer.followup.visit", ["signature"]),
-            "anomaly: loss amount, compensation proposal, finance and legal approval": (
+            "anomaly: loss amount, compensation proposal, finance and legal approval, "
+            "recoveries from third parties": (
                 "customer.followup.anomaly",
                 [
                     "loss_amount",
                     "compensation_proposal",
                     "compensation_finance_user_id",
                     "compensation_legal_user_id",
+                    "recovery_ids",
                 ],
             ),
         }
         self.assertEqual({row["field"] for row in table["rows"]}, set(fields_of))
-        follow_up_roles = ["user", "dept head", "deputy leader", "leader", "manager"]
+        follow_up_roles = [
+            "user",
+            "dept head",
+            "deputy leader",
+            "leader",
+            "manager",
+            "loss assessor",
+        ]
         for row in table["rows"]:
             model, names = fields_of[row["field"]]
             allowed = {role.strip() for role in row["roles"].split(",")}
