@@ -20,6 +20,7 @@ OPEN_VISIT_STATES = ("planned", "prepared", "postponed", "unreachable")
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     _fill_policies(env)
+    _quality_contacts_to_company(env)
     env["customer.followup.tier"].with_context(active_test=False).search(
         [("code", "=", "normal"), ("response_hours", "=", 72)]
     ).write({"response_hours": 0})
@@ -63,3 +64,34 @@ def _place_delivery_deadlines_again(env):
     Visit = env["customer.followup.visit"].with_context(tracking_disable=True)
     for visit_id, done, hours in rows:
         Visit.browse(visit_id).write({"deadline": done + timedelta(hours=hours or 24)})
+
+
+def _quality_contacts_to_company(env):
+    """18.0.1.1.0 kept the people told of quality problems on each escalation
+    policy; they are now the company's R&D contacts (Settings). Those who may
+    not be R&D contacts any more (not internal, another company) are left
+    for the administrator to name."""
+    cr = env.cr
+    cr.execute("SELECT to_regclass('customer_followup_escalation_policy_res_users_rel')")
+    if not cr.fetchone()[0]:
+        return
+    rows = env.execute_query(
+        SQL(
+            """
+            SELECT p.company_id, array_agg(DISTINCT r.res_users_id)
+              FROM customer_followup_escalation_policy_res_users_rel r
+              JOIN customer_followup_escalation_policy p
+                ON p.id = r.customer_followup_escalation_policy_id
+             GROUP BY p.company_id
+            """
+        )
+    )
+    for company_id, user_ids in rows:
+        company = env["res.company"].browse(company_id)
+        for user in env["res.users"].browse(user_ids).exists():
+            try:
+                with cr.savepoint():
+                    company.followup_rnd_user_ids |= user
+                    company.flush_recordset()
+            except Exception:  # noqa: BLE001 - a contact the new rules refuse is skipped
+                continue
