@@ -1,6 +1,7 @@
 from collections import defaultdict
 
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
@@ -486,50 +487,28 @@ class ResPartner(models.Model):
         )
 
     def _followup_log_tier_changes(self, changes):
-        """Log each change from one tier to another in the customer's chatter,
-        as mail.thread's tracking would (tier and deciding rule), but for the
-        whole batch in one create of messages and tracking values.
+        """Log each change from one tier to another in the customer's chatter
+        (old and new tier, the rule that decided), for the whole batch in one
+        call of the mail API's batched log.
 
         :param list changes: ``(partner id, old tier id, new tier id, old rule, new rule)``
         """
         if not changes:
             return
-        Tracking = self.env["mail.tracking.value"]
-        info = self.fields_get(
-            ["followup_tier_id", "followup_tier_rule"], ["string", "type", "selection"]
-        )
-        author_id, email_from = self._message_compute_author(raise_on_email=False)
-        base_values = {
-            "author_id": author_id,
-            "email_from": email_from,
-            "model": self._name,
-            "body": "",
-            "message_type": "notification",
-            "is_internal": True,
-            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
-            "email_add_signature": False,
-            # Given once here, or mail.message computes them per message.
-            "reply_to": self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False],
-            "record_alias_domain_id": False,
-            "record_company_id": False,
-            "record_name": False,
-        }
-        messages = self.sudo()._message_create(
-            [dict(base_values, res_id=partner_id) for partner_id, *_rest in changes]
-        )
         Tier = self.env["customer.followup.tier"].sudo()
-        # Tracking values in one create too (nested commands would insert
-        # them message by message).
-        tracking = []
-        for message, (partner_id, old_tier, new_tier, old_rule, new_rule) in zip(messages, changes, strict=True):
-            partner = self.browse(partner_id)
-            for fname, old, new in (
-                ("followup_tier_id", Tier.browse(old_tier), Tier.browse(new_tier)),
-                ("followup_tier_rule", old_rule or "", new_rule),
-            ):
-                values = Tracking._create_tracking_values(old, new, fname, info[fname], partner)
-                tracking.append(dict(values, mail_message_id=message.id))
-        Tracking.sudo().create(tracking)
+        names = dict(
+            Tier.browse({tier for change in changes for tier in change[1:3] if tier})
+            .with_context(active_test=False)
+            .mapped(lambda tier: (tier.id, tier.name))
+        )
+        label = self._fields["followup_tier_id"]._description_string(self.env)
+        bodies = {
+            partner_id: Markup("<p>%s: %s → <b>%s</b></p><p>%s</p>")
+            % (label, names.get(old_tier, "—"), names.get(new_tier, "—"), new_rule or "")
+            for partner_id, old_tier, new_tier, _old_rule, new_rule in changes
+        }
+        # sudo: the nightly job logs on every customer it re-tiers.
+        self.sudo().browse(list(bodies))._message_log_batch(bodies)
 
     def action_followup_recompute_tier(self):
         self.sudo()._followup_recompute_tiers()
