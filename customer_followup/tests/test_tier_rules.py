@@ -72,9 +72,11 @@ class TestTierRules(CustomerFollowupCase):
         self.assertEqual(both.followup_cooperation_years, 5.0)
         self.assertEqual(both.followup_tier_id, self.tier_strategic)
         self.assertIn("30.00 % ≥ 30 % and cooperation 5.0 years ≥ 5", both.followup_tier_rule)
-        # 30 % but short of 5 years: the key tier's 10 % and 2 years hold.
-        self.assertEqual(short.followup_tier_id, self.tier_key)
-        self.assertIn("≥ 10 % and cooperation 5.0 years ≥ 2", short.followup_tier_rule)
+        # 30 % but a day short of 5 years: strategic's figures are not all
+        # met; placed by its share (the first criterion), not moved down to
+        # key, whose 10 % and 2 years it meets.
+        self.assertEqual(short.followup_tier_id, self.tier_strategic)
+        self.assertIn("placed by its sales share 30.00 % ≥ 30 %", short.followup_tier_rule)
 
     def test_key_needs_share_and_years(self):
         """000 第六条: 二级 is 10 %–30 % of purchases and 2–5 years."""
