@@ -66,6 +66,13 @@ class CustomerFollowupAnalysis(models.Model):
     state = fields.Selection(
         [("draft", "Draft"), ("filed", "Filed")], default="draft", required=True, tracking=True
     )
+    scheduled = fields.Boolean(
+        "Drafted on schedule",
+        readonly=True,
+        copy=False,
+        help="Drafted on the first working day of the month or quarter for the "
+        "customer-service head to complete and file (000 第五条).",
+    )
     filed_by_id = fields.Many2one("res.users", "Filed by", readonly=True, copy=False)
     filed_on = fields.Datetime(readonly=True, copy=False)
 
@@ -206,7 +213,99 @@ class CustomerFollowupAnalysis(models.Model):
         self.write(
             {"state": "filed", "filed_by_id": self.env.uid, "filed_on": fields.Datetime.now()}
         )
+        self._send_to_management()
         return True
+
+    def _send_to_management(self):
+        """Filing hands the report to management (000 第五条): the PDF, in
+        the chatter, addressed to the company's management group, who get it
+        in their inbox or by e-mail as each chose."""
+        Policy = self.env["customer.followup.escalation.policy"]
+        managers = self.env.ref("customer_followup.group_customer_followup_manager")
+        report = self.env.ref("customer_followup.action_report_customer_followup_analysis")
+        for analysis in self:
+            content, _kind = report._render_qweb_pdf(report.report_name, analysis.ids)
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": f"{analysis.name}.pdf",
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": analysis.id,
+                    "mimetype": "application/pdf",
+                }
+            )
+            people = Policy._role_users(managers, analysis.company_id) - self.env.user
+            analysis.message_post(
+                body=self.env._(
+                    "%(report)s (%(date_from)s to %(date_to)s) filed for management.",
+                    report=analysis.name,
+                    date_from=analysis.date_from,
+                    date_to=analysis.date_to,
+                ),
+                partner_ids=people.partner_id.ids,
+                attachment_ids=attachment.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+
+    @api.model
+    def _cron_draft_scheduled_reports(self, today=None):
+        """On the first working day of each month and quarter (000 第五条,
+        001 篇三: monthly and quarterly reports to management), draft the
+        report of the period that just ended, for the customer-service head
+        (the deputy leader role) to complete and file. Once per period."""
+        Policy = self.env["customer.followup.escalation.policy"]
+        WorkingTime = self.env["customer.followup.working.time"]
+        head = self.env.ref("customer_followup.group_customer_followup_deputy_leader")
+        drafted = self.browse()
+        for company in self.env["res.company"].search([]):
+            calendar = company.resource_calendar_id
+            day = today or fields.Date.context_today(self.with_context(tz=calendar.tz or "UTC"))
+            first = WorkingTime.with_company(company).add_working_dates(
+                day.replace(day=1), 0, calendar=calendar
+            )
+            if day != first:
+                continue
+            presets = ["last_month"] + (["last_quarter"] if day.month in (1, 4, 7, 10) else [])
+            for preset in presets:
+                date_from, date_to = self._preset_dates(preset, today=day)
+                # sudo: the scheduled job drafts for every company.
+                Analysis = self.sudo().with_company(company)
+                if Analysis.search_count(
+                    [
+                        ("company_id", "=", company.id),
+                        ("date_from", "=", date_from),
+                        ("date_to", "=", date_to),
+                        ("scheduled", "=", True),
+                    ]
+                ):
+                    continue
+                analysis = Analysis.create(
+                    {
+                        "company_id": company.id,
+                        "date_from": date_from,
+                        "date_to": date_to,
+                        "scheduled": True,
+                    }
+                )
+                for user in Policy._role_users(head, company):
+                    analysis.activity_schedule(
+                        "mail.mail_activity_data_todo",
+                        date_deadline=WorkingTime.with_company(company).add_working_dates(
+                            day, 3, calendar=calendar
+                        ),
+                        summary=self.env._("Complete and file the analysis report"),
+                        note=self.env._(
+                            "Write the suggested improvements of %(report)s (%(date_from)s to "
+                            "%(date_to)s), then file it for management.",
+                            report=analysis.name,
+                            date_from=date_from,
+                            date_to=date_to,
+                        ),
+                        user_id=user.id,
+                    )
+                drafted |= analysis
+        return drafted
 
     def action_draft(self):
         self.write({"state": "draft", "filed_by_id": False, "filed_on": False})
