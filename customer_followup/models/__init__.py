@@ -14,6 +14,7 @@ from . import customer_followup_script
 from . import customer_followup_visit_generator
 from . import customer_followup_plan
 from . import stock_picking
+from . import sale_order
 from . import customer_followup_escalation_policy
 from . import customer_followup_anomaly
 from . import customer_followup_anomaly_step

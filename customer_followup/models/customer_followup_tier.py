@@ -126,6 +126,25 @@ class CustomerFollowupTier(models.Model):
         "it runs through nights, weekends and holidays. Tick to count it in "
         "working hours of the company's calendar instead.",
     )
+    # 001 篇四 要点3: after a sale, follow up at 1 week, 1 month, 3 months
+    # and 6 months. Off in the shipped tiers: the company chooses.
+    sale_series = fields.Selection(
+        [("first", "After the first order"), ("amount", "After every order above an amount")],
+        "Follow-up series after a sale",
+        help="Empty: no series. The series plans one follow-up per offset below, counted "
+        "in calendar days from the order's confirmation.",
+    )
+    sale_series_days = fields.Char(
+        "Series offsets (days)",
+        default="7,30,90,180",
+        help="Days after the order, comma-separated: 7, 30, 90, 180 are 1 week, 1 month, "
+        "3 months and 6 months (001 篇四).",
+    )
+    sale_series_min_amount = fields.Monetary(
+        "Series for orders above",
+        help="With 'After every order above an amount': orders of at least this untaxed "
+        "amount, in company currency.",
+    )
     response_hours = fields.Integer(
         "Response promise (hours)",
         help="A service anomaly of this tier's customers must be answered "
@@ -144,9 +163,7 @@ class CustomerFollowupTier(models.Model):
     channel_mix_total = fields.Float(
         "Channel mix total (%)", compute="_compute_channel_mix_total", store=True
     )
-    service_promise = fields.Text(
-        translate=True, help="What customers of this tier are offered."
-    )
+    service_promise = fields.Text(translate=True, help="What customers of this tier are offered.")
     partner_count = fields.Integer("Customers", compute="_compute_partner_count")
     preview_count = fields.Integer(
         "After recomputing",
@@ -339,6 +356,36 @@ class CustomerFollowupTier(models.Model):
                     )
                 )
 
+    def _sale_series_offsets(self):
+        """The series' offsets in days, sorted; [] when the tier has none."""
+        self.ensure_one()
+        if not self.sale_series:
+            return []
+        try:
+            days = sorted(
+                {int(part) for part in (self.sale_series_days or "").split(",") if part.strip()}
+            )
+        except ValueError:
+            days = None
+        if not days or days[0] <= 0 or days[-1] > 3660:
+            raise ValidationError(
+                self.env._(
+                    "%(tier)s: write the series offsets as whole days after the order, "
+                    "separated by commas, e.g. 7,30,90,180.",
+                    tier=self.name,
+                )
+            )
+        return days
+
+    @api.constrains("sale_series", "sale_series_days", "sale_series_min_amount")
+    def _check_sale_series(self):
+        for tier in self:
+            tier._sale_series_offsets()
+            if tier.sale_series_min_amount < 0:
+                raise ValidationError(
+                    self.env._("%(tier)s: the series' amount cannot be negative.", tier=tier.name)
+                )
+
     @api.constrains("is_default", "company_id", "active")
     def _check_one_default(self):
         for company in self.filtered("is_default").company_id:
@@ -407,9 +454,7 @@ class CustomerFollowupTier(models.Model):
         )
         for company in companies.filtered(lambda c: c.id not in with_tiers):
             for template in template_tiers:
-                new_tier = template.copy(
-                    {"company_id": company.id, "channel_mix_ids": False}
-                )
+                new_tier = template.copy({"company_id": company.id, "channel_mix_ids": False})
                 new_tier.channel_mix_ids = [
                     (0, 0, {"channel": line.channel, "share": line.share})
                     for line in template.channel_mix_ids
@@ -421,9 +466,7 @@ class CustomerFollowupTier(models.Model):
     def action_recompute_now(self):
         """Restart the tier pass of the current companies and wake the cron."""
         if not self.env.user.has_group("customer_followup.group_customer_followup_manager"):
-            raise UserError(
-                self.env._("Only Customer Follow-up managers can recompute tiers.")
-            )
+            raise UserError(self.env._("Only Customer Follow-up managers can recompute tiers."))
         params = self.env["ir.config_parameter"].sudo()
         for company in self.env.companies:
             Partner = self.env["res.partner"].sudo().with_company(company)
@@ -439,9 +482,7 @@ class CustomerFollowupTier(models.Model):
             "tag": "display_notification",
             "params": {
                 "type": "info",
-                "message": self.env._(
-                    "Customer tiers are being recomputed in the background."
-                ),
+                "message": self.env._("Customer tiers are being recomputed in the background."),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }

@@ -17,6 +17,7 @@ TRIGGERS = [
     ("delivery", "After delivery"),
     ("service", "After service"),
     ("anomaly", "After anomaly closure"),
+    ("sale", "After a sale"),
     ("executive", "Executive / milestone"),
     ("holiday", "Holiday greeting"),
     ("adhoc", "Ad hoc"),

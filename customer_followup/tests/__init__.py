@@ -29,3 +29,4 @@ from . import test_rights_matrix
 from . import test_migration
 from . import test_anomaly_chain
 from . import test_analysis_schedule
+from . import test_visit_sale_series
