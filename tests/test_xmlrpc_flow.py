@@ -143,6 +143,11 @@ def test_the_whole_flow_over_xmlrpc(people, customer):
     )
     specialist.call("customer.followup.visit", "action_done", [visit_id])
     manager.call("customer.followup.visit", "write", [visit_id], {"review_comment": "跟进包装问题"})
+    # The supervisor reviews the specialist's visit report (主管批阅): none yet.
+    refused(manager.call, "customer.followup.visit", "action_review", [visit_id])
+    specialist.call(
+        "customer.followup.visit", "write", [visit_id], {"report": "<p>包装破损，已转交物流</p>"}
+    )
     manager.call("customer.followup.visit", "action_review", [visit_id])
     visit = manager.call(
         "customer.followup.visit",

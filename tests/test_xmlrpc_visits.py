@@ -104,7 +104,7 @@ def test_specialist_records_a_visit_and_the_supervisor_reviews_it(rpc):
         "customer.followup.visit",
         "write",
         [visit_id],
-        {"review_comment": "Follow the lead time with sales."},
+        {"review_comment": "Follow the lead time with sales.", "report": "<p>Lead time</p>"},
     )
     with pytest.raises(xmlrpc.client.Fault):
         specialist.call("customer.followup.visit", "action_review", [visit_id])

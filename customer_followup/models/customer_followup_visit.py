@@ -6,7 +6,7 @@ import pytz
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.models import READ_GROUP_AGGREGATE, parse_read_group_spec
-from odoo.tools import SQL, format_datetime, html_escape
+from odoo.tools import SQL, format_datetime, html_escape, is_html_empty
 
 from .customer_followup_tier_channel import CHANNELS
 
@@ -232,6 +232,12 @@ class CustomerFollowupVisit(models.Model):
     report_due_date = fields.Date(
         "Report due", compute="_compute_report_due_date", store=True, copy=False
     )
+    report_escalated = fields.Boolean(
+        "Missing report escalated",
+        readonly=True,
+        copy=False,
+        help="The report was not written by its due date and the supervisor was told, once.",
+    )
     reviewer_id = fields.Many2one("res.users", "Reviewed by", readonly=True, copy=False)
     review_date = fields.Datetime("Reviewed on", readonly=True, copy=False)
     review_comment = fields.Text("Supervisor's comment", copy=False)
@@ -330,11 +336,12 @@ class CustomerFollowupVisit(models.Model):
                 day, -PREPARATION_WORKING_DAYS, calendar=calendar
             )
 
-    @api.depends("done_date", "company_id")
+    @api.depends("done_date", "company_id", "trigger")
     def _compute_report_due_date(self):
         WorkingTime = self.env["customer.followup.working.time"]
         for visit in self:
-            if not visit.done_date:
+            # A greeting is no follow-up of service: no visit report.
+            if not visit.done_date or visit.trigger == GREETING:
                 visit.report_due_date = False
                 continue
             visit.report_due_date = WorkingTime.with_company(visit.company_id).add_working_dates(
@@ -789,6 +796,18 @@ class CustomerFollowupVisit(models.Model):
                 )
         # The constraint refuses the write without an outcome: nothing changes.
         self._write_as_system({"state": "done", "done_date": fields.Datetime.now()})
+        for visit in self.filtered(lambda v: v.report_due_date and v.user_id):
+            # 001 篇二/四: the visit report (回访报告表) is due the next working day.
+            visit.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=visit.report_due_date,
+                summary=self.env._("Write the visit report"),
+                note=self.env._(
+                    "Summarise and evaluate %(visit)s for your supervisor's review.",
+                    visit=visit.display_name,
+                ),
+                user_id=visit.user_id.id,
+            )
         return True
 
     def action_cancel(self):
@@ -995,6 +1014,14 @@ class CustomerFollowupVisit(models.Model):
                         visit=visit.display_name,
                     )
                 )
+            if visit.report_due_date and is_html_empty(visit.report):
+                raise UserError(
+                    self.env._(
+                        "%(visit)s: the owner's visit report is missing; the supervisor "
+                        "reviews the report (主管批阅).",
+                        visit=visit.display_name,
+                    )
+                )
             if not (visit.review_comment or "").strip():
                 raise UserError(
                     self.env._(
@@ -1005,6 +1032,52 @@ class CustomerFollowupVisit(models.Model):
             {"reviewer_id": self.env.user.id, "review_date": fields.Datetime.now()}
         )
         return True
+
+    @api.model
+    def _cron_escalate_missing_reports(self, batch_size=500):
+        """A visit report not written by its due date goes to the owner's
+        supervisor, once (001 篇二/四: the report the next day, 主管批阅)."""
+        today = fields.Date.context_today(self)
+        # sudo: the scheduled job looks at every owner's follow-ups.
+        Visit = self.sudo()
+        domain = [
+            ("state", "=", "done"),
+            ("report_due_date", "<", today),
+            ("report_escalated", "=", False),
+            ("trigger", "!=", GREETING),
+        ]
+        candidates = Visit.search(domain, limit=batch_size + 1, order="report_due_date, id")
+        more = len(candidates) > batch_size
+        candidates = candidates[:batch_size]
+        late = candidates.filtered(lambda v: is_html_empty(v.report))
+        (candidates - late).write({"report_escalated": True})
+        heads = {}
+        dept_head = self.env.ref("customer_followup.group_customer_followup_dept_head")
+        Policy = self.env["customer.followup.escalation.policy"]
+        for visit in late:
+            supervisor = visit.user_id.followup_supervisor_id
+            if not supervisor:
+                if visit.company_id not in heads:
+                    heads[visit.company_id] = Policy._role_users(dept_head, visit.company_id)
+                supervisor = heads[visit.company_id]
+            for user in supervisor:
+                visit.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=today,
+                    summary=self.env._("Visit report missing"),
+                    note=self.env._(
+                        "%(owner)s has not written the report of %(visit)s, due %(due)s.",
+                        owner=visit.user_id.name or "-",
+                        visit=visit.display_name,
+                        due=visit.report_due_date,
+                    ),
+                    user_id=user.id,
+                )
+        late.write({"report_escalated": True})
+        self.env["ir.cron"]._notify_progress(
+            done=len(candidates), remaining=Visit.search_count(domain) if more else 0
+        )
+        return late
 
     # ------------------------------------------------------------------
     # Scheduling helpers shared by the generator and event triggers

@@ -232,6 +232,9 @@ class TestVisitRules(VisitCase):
         visit.action_done()
         visit.review_comment = "Good call, follow the lead time issue."
         with self.assertRaises(UserError):
+            visit.with_user(self.user_manager).action_review()  # no visit report yet
+        visit.report = "<p>交货期偏长，已转销售跟进</p>"
+        with self.assertRaises(UserError):
             visit.with_user(self.user_cs).action_review()
         with self.assertRaises(UserError):
             visit.with_user(self.user_cs).write({"reviewer_id": self.user_cs.id})
@@ -239,6 +242,36 @@ class TestVisitRules(VisitCase):
         visit.with_user(self.user_manager).action_review()
         self.assertEqual(visit.reviewer_id, self.user_manager)
         self.assertTrue(visit.review_date)
+
+    # Wednesday 18 November 2026, 10:00 in Shanghai.
+    @freeze_time("2026-11-18 02:00:00")
+    def test_visit_report_due_the_next_working_day(self):
+        self.user_cs.followup_supervisor_id = self.user_manager
+        visit = self._visit(self.customer, satisfaction="4")
+        visit.action_done()
+        # 001 篇二: the report the next day, a to-do on the owner's list.
+        self.assertEqual(visit.report_due_date, date(2026, 11, 19))
+        todo = visit.activity_ids.filtered(lambda a: a.user_id == self.user_cs)
+        self.assertEqual(todo.date_deadline, date(2026, 11, 19))
+        written = self._visit(self.customer, satisfaction="5")
+        written.action_done()
+        written.report = "<p>客户满意</p>"
+        greeting = self._visit(self.customer, trigger="holiday")
+        greeting.action_done()
+        self.assertFalse(greeting.report_due_date, "a greeting needs no report")
+        Visit = self.Visit
+        with freeze_time("2026-11-19 12:00:00"):
+            self.assertFalse(Visit._cron_escalate_missing_reports() & visit, "due today")
+        # Friday: the report of Thursday is missing, the supervisor is told once.
+        with freeze_time("2026-11-20 02:00:00"):
+            late = Visit._cron_escalate_missing_reports()
+            self.assertIn(visit, late)
+            self.assertNotIn(written, late)
+            self.assertNotIn(greeting, late)
+            self.assertFalse(Visit._cron_escalate_missing_reports() & visit)
+        supervisor = visit.activity_ids.filtered(lambda a: a.user_id == self.user_manager)
+        self.assertEqual(len(supervisor), 1)
+        self.assertIn("report", supervisor.summary)
 
     def test_problem_actions_and_anomaly_hook(self):
         visit = self._visit(self.customer)
