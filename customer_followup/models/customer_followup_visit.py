@@ -18,6 +18,7 @@ TRIGGERS = [
     ("service", "After service"),
     ("anomaly", "After anomaly closure"),
     ("sale", "After a sale"),
+    ("problem", "Problem result"),
     ("executive", "Executive / milestone"),
     ("holiday", "Holiday greeting"),
     ("adhoc", "Ad hoc"),

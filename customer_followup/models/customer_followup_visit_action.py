@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .customer_followup_anomaly import CATEGORIES
 
@@ -25,7 +26,23 @@ class CustomerFollowupVisitAction(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Owner", tracking=True, domain="[('share', '=', False)]"
     )
-    date_deadline = fields.Date("Due date", tracking=True)
+    department = fields.Char(
+        "Responsible department",
+        tracking=True,
+        help="The department the problem is passed to the same day (001 篇五); its "
+        "people (Follow-up department on their user) are told at once.",
+    )
+    # 001 篇五: problems found are passed on, and dealt with, the same day.
+    date_deadline = fields.Date(
+        "Due date", tracking=True, default=lambda self: fields.Date.context_today(self)
+    )
+    result_visit_id = fields.Many2one(
+        "customer.followup.visit",
+        "Result follow-up",
+        readonly=True,
+        copy=False,
+        help="The follow-up that tells the customer the result.",
+    )
     state = fields.Selection(
         [("open", "Open"), ("done", "Solved"), ("cancelled", "Cancelled")],
         default="open",
@@ -38,14 +55,99 @@ class CustomerFollowupVisitAction(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._guard_input(vals)
-        return super().create(vals_list)
+        actions = super().create(vals_list)
+        actions._pass_on()
+        return actions
+
+    def _pass_on(self):
+        """Pass each problem to its owner and department at once (001 篇五:
+        logged and passed to the responsible department the same day)."""
+        Users = self.env["res.users"]
+        for action in self:
+            department = (action.department or "").strip()
+            # sudo: the specialist recording the problem looks up colleagues
+            # of other departments by their follow-up department.
+            people = action.user_id | (
+                Users.sudo().search(
+                    [
+                        ("followup_department", "=", department),
+                        ("share", "=", False),
+                        ("company_ids", "in", action.company_id.ids),
+                    ]
+                )
+                if department
+                else Users
+            )
+            people -= self.env.user
+            if action.user_id and action.user_id != self.env.user:
+                action.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    date_deadline=action.date_deadline or fields.Date.context_today(self),
+                    summary=action.name,
+                    note=self.env._(
+                        "Found on %(visit)s with %(customer)s: deal with it and record the "
+                        "result for the customer.",
+                        visit=action.visit_id.name,
+                        customer=action.partner_id.display_name,
+                    ),
+                    user_id=action.user_id.id,
+                )
+            if people:
+                action.message_post(
+                    body=self.env._(
+                        "Problem found on %(visit)s with %(customer)s, passed to %(department)s: "
+                        "%(problem)s",
+                        visit=action.visit_id.name,
+                        customer=action.partner_id.display_name,
+                        department=department or "-",
+                        problem=action.name,
+                    ),
+                    partner_ids=people.partner_id.ids,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_note",
+                )
 
     def write(self, vals):
         self._guard_input(vals)
         return super().write(vals)
 
     def action_done(self):
+        """Solved: the result is followed up with the customer (001 篇五), by
+        a follow-up due within the customer's tier delay."""
+        for action in self:
+            if not (action.result or "").strip():
+                raise UserError(
+                    self.env._(
+                        "%(problem)s: write the result to feed back to the customer first.",
+                        problem=action.display_name,
+                    )
+                )
         self.write({"state": "done"})
+        events = [
+            {
+                "partner": action.partner_id,
+                "contact": action.visit_id.contact_id or None,
+                "company": action.company_id,
+                "trigger": "problem",
+                "key": f"problem/{action.id}",
+                "start": fields.Datetime.now(),
+                "fallback_user": action.visit_id.user_id or self.env.user,
+            }
+            for action in self.filtered(lambda a: not a.result_visit_id)
+        ]
+        # sudo: the result follow-up is planned for the customer's follow-up
+        # owner, whom the problem's owner may not be allowed to assign.
+        visits = self.env["customer.followup.visit"].sudo()._create_event_visits(events)
+        for visit in visits:
+            action = self.filtered(lambda a, v=visit: f"problem/{a.id}" == v.period_key)
+            action.sudo().result_visit_id = visit
+            visit.message_post(
+                body=self.env._(
+                    "Tell the customer the result of %(problem)s: %(result)s",
+                    problem=action.name,
+                    result=action.result,
+                )
+            )
         return True
 
     def action_cancel(self):

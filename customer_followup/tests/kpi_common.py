@@ -55,7 +55,12 @@ class KpiCase(AnomalyCase):
 
         Action = cls.env["customer.followup.visit.action"]
         cls.action_solved = Action.create(
-            {"visit_id": v3.id, "name": "交货延迟 Late delivery", "category": "delivery"}
+            {
+                "visit_id": v3.id,
+                "name": "交货延迟 Late delivery",
+                "category": "delivery",
+                "result": "已加急补发 Sent by express",
+            }
         )
         cls.action_solved.action_done()
         cls.action_open = Action.create(

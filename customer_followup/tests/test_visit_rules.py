@@ -298,5 +298,46 @@ class TestVisitRules(VisitCase):
         self.assertEqual(anomaly.description, "Lead time too long")
         self.assertTrue(anomaly.deadline_report)
         self.assertIn(anomaly.name, action.message_ids.mapped("body")[0])
+        with self.assertRaises(UserError):
+            action.action_done()  # the result for the customer first
+        action.result = "交货期缩短到两周"
         action.action_done()
         self.assertEqual(visit.action_open_count, 0)
+        # The customer is told the result by a follow-up of its own.
+        self.assertEqual(action.result_visit_id.trigger, "problem")
+        self.assertEqual(action.result_visit_id.partner_id, self.customer)
+        self.assertIn("交货期缩短到两周", action.result_visit_id.message_ids[0].body)
+
+    # Wednesday 18 November 2026, 10:00 in Shanghai.
+    @freeze_time("2026-11-18 02:00:00")
+    def test_problems_are_passed_on_the_same_day(self):
+        quality = self.env["res.users"].create(
+            {
+                "name": "质量部 QC",
+                "login": "cf_problem_qc",
+                "followup_department": "质量控制部",
+                "company_id": self.company.id,
+                "company_ids": [(6, 0, self.company.ids)],
+                "groups_id": [(6, 0, self.env.ref("base.group_user").ids)],
+            }
+        )
+        visit = self._visit(self.customer)
+        action = (
+            self.env["customer.followup.visit.action"]
+            .with_user(self.user_cs)
+            .create(
+                {
+                    "visit_id": visit.id,
+                    "name": "外壳划伤",
+                    "user_id": self.user_manager.id,
+                    "department": "质量控制部",
+                }
+            )
+        )
+        # 001 篇五: due today, the owner has it on their list, the department is told.
+        self.assertEqual(action.date_deadline, date(2026, 11, 18))
+        todo = action.activity_ids.filtered(lambda a: a.user_id == self.user_manager)
+        self.assertEqual(todo.date_deadline, date(2026, 11, 18))
+        told = action.message_ids.filtered(lambda m: quality.partner_id in m.partner_ids)
+        self.assertEqual(len(told), 1)
+        self.assertIn(self.user_manager.partner_id, told.partner_ids)
