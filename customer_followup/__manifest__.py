@@ -48,6 +48,7 @@
         "views/customer_followup_menus.xml",
         "views/customer_followup_visit_views.xml",
         "views/customer_followup_plan_views.xml",
+        "views/customer_followup_milestone_views.xml",
         "views/customer_followup_script_views.xml",
         "views/res_partner_visit_views.xml",
         "views/customer_followup_visit_menus.xml",
@@ -78,6 +79,7 @@
         "demo/customer_followup_anomaly_special_demo.xml",
         "demo/customer_followup_portal_demo.xml",
         "demo/customer_followup_sale_series_demo.xml",
+        "demo/customer_followup_milestone_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

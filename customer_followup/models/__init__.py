@@ -11,6 +11,7 @@ from . import res_partner
 from . import customer_followup_visit
 from . import customer_followup_visit_action
 from . import customer_followup_script
+from . import customer_followup_milestone
 from . import customer_followup_visit_generator
 from . import customer_followup_plan
 from . import stock_picking

@@ -27,6 +27,8 @@ CADENCES = (
 # itself (the preparation date comes with the values).
 BULK_COMPUTED = frozenset({"by_phone", "report_due_date", "survey_id"})
 MAGIC_COLUMNS = frozenset(_MAGIC_COLUMNS)
+# Milestone visits are made in the two weeks before the milestone.
+MILESTONE_DAYS = 14
 
 
 # The columns the planned-row insert writes (the rest take their defaults);
@@ -67,11 +69,14 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
     # Slots and dates
     # ------------------------------------------------------------------
     @api.model
-    def _tier_slots(self, tier, date_from, date_to):
+    def _tier_slots(self, tier, date_from, date_to, milestones=()):
         """The cadence slots of ``tier`` overlapping the period, aligned on
-        the calendar year (quarters start in January, April, July, October).
+        the calendar year (quarters start in January, April, July, October),
+        and for tiers with milestone visits the two weeks before each of
+        ``milestones`` (000 第七条).
 
-        :return: list of ``(kind, trigger, slot_start, slot_end)``
+        :param list milestones: ``(id, date)`` of the company's milestones
+        :return: list of ``(kind, trigger, slot_start, slot_end, period key)``
         """
         slots = []
         for kind, trigger, fname in CADENCES:
@@ -82,9 +87,34 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             while start <= date_to:
                 end = start + relativedelta(months=months) - timedelta(days=1)
                 if end >= date_from:
-                    slots.append((kind, trigger, start, end))
+                    slots.append((kind, trigger, start, end, f"{kind}/{start:%Y-%m}"))
                 start += relativedelta(months=months)
+        if tier.milestone_visits:
+            for milestone_id, day in milestones:
+                start, end = day - timedelta(days=MILESTONE_DAYS), day - timedelta(days=1)
+                if end >= date_from and start <= date_to:
+                    slots.append(
+                        ("milestone", "executive", start, end, f"milestone/{milestone_id}")
+                    )
         return slots
+
+    @api.model
+    def _milestones(self, company, date_from, date_to):
+        """``(id, date)`` of the company's milestones whose visit window
+        meets the period."""
+        # sudo: specialists approve no plans, but the job reads configuration.
+        milestones = (
+            self.env["customer.followup.milestone"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("date", ">", date_from),
+                    ("date", "<=", date_to + timedelta(days=MILESTONE_DAYS)),
+                ]
+            )
+        )
+        return [(milestone.id, milestone.date) for milestone in milestones]
 
     @api.model
     def _pick_channel(self, mix, counts, fewer_calls=False):
@@ -214,13 +244,16 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             counts = self._channel_counts(company, tiers, date_from, date_to)
         # Slots already planned (a top-up run, a worker killed after its
         # insert) take no channel: the mix continues with the new ones.
-        slots = {tier.id: self._tier_slots(tier, date_from, date_to) for tier in tiers}
+        milestones = (
+            self._milestones(company, date_from, date_to)
+            if any(tier.milestone_visits for tier in tiers)
+            else []
+        )
+        slots = {tier.id: self._tier_slots(tier, date_from, date_to, milestones) for tier in tiers}
         holidays = self._holidays(calendar, date_from, date_to, dates) if greetings else []
-        keys = {
-            f"{kind}/{start:%Y-%m}"
-            for tier_slots in slots.values()
-            for kind, _trigger, start, _end in tier_slots
-        } | {f"holiday/{first_day:%Y-%m-%d}" for first_day, _name, _day in holidays}
+        keys = {key for tier_slots in slots.values() for *_slot, key in tier_slots} | {
+            f"holiday/{first_day:%Y-%m-%d}" for first_day, _name, _day in holidays
+        }
         batch = GenerationBatch(
             company=company,
             company_id=company.id,

@@ -63,18 +63,17 @@ class GenerationBatch:
         return number
 
     def prepare_slots(self, tier_id, slots):
-        """The tier's cadence slots ``(kind, trigger, start, end)`` as
-        :class:`TierSlot`, those with no working day in the period left
-        out."""
+        """The tier's cadence slots ``(kind, trigger, start, end, period
+        key)`` as :class:`TierSlot`, those with no working day in the period
+        left out."""
         result = []
-        for offset, (kind, trigger, start, end) in enumerate(slots):
+        for offset, (kind, trigger, start, end, period_key) in enumerate(slots):
             key = (start, end)
             if key not in self._windows:
                 self._windows[key] = [d for d in self.period_dates if start <= d <= end]
             window = self._windows[key]
             if not window:
                 continue
-            period_key = f"{kind}/{start:%Y-%m}"
             number = self.slot(tier_id, trigger, period_key, self.to_utc(window[-1], 24))
             result.append(TierSlot(offset, kind == "routine", trigger, period_key, window, number))
         self.tier_slots[tier_id] = result

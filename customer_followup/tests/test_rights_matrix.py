@@ -253,6 +253,19 @@ class TestRightsMatrix(AnomalyCase):
                     {"calendar_id": self.calendar.id, "date": date(2027, 9, 26), "name": "x"}
                 ),
             ),
+            "milestone": dict(
+                records=lambda role, user: (self.milestone,) * 2,
+                create=lambda role, user: {
+                    "name": "工博会",
+                    "kind": "trade_fair",
+                    "company_id": company.id,
+                    "date": date(2027, 9, 15),
+                },
+                write={"name": "工博会 2027"},
+                fresh=lambda role, user: env["customer.followup.milestone"].create(
+                    {"name": "x", "company_id": company.id, "date": date(2027, 10, 1)}
+                ),
+            ),
             "follow-up plan": dict(
                 records=lambda role, user: (self.plan,) * 2,
                 create=lambda role, user: {
@@ -399,6 +412,7 @@ class TestRightsMatrix(AnomalyCase):
             "anomaly step": "customer.followup.anomaly.step",
             "recovery from third parties": "customer.followup.anomaly.recovery",
             "escalation policy": "customer.followup.escalation.policy",
+            "milestone": "customer.followup.milestone",
             "complaint mailbox": "customer.followup.complaint.mailbox",
             "anomaly statistics": "customer.followup.anomaly.statistics",
             "follow-up analysis report": "customer.followup.analysis",
@@ -408,6 +422,9 @@ class TestRightsMatrix(AnomalyCase):
         super().setUp()
         self.makeup_day = self.env["customer.followup.makeup.day"].search(
             [("calendar_id", "=", self.calendar.id)], limit=1
+        )
+        self.milestone = self.env["customer.followup.milestone"].create(
+            {"name": "新品发布会", "company_id": self.company.id, "date": date(2027, 4, 20)}
         )
         self.plan = self.env["customer.followup.plan"].create(
             {

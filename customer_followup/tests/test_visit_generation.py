@@ -70,6 +70,50 @@ class TestVisitGeneration(VisitCase):
             self.assertTrue(all(v.state == "planned" for v in visits))
         self.assertEqual(self._visits(self.strategic).user_id, self.user_cs)
 
+    def test_milestone_visits_before_each_milestone(self):
+        """000 第七条: strategic customers get a special visit before a new
+        product launch or a trade fair, in the two weeks before it."""
+        Milestone = self.env["customer.followup.milestone"]
+        launch = Milestone.create(
+            {"name": "新品发布会", "kind": "product_launch", "date": date(2027, 4, 20)}
+        )
+        fair = Milestone.create({"name": "工博会", "kind": "trade_fair", "date": date(2027, 9, 15)})
+        self._generate()
+        visits = self._visits(self.strategic).filtered(
+            lambda v: v.period_key.startswith("milestone/")
+        )
+        self.assertEqual(
+            sorted(visits.mapped("period_key")),
+            sorted([f"milestone/{launch.id}", f"milestone/{fair.id}"]),
+        )
+        windows = self.Visit._calling_windows()
+        for visit, milestone_day in (
+            (
+                visits.filtered(lambda v: v.period_key == f"milestone/{launch.id}"),
+                date(2027, 4, 20),
+            ),
+            (visits.filtered(lambda v: v.period_key == f"milestone/{fair.id}"), date(2027, 9, 15)),
+        ):
+            local = self._local(visit.scheduled_date)
+            # 14 days before, at the latest the day before.
+            self.assertTrue(
+                milestone_day.toordinal() - 14
+                <= local.date().toordinal()
+                < milestone_day.toordinal()
+            )
+            self.assertTrue(self.WorkingTime.is_working_date(local.date(), calendar=self.calendar))
+            hours = local.hour + local.minute / 60.0
+            self.assertTrue(any(start <= hours < end for start, end in windows))
+            self.assertEqual((visit.trigger, visit.channel), ("executive", "onsite"))
+        # Key and normal customers' tiers ask for no milestone visits.
+        for partner in (self.key, self.normal):
+            self.assertFalse(
+                self._visits(partner).filtered(lambda v: v.period_key.startswith("milestone/"))
+            )
+        # Idempotent like the routine follow-ups.
+        _n, _l, again = self._generate()
+        self.assertFalse(again)
+
     def test_dates_on_working_days_within_calling_windows(self):
         # 国庆节: a week off, then a Saturday worked (调休).
         for day in range(1, 8):
