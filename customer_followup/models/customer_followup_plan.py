@@ -93,6 +93,13 @@ class CustomerFollowupPlan(models.Model):
     # each batch continues the channel mix without counting the period's
     # follow-ups again; read afresh when the generation starts over.
     generation_channel_counts = fields.Json(readonly=True, copy=False)
+    thinned_count = fields.Integer(
+        "Calls thinned",
+        readonly=True,
+        copy=False,
+        help="Routine calls that became a message or a questionnaire because the "
+        "customer prefers fewer calls (001 篇一).",
+    )
     generation_date = fields.Date("Last generation", readonly=True, copy=False)
 
     visit_count = fields.Integer("Planned", compute="_compute_counts")
@@ -263,6 +270,7 @@ class CustomerFollowupPlan(models.Model):
                 .search([("company_id", "=", self.company_id.id)])
             )
             counts = Generator._channel_counts(self.company_id, tiers, self.date_from, self.date_to)
+        stats = {"thinned": 0}
         done, last_id, visits = Generator._generate_batch(
             self.company_id,
             self.date_from,
@@ -274,9 +282,11 @@ class CustomerFollowupPlan(models.Model):
             greetings=self.holiday_greetings,
             channel_counts=counts,
             max_visits=max_visits,
+            stats=stats,
         )
         self.write(
             {
+                "thinned_count": self.thinned_count + stats["thinned"],
                 "generation_cursor": last_id,
                 # A batch cut at the follow-ups' limit leaves customers after
                 # it; one that read fewer customers than asked was the last.

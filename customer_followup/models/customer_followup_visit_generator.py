@@ -117,7 +117,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         return [(milestone.id, milestone.date) for milestone in milestones]
 
     @api.model
-    def _pick_channel(self, mix, counts, fewer_calls=False):
+    def _pick_channel(self, mix, counts):
         """Smooth weighted round robin: the channel furthest below its share
         of the follow-ups made so far (ties by the mix order), so that every
         prefix of the sequence keeps close to the tier's mix.
@@ -129,9 +129,6 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             return "phone"
         total = sum(counts.values()) + 1
         candidates = mix
-        if fewer_calls:
-            # 001 篇一: customers who dislike calls get fewer phone follow-ups.
-            candidates = [m for m in mix if m[0] != "phone"] or [("message", 100.0)]
         # max() with a key function, written out: called for every
         # generated follow-up.
         channel, best = None, None
@@ -158,6 +155,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         greetings=True,
         channel_counts=None,
         max_visits=None,
+        stats=None,
     ):
         """Plan the follow-ups of the next ``batch_size`` customers (by id,
         after ``after_id``) matching ``partner_domain`` for the period; with
@@ -168,6 +166,8 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         customers with their company-dependent fields, the channel counts so
         far, the existing period keys, the references and the insert.
 
+        :param dict stats: filled with ``thinned``, the routine calls that
+            became another channel for customers who prefer fewer calls
         :param channel_counts: routine follow-ups per tier and channel
             planned so far in the period (``{tier id: Counter}``), carried
             from batch to batch and updated; read from the follow-ups when
@@ -195,6 +195,8 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             if max_visits and len(planned) >= max_visits:
                 customers = customers[: index + 1]
                 break
+        if stats is not None:
+            stats["thinned"] = stats.get("thinned", 0) + batch.thinned
         # Tiers and plan were checked against the company above.
         visits = self._insert_planned(batch, planned)
         return len(customers), customers[-1].id, visits
@@ -274,6 +276,8 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             counts=counts,
             holidays=holidays,
             existing=self._existing_keys(company, [c.id for c in customers], keys),
+            keep_calls=max(company.followup_fewer_calls_keep, 1),
+            thin_channel=company.followup_fewer_calls_channel or "message",
         )
         for tier_id, tier_slots in slots.items():
             batch.prepare_slots(tier_id, tier_slots)
@@ -359,6 +363,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             raise ValueError(f"tier {tier_id} belongs to another company")
         customer_id, existing = customer.id, batch.existing
         calling_slots = batch.calling_slots
+        calls = 0
         result = []
         for slot in batch.tier_slots[tier_id]:
             if (customer_id, slot.period_key) in existing:
@@ -370,9 +375,17 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             day = window[(customer_id + slot.offset) % len(window)]
             hour = calling_slots[(customer_id // len(window) + slot.offset) % len(calling_slots)]
             if slot.routine:
-                channel = self._pick_channel(
-                    batch.mixes[tier_id], batch.counts[tier_id], customer.fewer_calls
-                )
+                counts = batch.counts[tier_id]
+                channel = self._pick_channel(batch.mixes[tier_id], counts)
+                if channel == "phone" and customer.fewer_calls:
+                    # 001 篇一: fewer calls, not none: the first call stays,
+                    # the next ones until the N-th take another channel. The
+                    # mix still counts them as calls, or it would pick the
+                    # phone again for the next slot.
+                    calls += 1
+                    if (calls - 1) % batch.keep_calls:
+                        channel = batch.thin_channel
+                        batch.thinned += 1
             else:
                 channel = "onsite"
             result.append(

@@ -47,6 +47,11 @@ class GenerationBatch:
     counts: dict
     holidays: list
     existing: set
+    # Customers who prefer fewer calls (001 篇一): one routine call in
+    # ``keep_calls`` stays a call, the others become ``thin_channel``.
+    keep_calls: int = 2
+    thin_channel: str = "message"
+    thinned: int = 0
     slot_rows: list = field(default_factory=list)
     _slot_numbers: dict = field(default_factory=dict)
     _windows: dict = field(default_factory=dict)

@@ -125,6 +125,19 @@ class ResCompany(models.Model):
         "policy says so (重大 anomalies, 003 第八条).",
     )
 
+    # 001 篇一: customers who dislike calls are called less often.
+    followup_fewer_calls_keep = fields.Integer(
+        "Fewer calls: keep one call in",
+        default=2,
+        help="For customers who prefer fewer calls, only one routine phone follow-up in "
+        "this many stays a call (2: every other one); the others take the channel below.",
+    )
+    followup_fewer_calls_channel = fields.Selection(
+        [("message", "Online message"), ("survey", "Online questionnaire")],
+        "Fewer calls: instead of a call",
+        default="message",
+    )
+
     followup_portal_show_handlers = fields.Boolean(
         "Show handlers' names to customers",
         help="Customers see who moved their service issues from step to step in the portal.",

@@ -49,6 +49,12 @@ class ResConfigSettings(models.TransientModel):
     followup_target_handling_hours = fields.Float(
         related="company_id.followup_target_handling_hours", readonly=False
     )
+    followup_fewer_calls_keep = fields.Integer(
+        related="company_id.followup_fewer_calls_keep", readonly=False
+    )
+    followup_fewer_calls_channel = fields.Selection(
+        related="company_id.followup_fewer_calls_channel", readonly=False
+    )
     followup_company_head_id = fields.Many2one(
         related="company_id.followup_company_head_id", readonly=False
     )

@@ -293,10 +293,48 @@ class TestVisitGeneration(VisitCase):
         keys = [(v.partner_id.id, v.period_key) for v in planned]
         self.assertEqual(len(keys), len(set(keys)))
 
-    def test_fewer_calls_lowers_phone_followups(self):
-        shy = self._tiered("Shy Co", self.tier_normal, followup_fewer_calls=True)
-        self._generate(partners=shy)
-        self.assertNotIn("phone", self._visits(shy).mapped("channel"))
+    def _routine_channels(self, partner):
+        return (
+            self._visits(partner)
+            .filtered(lambda v: v.period_key.startswith("routine/"))
+            .mapped("channel")
+        )
+
+    def test_key_customer_gets_two_calls_a_year(self):
+        # Quarterly routine, phone 50 %, on-site 30 %, online 20 % (000 第七条).
+        stats = {}
+        self._generate(partners=self.key, stats=stats)
+        channels = self._routine_channels(self.key)
+        self.assertEqual(len(channels), 4)
+        self.assertEqual(channels.count("phone"), 2)
+        self.assertEqual(stats["thinned"], 0)
+
+    def test_fewer_calls_keeps_every_other_call(self):
+        """001 篇一: a key customer who prefers fewer calls keeps every other
+        call: 1 call a year, the other becomes an online message."""
+        self.assertEqual(self.company.followup_fewer_calls_keep, 2)
+        shy = self._tiered("Shy Co", self.tier_key, followup_fewer_calls=True)
+        stats = {}
+        self._generate(partners=shy, stats=stats)
+        channels = self._routine_channels(shy)
+        self.assertEqual(len(channels), 4, "as many follow-ups, fewer calls")
+        self.assertEqual(channels.count("phone"), 1)
+        self.assertEqual(channels.count("message"), 2)
+        self.assertEqual(stats["thinned"], 1)
+
+    def test_fewer_calls_channel_is_the_companys_choice(self):
+        self.company.followup_fewer_calls_channel = "survey"
+        quiet = self._tiered("Quiet Co", self.tier_key, followup_fewer_calls=True)
+        self._generate(partners=quiet)
+        channels = self._routine_channels(quiet)
+        self.assertEqual((channels.count("phone"), channels.count("survey")), (1, 1))
+
+    def test_plan_counts_the_thinned_calls(self):
+        shy = self._tiered("Shy plan Co", self.tier_key, followup_fewer_calls=True)
+        plan = self._plan(YEAR_FROM, YEAR_TO, partner_ids=[(6, 0, shy.ids)])
+        plan.sudo().write({"generation_pending": True, "generation_cursor": 0})
+        plan.sudo()._generate_visits()
+        self.assertEqual(plan.thinned_count, 1)
 
     def test_second_run_creates_nothing(self):
         self._generate()
