@@ -1,5 +1,6 @@
 """A demo customer in the portal, in a real browser (Odoo tours in headless
-Chromium): files a complaint, and confirms its resolution once handled."""
+Chromium): files a complaint, and confirms its resolution once handled;
+asks for another time of an upcoming follow-up from the paged list."""
 
 from tour_screenshots import TourScreenshotMixin
 
@@ -55,3 +56,23 @@ class TestBrowserPortal(TourScreenshotMixin, HttpCase):
         anomaly.invalidate_recordset()
         self.assertEqual(anomaly.customer_confirmation, "confirmed")
         self.assertEqual(anomaly.customer_rating, 5)
+
+    def test_customer_asks_another_time_from_the_paged_list(self):
+        user = self.env["res.users"].search([("login", "=", "portal_customer")])
+        Visit = self.env["customer.followup.visit"]
+        upcoming = Visit.search(
+            [
+                ("partner_id", "=", user.partner_id.commercial_partner_id.id),
+                ("state", "=", "planned"),
+            ]
+        )
+        self.assertTrue(upcoming, "demo data: 海尔 has an upcoming follow-up")
+        self.start_tour_and_screenshot(
+            "/my/follow-ups",
+            "customer_followup_portal_another_time",
+            "portal_customer_asks_another_time",
+            login="portal_customer",
+        )
+        upcoming.invalidate_recordset()
+        asked = upcoming.activity_ids.filtered(lambda a: "下周二 10:00" in str(a.note))
+        self.assertEqual(len(asked), 1, "a to-do for the follow-up owner")

@@ -2,12 +2,12 @@ from datetime import timedelta
 
 from werkzeug.exceptions import NotFound
 
-from odoo import fields, http
-from odoo.exceptions import UserError, ValidationError
+from odoo import SUPERUSER_ID, fields, http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
-from odoo.tools import consteq
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.customer_followup_anomaly import CATEGORIES, OPEN_STATES
 from ..models.customer_followup_anomaly_customer import plain_text
@@ -22,186 +22,362 @@ RATE_LIMIT_DEFAULT = 5
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_TEXT = 5000
+# Rows per page of the lists; every record is on some page.
+ITEMS_PER_PAGE = 20
+# Records of the last list shown, for the previous / next buttons of a page.
+HISTORY_SIZE = 100
 
 
 class CustomerFollowupPortal(CustomerPortal):
-    """The customer's own pages: follow-ups, service issues, complaints.
-    Portal users get no ORM access to these models: every record is read
-    with sudo after checking it belongs to the user's customer (or through
-    the access token of the e-mail link), and only the public fields are
-    rendered."""
+    """The customer's own pages: follow-ups, service issues, complaints, on
+    Odoo's portal pattern (``_document_check_access``, access tokens,
+    ``portal_pager``).
+
+    Portal users get no rights on follow-ups and anomalies (README, rights
+    matrix), so that no internal field can be read over RPC. A page reads its
+    record with sudo only once ``_document_check_access`` let it through: the
+    user's own rights and rules (employees), the record's access token (the
+    links of e-mails), or the portal rule of the customer's contacts
+    (``res.partner._followup_portal_domain``). The lists search with sudo
+    inside that same rule. Only the public fields are rendered."""
 
     # ------------------------------------------------------------------
-    # Helpers
+    # Access
     # ------------------------------------------------------------------
     def _cf_domain(self):
-        user = request.env.user
-        if user._is_public():
-            return [(0, "=", 1)]
-        return user.partner_id._followup_portal_domain()
+        """The portal rule: the records of the user's customer, or only its
+        own ones when the customer does not share them."""
+        return request.env.user.partner_id._followup_portal_domain()
 
-    def _cf_record(self, model, record_id, access_token=None):
-        """The record if it is the current customer's (or the token is its
-        own), sudoed; 404 otherwise, whether it exists or not, so ids
-        cannot be probed."""
-        record = request.env[model].sudo().with_context(active_test=False).browse(record_id)
-        record = record.exists()
-        if not record:
-            raise NotFound()
-        if record.filtered_domain(self._cf_domain()):
-            return record
-        token = record.access_token if "access_token" in record._fields else False
-        if access_token and token and consteq(token, access_token):
-            return record
-        raise NotFound()
+    def _document_check_access(self, model_name, document_id, access_token=None):
+        try:
+            return super()._document_check_access(model_name, document_id, access_token)
+        except AccessError:
+            if model_name not in (VISIT, ANOMALY) or request.env.user._is_public():
+                raise
+            # sudo: portal users have no rights on these models; the portal
+            # rule below decides, as a record rule would.
+            document_sudo = request.env[model_name].with_user(SUPERUSER_ID).browse(document_id)
+            if not document_sudo.filtered_domain(self._cf_domain()):
+                raise
+            return document_sudo
+
+    def _cf_check(self, model_name, document_id, access_token=None):
+        """The record, sudoed, if the user or the token may see it; 404
+        otherwise, whether it exists or not, so ids cannot be probed."""
+        try:
+            return self._document_check_access(model_name, document_id, access_token)
+        except (AccessError, MissingError):
+            raise NotFound() from None
+
+    def _cf_author(self, record_sudo):
+        """Who speaks on the record: the logged-in contact, or, through the
+        e-mail link, the contact the record is about."""
+        user = request.env.user
+        if not user._is_public():
+            return user.partner_id
+        return record_sudo.contact_id or record_sudo.partner_id
+
+    def _cf_page_values(self, record_sudo, access_token, history, **extra):
+        values = self._get_page_view_values(
+            record_sudo, access_token, self._prepare_portal_layout_values(), history, False
+        )
+        # The portal chatter reads the public messages through the token: the
+        # customer's contacts have no rights on the record itself.
+        values["token"] = record_sudo._portal_ensure_token()
+        values["access_token"] = access_token
+        values.update(extra)
+        return values
+
+    def _cf_back(self, record_sudo, access_token, flag):
+        query = f"access_token={access_token}&" if access_token else ""
+        return request.redirect(f"{record_sudo.access_url}?{query}{flag}")
+
+    # ------------------------------------------------------------------
+    # Lists and counters
+    # ------------------------------------------------------------------
+    def _cf_visit_domain(self):
+        return self._cf_domain() + [("state", "!=", "cancelled")]
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
+        if request.env.user._is_public():
+            return values
         if "followup_visit_count" in counters:
+            # sudo: no rights for portal users; counted inside the portal rule.
             values["followup_visit_count"] = (
-                request.env[VISIT]
-                .sudo()
-                .search_count(self._cf_domain() + [("state", "!=", "cancelled")])
+                request.env[VISIT].sudo().search_count(self._cf_visit_domain())
             )
         if "followup_anomaly_count" in counters:
+            # sudo: no rights for portal users; counted inside the portal rule.
             values["followup_anomaly_count"] = (
                 request.env[ANOMALY].sudo().search_count(self._cf_domain())
             )
         return values
 
-    def _cf_categories(self):
-        labels = dict(request.env[ANOMALY]._fields["category"]._description_selection(request.env))
-        return [(key, labels[key]) for key, _label in CATEGORIES]
+    def _cf_list_values(self, model, url, domain, sortings, filters, page, sortby, filterby):
+        """One page of a list on Odoo's portal pager: sorted and filtered as
+        asked, every record reachable page after page (the orders end on the
+        id, so no record falls between two pages)."""
+        sortby = sortby if sortby in sortings else next(iter(sortings))
+        filterby = filterby if filterby in filters else next(iter(filters))
+        domain = domain + filters[filterby]["domain"]
+        # sudo: no rights for portal users; searched inside the portal rule.
+        Model = request.env[model].sudo()
+        pager = portal_pager(
+            url=url,
+            total=Model.search_count(domain),
+            page=page,
+            step=ITEMS_PER_PAGE,
+            url_args={"sortby": sortby, "filterby": filterby},
+        )
+        records = Model.search(
+            domain,
+            order=sortings[sortby]["order"],
+            limit=ITEMS_PER_PAGE,
+            offset=pager["offset"],
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "records": records,
+                "pager": pager,
+                "default_url": url,
+                "searchbar_sortings": sortings,
+                "sortby": sortby,
+                "searchbar_filters": filters,
+                "filterby": filterby,
+            }
+        )
+        return values
 
     # ------------------------------------------------------------------
     # My follow-ups
     # ------------------------------------------------------------------
-    @http.route("/my/follow-ups", type="http", auth="user", website=True)
-    def portal_my_followups(self, **kw):
-        return self._cf_render_followups(requested=kw.get("requested"), answered=kw.get("answered"))
+    def _cf_visit_sortings(self):
+        _ = request.env._
+        return {
+            "date": {"label": _("Newest first"), "order": "scheduled_date desc, id desc"},
+            "date_asc": {"label": _("Oldest first"), "order": "scheduled_date asc, id asc"},
+            "name": {"label": _("Reference"), "order": "name asc, id asc"},
+        }
 
-    def _cf_render_followups(self, status=200, **extra):
-        Visit = request.env[VISIT].sudo()
-        domain = self._cf_domain()
-        values = self._prepare_portal_layout_values()
+    def _cf_visit_filters(self):
+        _ = request.env._
+        return {
+            "all": {"label": _("All"), "domain": []},
+            "upcoming": {
+                "label": _("Upcoming"),
+                "domain": [("state", "in", VISIT_OPEN_STATES)],
+            },
+            "done": {"label": _("Done"), "domain": [("state", "=", "done")]},
+        }
+
+    @http.route(
+        ["/my/follow-ups", "/my/follow-ups/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_followups(self, page=1, sortby=None, filterby=None, **kw):
+        values = self._cf_list_values(
+            VISIT,
+            "/my/follow-ups",
+            self._cf_visit_domain(),
+            self._cf_visit_sortings(),
+            self._cf_visit_filters(),
+            page,
+            sortby,
+            filterby,
+        )
+        request.session["my_followups_history"] = values["records"].ids[:HISTORY_SIZE]
         values.update(
             {
                 "page_name": "followups",
-                "past_visits": Visit.search(domain + [("state", "=", "done")], limit=50),
-                "upcoming_visits": Visit.search(
-                    domain + [("state", "in", VISIT_OPEN_STATES)], order="scheduled_date asc"
-                ),
+                "visits": values["records"],
+                "open_states": VISIT_OPEN_STATES,
             }
         )
-        values.update(extra)
-        return request.render("customer_followup.portal_my_followups", values, status=status)
+        return request.render("customer_followup.portal_my_followups", values)
+
+    @http.route("/my/follow-ups/<int:visit_id>", type="http", auth="public", website=True)
+    def portal_followup(self, visit_id, access_token=None, **kw):
+        visit_sudo = self._cf_check(VISIT, visit_id, access_token)
+        return self._cf_render_followup(
+            visit_sudo, access_token, requested=kw.get("requested"), answered=kw.get("answered")
+        )
+
+    def _cf_render_followup(self, visit_sudo, access_token, status=200, **extra):
+        values = self._cf_page_values(
+            visit_sudo,
+            access_token,
+            "my_followups_history",
+            page_name="followup",
+            visit=visit_sudo,
+            open_states=VISIT_OPEN_STATES,
+            verifies=self._cf_verified_anomaly(visit_sudo),
+            **extra,
+        )
+        return request.render("customer_followup.portal_followup", values, status=status)
+
+    def _cf_verified_anomaly(self, visit_sudo):
+        """The closed anomaly this open follow-up verifies, if any."""
+        if visit_sudo.state not in VISIT_OPEN_STATES:
+            return request.env[ANOMALY]
+        # sudo: the anomaly of a follow-up the customer may see; only its
+        # question is shown.
+        return (
+            request.env[ANOMALY]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("verification_visit_id", "=", visit_sudo.id)], limit=1)
+        )
 
     @http.route(
         "/my/follow-ups/<int:visit_id>/another-time",
         type="http",
-        auth="user",
+        auth="public",
         methods=["POST"],
         website=True,
     )
-    def portal_followup_another_time(self, visit_id, preferred="", message="", **kw):
-        visit = self._cf_record(VISIT, visit_id)
-        if visit.state not in VISIT_OPEN_STATES:
+    def portal_followup_another_time(
+        self, visit_id, preferred="", message="", access_token=None, **kw
+    ):
+        visit_sudo = self._cf_check(VISIT, visit_id, access_token)
+        if visit_sudo.state not in VISIT_OPEN_STATES:
             raise NotFound()
         preferred = plain_text(preferred)[:200]
         message = plain_text(message)[:MAX_TEXT]
-        if not preferred:
-            return self._cf_render_followups(
-                status=400, error=request.env._("Say when we may call or visit you instead.")
-            )
         env = request.env
+        if not preferred:
+            return self._cf_render_followup(
+                visit_sudo,
+                access_token,
+                status=400,
+                error=env._("Say when we may call or visit you instead."),
+            )
+        author = self._cf_author(visit_sudo)
         note = env._(
             "%(contact)s asks for another time: %(preferred)s. %(message)s",
-            contact=env.user.partner_id.name,
+            contact=author.name,
             preferred=preferred,
             message=message,
         )
-        visit.message_post(
+        visit_sudo.message_post(
             body=note,
-            author_id=env.user.partner_id.id,
+            author_id=author.id,
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
-        visit.activity_schedule(
+        visit_sudo.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=env._("The customer asks for another time"),
             note=note,
             user_id=(
-                visit.user_id
-                or visit.partner_id.with_company(visit.company_id).followup_user_id
+                visit_sudo.user_id
+                or visit_sudo.partner_id.with_company(visit_sudo.company_id).followup_user_id
                 or env.ref("base.user_admin")
             ).id,
         )
-        return request.redirect("/my/follow-ups?requested=1")
+        return self._cf_back(visit_sudo, access_token, "requested=1")
 
     @http.route(
         "/my/follow-ups/<int:visit_id>/answer",
         type="http",
-        auth="user",
+        auth="public",
         methods=["POST"],
         website=True,
     )
-    def portal_followup_answer(self, visit_id, answer="", rating="", comment="", **kw):
+    def portal_followup_answer(
+        self, visit_id, answer="", rating="", comment="", access_token=None, **kw
+    ):
         """The verification follow-up of a closed anomaly, answered by the
         customer: still solved, or not (which raises a new anomaly)."""
-        visit = self._cf_record(VISIT, visit_id)
-        anomaly = request.env[ANOMALY].sudo().search([("verification_visit_id", "=", visit.id)])
-        if visit.state not in VISIT_OPEN_STATES or not anomaly:
+        visit_sudo = self._cf_check(VISIT, visit_id, access_token)
+        anomaly_sudo = self._cf_verified_anomaly(visit_sudo)
+        if not anomaly_sudo:
             raise NotFound()
         try:
-            anomaly[:1]._answer_verification(
-                visit, answer == "solved", rating, comment, request.env.user.partner_id
+            anomaly_sudo._answer_verification(
+                visit_sudo,
+                answer == "solved",
+                rating,
+                comment[:MAX_TEXT],
+                self._cf_author(visit_sudo),
             )
         except (UserError, ValidationError) as error:
-            return self._cf_render_followups(status=400, error=error.args[0])
-        return request.redirect("/my/follow-ups?answered=1")
+            return self._cf_render_followup(
+                visit_sudo, access_token, status=400, error=error.args[0]
+            )
+        return self._cf_back(visit_sudo, access_token, "answered=1")
 
     # ------------------------------------------------------------------
     # My service issues
     # ------------------------------------------------------------------
-    @http.route("/my/service-issues", type="http", auth="user", website=True)
-    def portal_my_service_issues(self, **kw):
-        Anomaly = request.env[ANOMALY].sudo()
-        values = self._prepare_portal_layout_values()
-        values.update(
-            {
-                "page_name": "service_issues",
-                "anomalies": Anomaly.search(self._cf_domain(), limit=200),
-                "open_states": OPEN_STATES,
-            }
+    def _cf_categories(self):
+        labels = dict(request.env[ANOMALY]._fields["category"]._description_selection(request.env))
+        return [(key, labels[key]) for key, _label in CATEGORIES]
+
+    def _cf_issue_sortings(self):
+        _ = request.env._
+        return {
+            "date": {"label": _("Newest first"), "order": "discovered_at desc, id desc"},
+            "date_asc": {"label": _("Oldest first"), "order": "discovered_at asc, id asc"},
+            "name": {"label": _("Reference"), "order": "name asc, id asc"},
+        }
+
+    def _cf_issue_filters(self):
+        _ = request.env._
+        return {
+            "all": {"label": _("All"), "domain": []},
+            "open": {"label": _("Being handled"), "domain": [("state", "in", OPEN_STATES)]},
+            "confirm": {
+                "label": _("Waiting for your confirmation"),
+                "domain": [("state", "=", "feedback"), ("customer_confirmation", "=", "pending")],
+            },
+            "closed": {"label": _("Closed"), "domain": [("state", "=", "closed")]},
+        }
+
+    @http.route(
+        ["/my/service-issues", "/my/service-issues/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_service_issues(self, page=1, sortby=None, filterby=None, **kw):
+        values = self._cf_list_values(
+            ANOMALY,
+            "/my/service-issues",
+            self._cf_domain(),
+            self._cf_issue_sortings(),
+            self._cf_issue_filters(),
+            page,
+            sortby,
+            filterby,
         )
+        request.session["my_service_issues_history"] = values["records"].ids[:HISTORY_SIZE]
+        values.update({"page_name": "service_issues", "anomalies": values["records"]})
         return request.render("customer_followup.portal_my_service_issues", values)
 
     @http.route("/my/service-issues/<int:anomaly_id>", type="http", auth="public", website=True)
     def portal_service_issue(self, anomaly_id, access_token=None, **kw):
-        anomaly = self._cf_record(ANOMALY, anomaly_id, access_token)
+        anomaly_sudo = self._cf_check(ANOMALY, anomaly_id, access_token)
         return self._cf_render_issue(
-            anomaly, access_token, created=kw.get("created"), answered=kw.get("answered")
+            anomaly_sudo, access_token, created=kw.get("created"), answered=kw.get("answered")
         )
 
-    def _cf_render_issue(self, anomaly, access_token, status=200, **extra):
-        anomaly._portal_ensure_token()
-        values = self._prepare_portal_layout_values()
-        values = self._get_page_view_values(
-            anomaly, access_token, values, "my_service_issues_history", False
+    def _cf_render_issue(self, anomaly_sudo, access_token, status=200, **extra):
+        values = self._cf_page_values(
+            anomaly_sudo,
+            access_token,
+            "my_service_issues_history",
+            page_name="service_issue",
+            anomaly=anomaly_sudo,
+            timeline=anomaly_sudo._portal_timeline(),
+            promise=anomaly_sudo._portal_promise(),
+            categories=dict(self._cf_categories()),
+            **extra,
         )
-        values.update(
-            {
-                "page_name": "service_issue",
-                "anomaly": anomaly,
-                "timeline": anomaly._portal_timeline(),
-                "promise": anomaly._portal_promise(),
-                # the portal chatter reads the public messages through it
-                "token": anomaly.access_token,
-                "access_token": access_token,
-                "categories": dict(self._cf_categories()),
-            }
-        )
-        values.update(extra)
         return request.render("customer_followup.portal_service_issue", values, status=status)
 
     @http.route(
@@ -214,20 +390,21 @@ class CustomerFollowupPortal(CustomerPortal):
     def portal_service_issue_answer(
         self, anomaly_id, answer="", rating="", comment="", access_token=None, **kw
     ):
-        anomaly = self._cf_record(ANOMALY, anomaly_id, access_token)
+        anomaly_sudo = self._cf_check(ANOMALY, anomaly_id, access_token)
         user = request.env.user
-        author = anomaly._customer_recipient() if user._is_public() else user.partner_id
-        query = f"access_token={access_token}&" if access_token else ""
+        author = anomaly_sudo._customer_recipient() if user._is_public() else user.partner_id
         try:
             if answer == "confirm":
-                anomaly._customer_confirm(rating, comment[:MAX_TEXT], author=author)
+                anomaly_sudo._customer_confirm(rating, comment[:MAX_TEXT], author=author)
             elif answer == "reject":
-                anomaly._customer_reject(rating, comment[:MAX_TEXT], author=author)
+                anomaly_sudo._customer_reject(rating, comment[:MAX_TEXT], author=author)
             else:
                 raise UserError(request.env._("Confirm the result or say it is not solved."))
         except (UserError, ValidationError) as error:
-            return self._cf_render_issue(anomaly, access_token, status=400, error=error.args[0])
-        return request.redirect(f"/my/service-issues/{anomaly.id}?{query}answered={answer}")
+            return self._cf_render_issue(
+                anomaly_sudo, access_token, status=400, error=error.args[0]
+            )
+        return self._cf_back(anomaly_sudo, access_token, f"answered={answer}")
 
     # ------------------------------------------------------------------
     # Online complaint form
@@ -245,12 +422,15 @@ class CustomerFollowupPortal(CustomerPortal):
         )
 
     def _cf_rate_limited(self, customer):
+        # sudo: portal users cannot read system parameters.
         limit = int(
             request.env["ir.config_parameter"]
             .sudo()
             .get_param(RATE_LIMIT_PARAM, RATE_LIMIT_DEFAULT)
         )
         since = fields.Datetime.now() - timedelta(hours=1)
+        # sudo: every complaint of the customer counts, archived or another
+        # contact's too.
         recent = (
             request.env[ANOMALY]
             .sudo()
@@ -306,6 +486,8 @@ class CustomerFollowupPortal(CustomerPortal):
                 status=400,
             )
         company = customer.company_id or env.user.company_id
+        # sudo: portal users have no rights on anomalies; the complaint is
+        # the user's own customer's, its values checked above.
         Anomaly = env[ANOMALY].sudo().with_company(company)
         anomaly = Anomaly.create(
             {
@@ -319,6 +501,8 @@ class CustomerFollowupPortal(CustomerPortal):
                 "user_id": customer.with_company(company).followup_user_id.id or False,
             }
         )
+        # sudo: attached to a record the user cannot write; size and count
+        # checked above.
         attachments = (
             env["ir.attachment"]
             .sudo()

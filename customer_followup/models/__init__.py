@@ -33,7 +33,9 @@ from . import customer_followup_kpi
 from . import customer_followup_kpi_line
 from . import customer_followup_analysis
 from . import res_config_settings
+from . import customer_followup_portal
 from . import customer_followup_anomaly_customer
+from . import customer_followup_visit_portal
 from . import customer_followup_complaint_mailbox
 from . import res_partner_portal
 from . import resource_calendar_leaves

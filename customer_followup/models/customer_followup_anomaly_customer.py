@@ -39,7 +39,7 @@ class CustomerFollowupAnomaly(models.Model):
     tell the customer the result within 72 hours."""
 
     _name = "customer.followup.anomaly"
-    _inherit = ["customer.followup.anomaly", "portal.mixin"]
+    _inherit = ["customer.followup.anomaly", "customer.followup.portal"]
 
     # Complaints from unknown senders are kept without a customer until
     # someone links them (needs_review).
@@ -110,6 +110,12 @@ class CustomerFollowupAnomaly(models.Model):
         super()._compute_access_url()
         for anomaly in self:
             anomaly.access_url = f"/my/service-issues/{anomaly.id}"
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        groups = super()._notify_get_recipients_groups(
+            message, model_description, msg_vals=msg_vals
+        )
+        return self._portal_contact_groups(groups)
 
     def _get_report_base_filename(self):
         self.ensure_one()

@@ -9,8 +9,10 @@ from odoo import Command, fields, http
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
-@tagged("post_install", "-at_install")
-class TestPortalCustomer(HttpCase):
+class PortalCase(HttpCase):
+    """Two customers, 甲 (two contacts) and 乙, each with portal users, and
+    follow-ups and service issues of both."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -139,6 +141,9 @@ class TestPortalCustomer(HttpCase):
             anomaly.action_next_step()
         return anomaly
 
+
+@tagged("post_install", "-at_install")
+class TestPortalCustomer(PortalCase):
     # ------------------------------------------------------------------
     # Ownership of every record
     # ------------------------------------------------------------------
@@ -422,6 +427,8 @@ class TestPortalCustomer(HttpCase):
         visit = self._verification(self.anomaly_a)
         self.authenticate("cf_portal_a", "cf_portal_a")
         page = self.url_open("/my/follow-ups")
+        self.assertIn(f'class="badge text-bg-warning" href="{visit.access_url}"', page.text)
+        page = self.url_open(visit.access_url)
         self.assertIn("o_cf_verification", page.text)
         reply = self.url_open(
             f"/my/follow-ups/{visit.id}/answer",

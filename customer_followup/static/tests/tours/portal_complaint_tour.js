@@ -75,3 +75,40 @@ registry.category("web_tour.tours").add("customer_followup_portal_confirm", {
         },
     ],
 });
+
+// A customer opens an upcoming follow-up from the paged list and asks for
+// another time.
+registry.category("web_tour.tours").add("customer_followup_portal_another_time", {
+    url: "/my/follow-ups",
+    steps: () => [
+        {
+            content: "Show the upcoming follow-ups only",
+            trigger: "#portal_searchbar_filters",
+            run: "click",
+        },
+        {
+            content: "Upcoming",
+            trigger: ".dropdown-menu a[href*='filterby=upcoming']",
+            run: "click",
+        },
+        {
+            content: "Open the next appointment",
+            trigger: "tr.o_cf_upcoming a.o_cf_visit_link",
+            run: "click",
+        },
+        {
+            content: "Say when suits better",
+            trigger: ".o_cf_another_time input[name='preferred']",
+            run: "edit 下周二 10:00",
+        },
+        {
+            content: "Ask for another time",
+            trigger: ".o_cf_another_time button[type='submit']",
+            run: "click",
+        },
+        {
+            content: "The request reached the person in charge",
+            trigger: ".o_cf_requested",
+        },
+    ],
+});

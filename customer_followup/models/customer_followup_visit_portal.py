@@ -1,0 +1,19 @@
+from odoo import models
+
+
+class CustomerFollowupVisit(models.Model):
+    """A follow-up as its customer sees it: ``/my/follow-ups/<id>``."""
+
+    _name = "customer.followup.visit"
+    _inherit = ["customer.followup.visit", "customer.followup.portal"]
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for visit in self:
+            visit.access_url = f"/my/follow-ups/{visit.id}"
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        groups = super()._notify_get_recipients_groups(
+            message, model_description, msg_vals=msg_vals
+        )
+        return self._portal_contact_groups(groups)
