@@ -35,7 +35,9 @@ class TestAnomalyReport(AnomalyCase):
             self.assertIn(self.company.name, html)
             self.assertIn("设备延期交付", html)
             # Every step of the loop is in the timeline, with who did it.
-            self.assertGreaterEqual(html.count("<tr", html.index("o_customer_followup_timeline")), 9)
+            self.assertGreaterEqual(
+                html.count("<tr", html.index("o_customer_followup_timeline")), 9
+            )
             self.assertIn(anomaly.plan_approved_by.name, html)
             self.assertEqual("Review meeting by" in html, severity == "critical", severity)
 
@@ -44,18 +46,14 @@ class TestAnomalyReport(AnomalyCase):
         self.assertIn("Nothing recorded.", html)
         self.assertIn("Major Service Anomaly Handling Report", html)
 
-    def test_chinese_title_and_pdf(self):
+    def test_chinese_title(self):
+        # The PDF made of this HTML, its embedded CJK font and Chinese glyphs,
+        # are checked on a started server (tests/test_report_pdf.py).
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(
             ["customer_followup"], ["zh_CN"], overwrite=True
         )
         anomaly = self.anomaly(severity="critical")
-        self.assertIn("重大客户服务异常处置总结报告", self._html(anomaly, lang="zh_CN"))
-        pdf, kind = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True, lang="zh_CN")
-            ._render_qweb_pdf(REPORT, anomaly.ids)
-        )
-        self.assertEqual(kind, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        self.assertIn(b"CJK", pdf)
+        html = self._html(anomaly, lang="zh_CN")
+        self.assertIn("重大客户服务异常处置总结报告", html)
+        self.assertIn(anomaly.name, html)

@@ -167,16 +167,6 @@ class TestFollowupAnalysis(KpiCase):
         self.assertIn("客戶回訪分析報告", html)
         self.assertIn("回訪率", html)
 
-    def test_pdf_is_produced_with_chinese_fonts(self):
-        pdf, kind = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(REPORT, self.analysis.ids)
-        )
-        self.assertEqual(kind, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        self.assertIn(b"CJK", pdf)
-
 
 @tagged("post_install", "-at_install")
 class TestDemoAnalysis(TransactionCase):
