@@ -9,6 +9,13 @@
     "license": "LGPL-3",
     "author": "customer_followup contributors",
     "website": "https://github.com/customer-followup/customer_followup",
+    # GitHub logins of the people who review and merge changes to the addon.
+    "maintainers": ["customer-followup"],
+    "development_status": "Beta",
+    # No external_dependencies: every Python package the addon imports is one
+    # of Odoo's own requirements, and wkhtmltopdf is optional as it is for
+    # Odoo (without it the documents show as HTML); declaring it as a `bin`
+    # would refuse the installation where it is missing (readme/INSTALL.md).
     "application": True,
     "depends": [
         # chatter, activities, followers and mail templates on every record
