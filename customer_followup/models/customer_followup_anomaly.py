@@ -144,8 +144,15 @@ class CustomerFollowupAnomaly(models.Model):
     )
     category = fields.Selection(CATEGORIES, required=True, tracking=True)
     severity = fields.Selection(SEVERITIES, required=True, default="general", tracking=True)
+    # Kanban columns follow the loop of 003 第八条, every step shown.
     state = fields.Selection(
-        STATES, required=True, default="discovered", tracking=True, copy=False, index=True
+        STATES,
+        required=True,
+        default="discovered",
+        tracking=True,
+        copy=False,
+        index=True,
+        group_expand=True,
     )
     description = fields.Text(required=True)
     customer_request = fields.Text("Customer's request")

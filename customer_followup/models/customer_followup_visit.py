@@ -141,7 +141,9 @@ class CustomerFollowupVisit(models.Model):
     )
     # Open follow-ups are found through the partial index of init(); an
     # index on five values would serve no other list.
-    state = fields.Selection(STATES, required=True, default="planned", tracking=True, copy=False)
+    state = fields.Selection(
+        STATES, required=True, default="planned", tracking=True, copy=False, group_expand=True
+    )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     # Not stored: generated follow-ups are inserted in bulk, and this is
     # only scheduled_date > deadline.
