@@ -69,6 +69,7 @@
         "report/customer_followup_anomaly_statistics_report.xml",
         "views/customer_followup_analysis_views.xml",
         "views/customer_followup_kpi_views.xml",
+        "views/customer_followup_survey_campaign_views.xml",
         "views/res_config_settings_views.xml",
         "report/customer_followup_analysis_report.xml",
         "wizard/customer_followup_anomaly_statistics_views.xml",

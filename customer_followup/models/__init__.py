@@ -32,6 +32,7 @@ from . import repair_order
 from . import customer_followup_kpi
 from . import customer_followup_kpi_line
 from . import customer_followup_analysis
+from . import customer_followup_survey_campaign
 from . import res_config_settings
 from . import customer_followup_portal
 from . import customer_followup_anomaly_customer

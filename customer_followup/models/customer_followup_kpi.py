@@ -132,9 +132,13 @@ class CustomerFollowupKpi(models.AbstractModel):
     @api.model
     def _planned_domain(self, visit_domain, start, stop):
         """Follow-ups of service scheduled in [start, stop), the cancelled
-        ones and the holiday greetings left out: the denominator of the
-        follow-up rate."""
-        return self._scheduled_domain(visit_domain, start, stop) + [("trigger", "!=", GREETING)]
+        ones, the holiday greetings and the survey invitations left out: the
+        denominator of the follow-up rate."""
+        # The quarterly survey's questionnaires are invitations, not follow-ups
+        # the department owes: their answers count in satisfaction only.
+        return self._scheduled_domain(visit_domain, start, stop) + [
+            ("trigger", "not in", (GREETING, "survey"))
+        ]
 
     @api.model
     def _answered_domain(self, visit_domain, start, stop):

@@ -19,6 +19,7 @@ TRIGGERS = [
     ("anomaly", "After anomaly closure"),
     ("sale", "After a sale"),
     ("problem", "Problem result"),
+    ("survey", "Satisfaction survey"),
     ("executive", "Executive / milestone"),
     ("holiday", "Holiday greeting"),
     ("adhoc", "Ad hoc"),
@@ -234,6 +235,12 @@ class CustomerFollowupVisit(models.Model):
     report = fields.Html("Visit report", copy=False)
     report_due_date = fields.Date(
         "Report due", compute="_compute_report_due_date", store=True, copy=False
+    )
+    low_satisfaction = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Answered the quarterly satisfaction survey under its threshold: the owner "
+        "has an improvement to-do.",
     )
     report_escalated = fields.Boolean(
         "Missing report escalated",

@@ -55,3 +55,12 @@ class SurveyUserInput(models.Model):
                 score=visit.satisfaction,
             )
         )
+        if visit.trigger == "survey":
+            campaign = visit.env["customer.followup.survey.campaign"].search(
+                [
+                    ("company_id", "=", visit.company_id.id),
+                    ("date_from", "=", (visit.period_key or "").removeprefix("survey/") or False),
+                ],
+                limit=1,
+            )
+            campaign._answered(visit) if campaign else None

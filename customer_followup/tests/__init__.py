@@ -31,3 +31,4 @@ from . import test_migration
 from . import test_anomaly_chain
 from . import test_analysis_schedule
 from . import test_visit_sale_series
+from . import test_survey_campaign
