@@ -5,6 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..report.svg_charts import bar_chart
 from .customer_followup_anomaly import CATEGORIES
 
 PRESETS = [
@@ -440,7 +441,7 @@ class CustomerFollowupAnalysis(models.Model):
         open_actions = Action.search(self._open_actions_domain(), order="date_deadline, id")
         distribution = current["_figures"]["distribution"]
         answers = current["_figures"]["answers"]
-        return {
+        data = {
             "previous_from": prev_from,
             "previous_to": prev_to,
             "kpis": kpis,
@@ -460,4 +461,32 @@ class CustomerFollowupAnalysis(models.Model):
             "problems": problems[:10],
             "open_actions": open_actions,
             "today": fields.Date.context_today(self),
+        }
+        data["charts"] = self._report_charts(data)
+        return data
+
+    def _report_charts(self, data):
+        """The report's charts as inline SVG (printed by wkhtmltopdf): the
+        follow-up rate by tier against the target, the 0–5 distribution."""
+        labels = dict(
+            self.env["customer.followup.visit"]
+            ._fields["satisfaction"]
+            ._description_selection(self.env)
+        )
+        return {
+            "rate_by_tier": bar_chart(
+                [(row["name"], row["rate"]) for row in data["by_tier"]],
+                max_value=100,
+                unit=" %",
+                target=self.company_id.followup_target_followup_rate,
+                target_label=self.env._("Target"),
+                css_class="o_cf_chart_rate",
+            ),
+            "distribution": bar_chart(
+                [
+                    (labels.get(str(row["score"]), row["score"]), row["count"])
+                    for row in data["distribution"]
+                ],
+                css_class="o_cf_chart_distribution",
+            ),
         }

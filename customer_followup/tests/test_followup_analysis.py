@@ -98,6 +98,24 @@ class TestFollowupAnalysis(KpiCase):
         self.assertNotIn("alert('x')", html)
         self.assertIn("Draft", html)
 
+    def test_charts_are_drawn_in_the_document(self):
+        """The follow-up rate by tier against the target and the 0–5
+        distribution are drawn as SVG in the document wkhtmltopdf prints."""
+        self.company.followup_target_followup_rate = 90
+        html = render(self.env, self.analysis, lang="zh_CN")
+        rate = html[html.index('class="o_cf_chart o_cf_chart_rate"') :]
+        rate = rate[: rate.index("</svg>")]
+        # One bar per tier: 66.7 % strategic, the others as in the table.
+        self.assertEqual(rate.count('class="o_cf_bar"'), 3)
+        self.assertIn("66.7 %", rate)
+        self.assertIn('class="o_cf_target"', rate)
+        self.assertIn("90 %", rate)
+        dist = html[html.index('class="o_cf_chart o_cf_chart_distribution"') :]
+        dist = dist[: dist.index("</svg>")]
+        # Six scores, 5 to 0, with their Chinese labels; bars only for answers.
+        self.assertEqual(dist.count("<text"), 6 + dist.count('class="o_cf_bar"'))
+        self.assertIn("非常满意", dist)
+
     def test_empty_period_says_so(self):
         self.analysis.write({"date_from": date(2024, 1, 1), "date_to": date(2024, 1, 31)})
         html = render(self.env, self.analysis)
