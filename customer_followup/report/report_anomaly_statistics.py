@@ -5,10 +5,16 @@ from odoo import api, models
 
 from ..models.customer_followup_anomaly import CATEGORIES
 from ..models.customer_followup_escalation_policy import SEVERITIES
+from .svg_charts import bar_chart
 
 # The steps whose timeliness the regulation measures (003 第十九条), with the
 # deadline each one answers.
-TIMED_STEPS = [("reported", "report"), ("in_progress", "plan"), ("feedback", "resolve")]
+TIMED_STEPS = [
+    ("reported", "report"),
+    ("responding", "respond"),
+    ("in_progress", "plan"),
+    ("feedback", "resolve"),
+]
 
 
 class ReportAnomalyStatistics(models.AbstractModel):
@@ -77,7 +83,31 @@ class ReportAnomalyStatistics(models.AbstractModel):
             (t for t in timeliness.items() if t[1]["rate"] is not None and t[1]["rate"] < 100),
             key=lambda t: t[1]["rate"],
         )
+        labels = dict(
+            self.env["customer.followup.anomaly"]._fields["category"]._description_selection(self.env)
+        )
+        clocks = {
+            "report": self.env._("Report"),
+            "respond": self.env._("Respond"),
+            "plan": self.env._("Plan"),
+            "resolve": self.env._("Resolve"),
+        }
+        charts = {
+            "by_category": bar_chart(
+                [(labels.get(c, c), by_category[c]) for c, _label in CATEGORIES],
+                css_class="o_cf_chart_categories",
+            ),
+            "timeliness": bar_chart(
+                [(clocks[clock], timeliness[clock]["rate"]) for _state, clock in TIMED_STEPS],
+                max_value=100,
+                unit=" %",
+                target=wizard.company_id.followup_target_on_time,
+                target_label=self.env._("Target"),
+                css_class="o_cf_chart_timeliness",
+            ),
+        }
         return {
+            "charts": charts,
             "total": sum(matrix.values()),
             "matrix": matrix,
             "by_category": by_category,

@@ -61,3 +61,18 @@ class TestAnomalyStatistics(AnomalyCase):
         self.assertRegex(html, r'o_cf_total">3<')
         self.assertIn("50.0 %", html)
         self.assertRegex(html, r'o_cf_avg_hours">24.0<')
+
+    def test_charts(self):
+        """Anomalies by category and the on-time rate of each clock against
+        the target, drawn as SVG in the printed statistics."""
+        self.company.followup_target_on_time = 100
+        html = self.env["ir.actions.report"]._render_qweb_html(REPORT, self.wizard.ids)[0].decode()
+        categories = html[html.index("o_cf_chart_categories") :]
+        categories = categories[: categories.index("</svg>")]
+        # The six categories of 003 第六条, one bar each.
+        self.assertEqual(categories.count('class="o_cf_bar"'), 6)
+        timeliness = html[html.index("o_cf_chart_timeliness") :]
+        timeliness = timeliness[: timeliness.index("</svg>")]
+        self.assertIn("50 %", timeliness)  # the report clock, 1 of 2 on time
+        self.assertIn('class="o_cf_target"', timeliness)
+        self.assertIn("100 %", timeliness)
