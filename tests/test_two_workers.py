@@ -74,8 +74,8 @@ with registry.cursor() as cr:
     for name, model_id, code in (
         ("generation A", model.id, "model._cron_generate_visits(batch_size=20)"),
         ("generation B", model.id, "model._cron_generate_visits(batch_size=20)"),
-        ("escalation A", amodel.id, "model.action_escalate_overdue(batch_size=15)"),
-        ("escalation B", amodel.id, "model.action_escalate_overdue(batch_size=15)"),
+        ("escalation A", amodel.id, "model._cron_escalate(batch_size=15)"),
+        ("escalation B", amodel.id, "model._cron_escalate(batch_size=15)"),
     ):
         env["ir.cron"].create({"name": f"Two workers: {name}", "model_id": model_id, "state": "code",
                                "code": code, "interval_number": 1, "interval_type": "days",

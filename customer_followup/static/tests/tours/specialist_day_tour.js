@@ -48,7 +48,7 @@ registry.category("web_tour.tours").add("customer_followup_specialist_day", {
         },
         {
             content: "Nobody answered yet: the overall satisfaction is empty, not 0",
-            trigger: `${visitField("satisfaction")} select:has(option[value='false']:selected:contains("Not answered"))`,
+            trigger: `${visitField("satisfaction")} select:has(option[value='false']:selected)`,
         },
         {
             content: "Overall satisfaction",
