@@ -12,6 +12,8 @@ from odoo.tools import SQL, format_datetime
 
 from .claims import claim_rows
 from .customer_followup_escalation_policy import SEVERITIES
+from .sent_values import check_date_range, check_sent_values, check_text_lengths
+from .workflow_fields import refuse_workflow_fields
 
 _logger = logging.getLogger(__name__)
 
@@ -88,6 +90,29 @@ RETENTION_YEARS = 3
 LEADER_GROUP = "customer_followup.group_customer_followup_leader"
 MANAGER_GROUP = "customer_followup.group_customer_followup_manager"
 ESCALATION_BATCH = 500
+# The texts and dates people write on an anomaly (length and range limits);
+# the compensation proposal, read by the loss groups only, is checked apart.
+TEXT_FIELDS = (
+    "description",
+    "customer_request",
+    "production_impact",
+    "department",
+    "keywords",
+    "progress_note",
+    "findings",
+    "root_cause",
+    "plan_measures",
+    "plan_deadline_reason",
+    "plan_resources",
+    "plan_rejection_reason",
+    "customer_told",
+    "review_root_cause",
+    "lessons",
+    "improvement_actions",
+    "cancel_reason",
+    "legal_opinion",
+)
+DATE_FIELDS = ("discovered_at", "plan_deadline", "review_meeting_at")
 
 
 class CustomerFollowupAnomaly(models.Model):
@@ -98,7 +123,7 @@ class CustomerFollowupAnomaly(models.Model):
 
     _name = "customer.followup.anomaly"
     _description = "Service Anomaly"
-    _inherit = ["mail.thread", "mail.activity.mixin", "customer.followup.input.guard"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _rec_names_search = ["name", "partner_id"]
     _order = "discovered_at desc, id desc"
     _check_company_auto = True
@@ -494,24 +519,51 @@ class CustomerFollowupAnomaly(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
-    def _check_selection_values(self, vals):
-        """Bad keys get a translated error rather than the ORM's ValueError."""
-        for field_name in ("category", "severity", "source"):
-            value = vals.get(field_name)
-            if value and value not in dict(self._fields[field_name].selection):
-                raise UserError(
-                    self.env._(
-                        "Unknown %(field)s %(value)r.",
-                        field=self._fields[field_name]._description_string(self.env),
-                        value=value,
-                    )
-                )
+    @api.constrains(*TEXT_FIELDS)
+    def _check_text_lengths(self):
+        check_text_lengths(self, TEXT_FIELDS)
+
+    @api.constrains("compensation_proposal")
+    def _check_proposal_length(self):
+        # Only the loss groups write it, and read it.
+        check_text_lengths(self, ["compensation_proposal"])
+
+    @api.constrains(*DATE_FIELDS)
+    def _check_date_range(self):
+        check_date_range(self, DATE_FIELDS)
+
+    @api.model
+    def _workflow_fields(self):
+        """Fields only the handling loop sets (its steps, the escalation
+        and summary jobs, the approvals): refused to every other writer.
+        The state is not one of them: it is written step by step, with
+        the checks of :meth:`_check_transition`, whichever way."""
+        return (
+            "name",
+            "verification_visit_id",
+            "resolved_at",
+            "is_overdue",
+            "escalated_report",
+            "escalated_respond",
+            "escalated_plan",
+            "escalated_resolve",
+            "escalated_review",
+            "last_progress_at",
+            "progress_deadline",
+            "progress_escalation_count",
+            "plan_approved_by",
+            "plan_approved_at",
+            "closed_by",
+            "closed_at",
+            "compensation_finance_user_id",
+            "compensation_legal_user_id",
+        )
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._guard_input(vals)
-            self._check_selection_values(vals)
+            refuse_workflow_fields(self, vals, new=True)
+            check_sent_values(self, vals)
             if vals.get("state", "discovered") != "discovered":
                 raise UserError(
                     self.env._("A new anomaly starts as discovered; move it step by step.")
@@ -548,8 +600,8 @@ class CustomerFollowupAnomaly(models.Model):
         return anomalies
 
     def write(self, vals):
-        self._guard_input(vals)
-        self._check_selection_values(vals)
+        refuse_workflow_fields(self, vals)
+        check_sent_values(self, vals)
         if "state" in vals:
             # Every change of state, by button, import or RPC, follows the loop.
             for anomaly in self:
@@ -564,6 +616,14 @@ class CustomerFollowupAnomaly(models.Model):
                 old_severity
             )
         return res
+
+    def _write_workflow(self, vals):
+        """Write what the handling loop sets (who approved, when it was
+        closed, the progress clock), after its checks. The ORM checks the
+        user's access as for any write; only write()'s refusal of these
+        fields, and its step rules, are skipped. Private: no client can
+        call it."""
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_retained(self):
@@ -838,7 +898,7 @@ class CustomerFollowupAnomaly(models.Model):
         if state not in HANDLING_STATES:
             vals["progress_deadline"] = False
         if vals:
-            super(CustomerFollowupAnomaly, self.sudo()).write(vals)
+            self._write_workflow(vals)
 
     def _next_progress_deadline(self, start):
         company = self.company_id
@@ -866,7 +926,7 @@ class CustomerFollowupAnomaly(models.Model):
                 elif not policy.daily_progress_required:
                     reset["progress_deadline"] = False
             if reset:
-                super(CustomerFollowupAnomaly, anomaly.sudo()).write(reset)
+                anomaly._write_workflow(reset)
             if anomaly.state not in ("discovered", "closed", "cancelled"):
                 anomaly._notify_role(
                     policy.notify_group_id,
@@ -939,8 +999,7 @@ class CustomerFollowupAnomaly(models.Model):
             anomaly=self.name,
         )
         if visit:
-            # sudo: the handler who closes may not write the link field.
-            self.sudo().verification_visit_id = visit
+            self._write_workflow({"verification_visit_id": visit.id})
             visit.message_post(body=note)
             return
         owner = (
@@ -1052,7 +1111,7 @@ class CustomerFollowupAnomaly(models.Model):
                 and anomaly.state in HANDLING_STATES
             ):
                 vals["progress_deadline"] = anomaly._next_progress_deadline(now)
-            super(CustomerFollowupAnomaly, anomaly.sudo()).write(vals)
+            anomaly._write_workflow(vals)
         return True
 
     # Special handling (quality, contract disputes, large-loss approvals):

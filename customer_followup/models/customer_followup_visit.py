@@ -9,6 +9,8 @@ from odoo.models import READ_GROUP_AGGREGATE, parse_read_group_spec
 from odoo.tools import SQL, format_datetime, html_escape
 
 from .customer_followup_tier_channel import CHANNELS
+from .sent_values import check_date_range, check_sent_values, check_text_lengths
+from .workflow_fields import refuse_workflow_fields
 
 _logger = logging.getLogger(__name__)
 
@@ -58,6 +60,16 @@ SCORE_MEASURES = {f"{fname}_avg": fname for fname in SCORE_FIELDS}
 GREETING = "holiday"
 # Preparation starts this many working days before the visit (SPEC §5).
 PREPARATION_WORKING_DAYS = 3
+# The texts and dates people write on a follow-up (length and range limits).
+TEXT_FIELDS = (
+    "notes",
+    "opinions",
+    "content",
+    "signed_by",
+    "report",
+    "review_comment",
+)
+DATE_FIELDS = ("scheduled_date", "deadline", "signed_on", "preparation_date")
 
 
 class CustomerFollowupVisit(models.Model):
@@ -66,7 +78,7 @@ class CustomerFollowupVisit(models.Model):
 
     _name = "customer.followup.visit"
     _description = "Customer Follow-up Visit"
-    _inherit = ["mail.thread", "mail.activity.mixin", "customer.followup.input.guard"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _rec_name = "name"
     _rec_names_search = ["name", "partner_id"]
     _order = "scheduled_date desc, id desc"
@@ -519,6 +531,14 @@ class CustomerFollowupVisit(models.Model):
                     )
                 )
 
+    @api.constrains(*TEXT_FIELDS)
+    def _check_text_lengths(self):
+        check_text_lengths(self, TEXT_FIELDS)
+
+    @api.constrains(*DATE_FIELDS)
+    def _check_date_range(self):
+        check_date_range(self, DATE_FIELDS)
+
     @api.constrains("partner_id", "company_id")
     def _check_partner_customer(self):
         # Generated batches hold many follow-ups per customer: each checked once.
@@ -548,13 +568,32 @@ class CustomerFollowupVisit(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
+    @api.model
+    def _workflow_fields(self):
+        """Fields only the follow-up's own steps set (its buttons, the
+        generator, the questionnaire): refused to every other writer."""
+        return (
+            "name",
+            "state",
+            "tier_id",
+            "period_key",
+            "attempt_count",
+            "reschedule_reason",
+            "preparation_summary",
+            "done_date",
+            "reviewer_id",
+            "review_date",
+            "survey_user_input_id",
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = [self._scores_as_choices(vals) for vals in vals_list]
         for vals in vals_list:
-            self._guard_input(vals)
             if vals.get("state", "planned") != "planned" and not self.env.su:
                 raise UserError(self.env._("A new follow-up starts as planned."))
+            refuse_workflow_fields(self, vals, new=True)
+            check_sent_values(self, vals)
         missing = [vals for vals in vals_list if vals.get("name", "/") == "/"]
         if missing:
             for vals, ref in zip(missing, self._next_references(len(missing)), strict=True):
@@ -565,34 +604,34 @@ class CustomerFollowupVisit(models.Model):
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
                 )
+                # Tier fields are read by every internal user (README, rights).
                 vals["tier_id"] = (
-                    Partner.browse(vals["partner_id"])
-                    .with_company(company)
-                    .sudo()
-                    .followup_tier_id.id
+                    Partner.browse(vals["partner_id"]).with_company(company).followup_tier_id.id
                 )
         return super().create(vals_list)
 
     def write(self, vals):
         vals = self._scores_as_choices(vals)
-        self._guard_input(vals)
         if "state" in vals and not self.env.su:
             # Each step has its button and its checks (done needs the
             # outcome and stamps the date, a done follow-up is not cancelled).
             raise UserError(self.env._("Change the state of a follow-up with its buttons."))
-        if (
-            {"reviewer_id", "review_date"} & set(vals)
-            and not self.env.su
-            and not self.env.user.has_group("customer_followup.group_customer_followup_manager")
-        ):
-            raise UserError(self.env._("Only Customer Follow-up managers can review follow-ups."))
+        refuse_workflow_fields(self, vals)
+        check_sent_values(self, vals)
+        return super().write(vals)
+
+    def _write_workflow(self, vals):
+        """Write what the follow-up's own steps set (state, dates, who
+        reviewed), after their checks. The ORM checks the user's access as
+        for any write; only write()'s refusal of these fields is skipped.
+        Private: no client can call it."""
         return super().write(vals)
 
     @api.model
     def _scores_as_choices(self, vals):
         """Scores given as the integers 0–5 (questionnaires, the portal,
         integrations written before the scores became choices) as their
-        choice; anything else is left to the input checks."""
+        choice; anything else is left to check_sent_values."""
         ints = {
             fname: str(value)
             for fname, value in vals.items()
@@ -646,7 +685,7 @@ class CustomerFollowupVisit(models.Model):
                         visit=visit.display_name,
                     )
                 )
-            visit._write_as_system(
+            visit._write_workflow(
                 {
                     "preparation_summary": visit._build_preparation_summary(),
                     "state": "prepared",
@@ -787,17 +826,17 @@ class CustomerFollowupVisit(models.Model):
                     self.env._("%(visit)s is already closed.", visit=visit.display_name)
                 )
         # The constraint refuses the write without an outcome: nothing changes.
-        self._write_as_system({"state": "done", "done_date": fields.Datetime.now()})
+        self._write_workflow({"state": "done", "done_date": fields.Datetime.now()})
         return True
 
     def action_cancel(self):
         if self.filtered(lambda v: v.state == "done"):
             raise UserError(self.env._("A follow-up that is done cannot be cancelled."))
-        self._write_as_system({"state": "cancelled"})
+        self._write_workflow({"state": "cancelled"})
         return True
 
     def action_reset(self):
-        self.filtered(lambda v: v.state == "cancelled")._write_as_system({"state": "planned"})
+        self.filtered(lambda v: v.state == "cancelled")._write_workflow({"state": "planned"})
         return True
 
     def action_send_appointment(self):
@@ -844,7 +883,7 @@ class CustomerFollowupVisit(models.Model):
                     check_attempts=False,
                     followup_visit_id=visit.id,
                 )
-                visit._write_as_system({"survey_user_input_id": answer.id})
+                visit._write_workflow({"survey_user_input_id": answer.id})
             if template:
                 visit.message_post_with_source(
                     template, message_type="comment", subtype_xmlid="mail.mt_comment"
@@ -908,7 +947,7 @@ class CustomerFollowupVisit(models.Model):
         }
         if self.deadline and self.deadline < new_date:
             vals["deadline"] = new_date
-        self._write_as_system(vals)
+        self._write_workflow(vals)
         if customer_time:
             body = self.env._(
                 "Rescheduled to %(date)s (attempt %(n)s) at the customer's request: %(reason)s",
@@ -1000,7 +1039,7 @@ class CustomerFollowupVisit(models.Model):
                         "%(visit)s: write the review comment first.", visit=visit.display_name
                     )
                 )
-        self._write_as_system(
+        self._write_workflow(
             {"reviewer_id": self.env.user.id, "review_date": fields.Datetime.now()}
         )
         return True

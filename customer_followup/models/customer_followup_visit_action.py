@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 
 from .customer_followup_anomaly import CATEGORIES
+from .sent_values import check_date_range, check_sent_values, check_text_lengths
+from .workflow_fields import refuse_workflow_fields
 
 
 class CustomerFollowupVisitAction(models.Model):
@@ -9,7 +11,7 @@ class CustomerFollowupVisitAction(models.Model):
 
     _name = "customer.followup.visit.action"
     _description = "Follow-up Problem Action"
-    _inherit = ["mail.thread", "mail.activity.mixin", "customer.followup.input.guard"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "state, date_deadline, id"
     _check_company_auto = True
 
@@ -34,14 +36,30 @@ class CustomerFollowupVisitAction(models.Model):
     )
     result = fields.Text("Result fed back to the customer")
 
+    @api.constrains("name", "result")
+    def _check_text_lengths(self):
+        check_text_lengths(self, ["name", "result"])
+
+    @api.constrains("date_deadline")
+    def _check_date_range(self):
+        check_date_range(self, ["date_deadline"])
+
+    @api.model
+    def _workflow_fields(self):
+        """The problem's company and customer are its follow-up's (related
+        fields, refused as computed): people set the rest."""
+        return ()
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._guard_input(vals)
+            refuse_workflow_fields(self, vals, new=True)
+            check_sent_values(self, vals)
         return super().create(vals_list)
 
     def write(self, vals):
-        self._guard_input(vals)
+        refuse_workflow_fields(self, vals)
+        check_sent_values(self, vals)
         return super().write(vals)
 
     def action_done(self):

@@ -48,7 +48,7 @@ class SurveyUserInput(models.Model):
             )
             return
         visit.write(vals)
-        visit.write({"state": "done", "done_date": fields.Datetime.now()})
+        visit._write_workflow({"state": "done", "done_date": fields.Datetime.now()})
         visit.message_post(
             body=visit.env._(
                 "The customer answered the online questionnaire: satisfaction %(score)s/5.",
