@@ -378,16 +378,14 @@ class CustomerFollowupAnomaly(models.Model):
         # than record by record.
         tier_of = {}
         for company in self.company_id | self.env.company:
-            # sudo: a customer's tier is company-dependent data that the
-            # anomaly's clocks follow whoever records the anomaly.
-            partners = self.partner_id.commercial_partner_id.with_company(company).sudo()
+            # Stored computes run as superuser: every customer's tier counts.
+            partners = self.partner_id.commercial_partner_id.with_company(company)
             for partner in partners:
                 tier = partner.followup_tier_id
                 tier_of[company.id, partner.id] = (bool(tier.round_the_clock), tier.response_hours)
         # The policies' clocks as plain values, once per policy.
         rules = {}
-        # sudo: the policy is configuration that specialists do not read.
-        for policy in self.policy_id.sudo():
+        for policy in self.policy_id:
             rules[policy.id] = (
                 policy.report_within_minutes,
                 policy.plan_within_hours,
@@ -438,6 +436,8 @@ class CustomerFollowupAnomaly(models.Model):
         domain = [("state", "in", OPEN_STATES)]
         if calendars is not None:
             domain.append(("company_id.resource_calendar_id", "in", calendars.ids))
+        # sudo: a calendar is edited by HR or an administrator, who need no
+        # access to the anomalies of the companies working on it.
         anomalies = self.sudo().with_context(active_test=False).search(domain)
         if not anomalies:
             return anomalies
@@ -458,7 +458,7 @@ class CustomerFollowupAnomaly(models.Model):
     @api.depends("policy_id", "resolved_at")
     def _compute_deadline_review(self):
         for anomaly in self:
-            days = anomaly.policy_id.sudo().review_meeting_within_days
+            days = anomaly.policy_id.review_meeting_within_days
             anomaly.deadline_review = (
                 days and anomaly.resolved_at and anomaly.resolved_at + timedelta(days=days)
             )
@@ -564,7 +564,8 @@ class CustomerFollowupAnomaly(models.Model):
         for vals in vals_list:
             refuse_workflow_fields(self, vals, new=True)
             check_sent_values(self, vals)
-            if vals.get("state", "discovered") != "discovered":
+            state = vals.get("state", self.env.context.get("default_state", "discovered"))
+            if state != "discovered":
                 raise UserError(
                     self.env._("A new anomaly starts as discovered; move it step by step.")
                 )
@@ -580,7 +581,7 @@ class CustomerFollowupAnomaly(models.Model):
                     or "/"
                 )
         anomalies = super().create(vals_list)
-        self.env["customer.followup.anomaly.step"].sudo().create(
+        anomalies._add_steps(
             [
                 {
                     "anomaly_id": anomaly.id,
@@ -593,7 +594,9 @@ class CustomerFollowupAnomaly(models.Model):
         )
         anomalies._notify_discovery()
         for anomaly in anomalies.filtered("visit_action_id"):
-            # The problem found on a follow-up keeps track of what it became.
+            # sudo: the problem found on a follow-up keeps track of what it
+            # became, whoever raises the anomaly (the problem's owner may be
+            # someone else).
             anomaly.visit_action_id.sudo().message_post(
                 body=self.env._("Service anomaly %(name)s created.", name=anomaly.display_name)
             )
@@ -698,7 +701,6 @@ class CustomerFollowupAnomaly(models.Model):
     def _missing_for(self, target):
         """Labels of what the step ``target`` needs and is not filled in."""
         self.ensure_one()
-        anomaly = self.sudo()
         required = {
             "responding": ["user_id"],
             "plan": ["findings", "root_cause", "plan_measures", "plan_owner_ids", "plan_deadline"],
@@ -706,18 +708,18 @@ class CustomerFollowupAnomaly(models.Model):
             "review": ["customer_told", "customer_satisfaction", "customer_accepted"],
             "closed": ["review_root_cause", "lessons", "improvement_actions"],
         }.get(target, [])
-        if target == "closed" and anomaly.policy_id.review_meeting_within_days:
+        if target == "closed" and self.policy_id.review_meeting_within_days:
             # 重大: closed after the leader's review meeting (003 第十一条).
             required = [*required, "review_meeting_at"]
-        missing = [self._field_label(f) for f in required if not anomaly[f]]
-        if target == "plan" and anomaly.plan_deadline and anomaly.deadline_resolve:
+        missing = [self._field_label(f) for f in required if not self[f]]
+        if target == "plan" and self.plan_deadline and self.deadline_resolve:
             if (
-                anomaly.plan_deadline > anomaly.deadline_resolve
-                and not (anomaly.plan_deadline_reason or "").strip()
+                self.plan_deadline > self.deadline_resolve
+                and not (self.plan_deadline_reason or "").strip()
             ):
                 missing.append(self._field_label("plan_deadline_reason"))
         if target == "closed":
-            if anomaly.is_contract_dispute and not (anomaly.legal_opinion or "").strip():
+            if self.is_contract_dispute and not (self.legal_opinion or "").strip():
                 missing.append(self._field_label("legal_opinion"))
             # A large loss's needs: customer_followup_anomaly_special.py.
         return missing
@@ -725,7 +727,7 @@ class CustomerFollowupAnomaly(models.Model):
     def _check_plan_approver(self):
         if self.env.su:
             return
-        group = self.policy_id.sudo().approver_group_id
+        group = self.policy_id.approver_group_id
         if group and group not in self.env.user.groups_id:
             raise AccessError(
                 self.env._(
@@ -744,7 +746,7 @@ class CustomerFollowupAnomaly(models.Model):
         for them."""
         if self.env.su:
             return
-        group = self.policy_id.sudo()._closing_group()
+        group = self.policy_id._closing_group()
         if group and group not in self.env.user.groups_id:
             raise AccessError(
                 self.env._(
@@ -766,14 +768,12 @@ class CustomerFollowupAnomaly(models.Model):
         roles = {}
         notices = []
         for anomaly in self:
-            # sudo: the policy and the company's head are configuration the
-            # reporting specialist may not read.
-            policy = anomaly.policy_id.sudo()
+            policy = anomaly.policy_id
             key = (policy.notify_group_id.id, anomaly.company_id.id)
             if key not in roles:
                 roles[key] = Policy._role_users(policy.notify_group_id, anomaly.company_id)
             users = roles[key]
-            head = anomaly.company_id.sudo().followup_company_head_id
+            head = anomaly.company_id.followup_company_head_id
             if policy.inform_company_head and head.active:
                 users |= head
             notices.append(
@@ -806,8 +806,7 @@ class CustomerFollowupAnomaly(models.Model):
     def _post_to_users(self, users, body):
         """A note in the chatter addressed to ``users``: each is notified
         the way they chose (Odoo inbox or e-mail)."""
-        # sudo: the people told may follow an anomaly the author cannot post on.
-        self.sudo().message_post(
+        self.message_post(
             body=body,
             partner_ids=users.partner_id.ids,
             message_type="comment",
@@ -820,8 +819,7 @@ class CustomerFollowupAnomaly(models.Model):
         重大 anomaly also informs management (第十一条)."""
         labels = dict(self._fields["state"]._description_selection(self.env))
         users = self.plan_approved_by
-        # sudo: the policy is configuration the handler may not read.
-        policy = self.policy_id.sudo()
+        policy = self.policy_id
         if state == "closed" and policy.closing_reported_to_group_id:
             users |= policy._role_users(policy.closing_reported_to_group_id, self.company_id)
         users = users.filtered("active") - self.env.user
@@ -868,12 +866,18 @@ class CustomerFollowupAnomaly(models.Model):
                 }
             )
             anomaly._on_enter(new_state, old_state[anomaly.id], now)
-        self.env["customer.followup.anomaly.step"].sudo().create(steps)
+        self._add_steps(steps)
+
+    @api.model
+    def _add_steps(self, vals_list):
+        # sudo: the timeline is evidence written by the application only;
+        # no group may create or change its steps (ir.model.access).
+        return self.env["customer.followup.anomaly.step"].sudo().create(vals_list)
 
     def _on_enter(self, state, previous, now):
         """Side effects of reaching a step: who is told, which clock starts."""
         vals = {}
-        policy = self.policy_id.sudo()
+        policy = self.policy_id
         if state == "reported":
             self._notify_role(
                 policy.notify_group_id,
@@ -919,7 +923,7 @@ class CustomerFollowupAnomaly(models.Model):
                 for flag, field, _states in ESCALATION_STEPS.values()
                 if anomaly[flag] and anomaly[field] and anomaly[field] > now
             }
-            policy = anomaly.policy_id.sudo()
+            policy = anomaly.policy_id
             if anomaly.state in HANDLING_STATES:
                 if policy.daily_progress_required and not anomaly.progress_deadline:
                     reset["progress_deadline"] = anomaly._next_progress_deadline(now)
@@ -949,7 +953,7 @@ class CustomerFollowupAnomaly(models.Model):
 
     def _notify_users(self, users, summary, note=""):
         body = summary if not note else f"{summary}: {note}"
-        self.sudo().message_post(
+        self.message_post(
             body=body,
             partner_ids=users.partner_id.ids,
             message_type="comment",
@@ -957,7 +961,7 @@ class CustomerFollowupAnomaly(models.Model):
         )
         today = fields.Date.context_today(self)
         for user in users:
-            self.sudo().activity_schedule(
+            self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=today,
                 summary=summary,
@@ -975,24 +979,20 @@ class CustomerFollowupAnomaly(models.Model):
         company = self.company_id
         customer = self.partner_id.commercial_partner_id
         now = fields.Datetime.now()
-        # sudo: event follow-ups are planned for the customer's follow-up
-        # owner, whom the closer may not be allowed to assign.
-        visit = (
-            self.env["customer.followup.visit"]
-            .sudo()
-            ._create_event_visits(
-                [
-                    {
-                        "partner": customer,
-                        "contact": self.contact_id or None,
-                        "company": company,
-                        "trigger": "anomaly",
-                        "key": f"anomaly/{self.id}",
-                        "start": now,
-                        "fallback_user": self.user_id or self.env.user,
-                    }
-                ]
-            )
+        # Planned by the application for the customer's follow-up owner,
+        # whoever closes (see _create_event_visits).
+        visit = self.env["customer.followup.visit"]._create_event_visits(
+            [
+                {
+                    "partner": customer,
+                    "contact": self.contact_id or None,
+                    "company": company,
+                    "trigger": "anomaly",
+                    "key": f"anomaly/{self.id}",
+                    "start": now,
+                    "fallback_user": self.user_id or self.env.user,
+                }
+            ]
         )
         note = self.env._(
             "Confirm with the customer that the anomaly %(anomaly)s stays solved.",
@@ -1002,16 +1002,14 @@ class CustomerFollowupAnomaly(models.Model):
             self._write_workflow({"verification_visit_id": visit.id})
             visit.message_post(body=note)
             return
-        owner = (
-            customer.with_company(company).sudo().followup_user_id or self.user_id or self.env.user
-        )
+        owner = customer.with_company(company).followup_user_id or self.user_id or self.env.user
         calendar = company.resource_calendar_id
         due = (
             self.env["customer.followup.working.time"]
             .with_company(company)
             .add_working_dates(fields.Date.context_today(self), 1, calendar)
         )
-        self.sudo().activity_schedule(
+        self.activity_schedule(
             "mail.mail_activity_data_call",
             date_deadline=due,
             summary=self.env._(
@@ -1106,10 +1104,7 @@ class CustomerFollowupAnomaly(models.Model):
                 body=self.env._("Progress: %(note)s", note=note), subtype_xmlid="mail.mt_note"
             )
             vals = {"progress_note": False, "last_progress_at": now}
-            if (
-                anomaly.policy_id.sudo().daily_progress_required
-                and anomaly.state in HANDLING_STATES
-            ):
+            if anomaly.policy_id.daily_progress_required and anomaly.state in HANDLING_STATES:
                 vals["progress_deadline"] = anomaly._next_progress_deadline(now)
             anomaly._write_workflow(vals)
         return True
@@ -1126,10 +1121,9 @@ class CustomerFollowupAnomaly(models.Model):
         run, its progress reported once with the summed figures, so that a
         backlog larger than a batch makes the scheduler run it again at once."""
         now = fields.Datetime.now()
-        # sudo: the scheduled job escalates every company's anomalies.
-        Anomaly = self.sudo().browse()
-        overdue, overdue_left = Anomaly._escalate_overdue([], now, batch_size)
-        progress, progress_left = Anomaly._escalate_missing_progress([], now, batch_size)
+        # Run by the superuser (ir.cron's user): every company's anomalies.
+        overdue, overdue_left = self._escalate_overdue([], now, batch_size)
+        progress, progress_left = self._escalate_missing_progress([], now, batch_size)
         self.env["ir.cron"]._notify_progress(
             done=len(overdue) + len(progress), remaining=overdue_left + progress_left
         )
@@ -1174,9 +1168,9 @@ class CustomerFollowupAnomaly(models.Model):
             ]
             if self:
                 domains[step].append(("id", "in", self.ids))
-        # sudo: the steps are scanned for every anomaly in scope, whoever
-        # handles them (the scope was checked by the caller).
-        Anomaly = self.sudo().with_context(active_test=False)
+        # Every anomaly in scope: the scheduled job runs as superuser, and a
+        # manager's rules give every anomaly of their companies.
+        Anomaly = self.with_context(active_test=False)
         # Most runs find nothing due: one query says so for every step.
         if not Anomaly.search(expression.OR(list(domains.values())), limit=1):
             return escalated, remaining
@@ -1279,7 +1273,7 @@ class CustomerFollowupAnomaly(models.Model):
 
         :return: list of ``(anomaly, users, summary, note)`` notices
         """
-        policy = self.policy_id.sudo()
+        policy = self.policy_id
         group = policy.escalation_group_id or policy.notify_group_id
         messages = {
             "report": self.env._("%(anomaly)s was not reported in time"),
@@ -1315,9 +1309,8 @@ class CustomerFollowupAnomaly(models.Model):
         groups = defaultdict(list)
         for anomaly, users, text in notices:
             groups[users].append((anomaly, text))
-        # sudo: the people told may follow anomalies the author cannot post
-        # on; the notes are logs of what the application did.
-        Anomaly = self.sudo().browse()
+        # The author created the anomalies or escalates them: may post on them.
+        Anomaly = self.browse()
         author = self.env.ref("base.partner_root").id
         base_url = Anomaly.get_base_url()
         for users, items in groups.items():
@@ -1377,7 +1370,7 @@ class CustomerFollowupAnomaly(models.Model):
         today = fields.Date.context_today(self)
         model_id = self.env["ir.model"]._get_id(self._name)
         # The message above already tells them: no assignment e-mail per to-do.
-        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
             [
                 {
                     "res_model_id": model_id,
@@ -1409,7 +1402,7 @@ class CustomerFollowupAnomaly(models.Model):
         ]
         if self:
             domain.append(("id", "in", self.ids))
-        Anomaly = self.sudo().with_context(active_test=False)
+        Anomaly = self.with_context(active_test=False)
         candidates = Anomaly.search(domain, limit=batch_size + 1, order="id")
         more = len(candidates) > batch_size
         candidates = candidates[:batch_size]
@@ -1472,13 +1465,14 @@ class CustomerFollowupAnomaly(models.Model):
             date_from = date_to - relativedelta(months=1)
         Policy = self.env["customer.followup.escalation.policy"]
         messages = self.env["mail.message"]
-        for policy in Policy.sudo().search([("summary_period", "=", period)]):
+        # Run by the superuser (ir.cron's user): every company's policies.
+        for policy in Policy.search([("summary_period", "=", period)]):
             messages |= self._post_summary(policy, date_from, date_to)
         return messages
 
     @api.model
     def _post_summary(self, policy, date_from, date_to):
-        Anomaly = self.sudo().with_context(active_test=False)
+        Anomaly = self.with_context(active_test=False)
         base = [("company_id", "=", policy.company_id.id), ("severity", "=", policy.severity)]
         start = fields.Datetime.to_datetime(date_from)
         stop = fields.Datetime.to_datetime(date_to)

@@ -136,8 +136,7 @@ class CustomerFollowupAnomalyRecovery(models.Model):
     def _unlink_except_file_kept(self):
         """A claim is part of its anomaly's file: it is abandoned, not
         deleted; it goes with its anomaly."""
-        # sudo: the claim's anomaly decides, whoever deletes.
-        self.env["customer.followup.anomaly"]._check_file_kept(self.sudo().anomaly_id.ids)
+        self.env["customer.followup.anomaly"]._check_file_kept(self.anomaly_id.ids)
 
     def _log_on_anomaly(self, before):
         """Log the claim's changes in its anomaly's chatter with Odoo's

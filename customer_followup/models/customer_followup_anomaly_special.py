@@ -143,9 +143,9 @@ class CustomerFollowupAnomaly(models.Model):
                 )
             else:
                 anomaly.write({"member_ids": [Command.link(user.id) for user in users]})
-                # sudo: followers are part of the notification the flag
-                # triggers; the flagging user may not manage followers.
-                anomaly.sudo().message_subscribe(partner_ids=users.partner_id.ids)
+                # Followers are part of the notification the flag triggers;
+                # the flagging user may write the anomaly, so subscribe others.
+                anomaly.message_subscribe(partner_ids=users.partner_id.ids)
             anomaly._notify_users(users, summary % {"anomaly": anomaly.name}, text)
 
     # ------------------------------------------------------------------

@@ -81,6 +81,8 @@ class CustomerFollowupPlan(models.Model):
         ],
         default="draft",
         required=True,
+        # Changed by the plan's buttons only: write() refuses it.
+        readonly=True,
         tracking=True,
         copy=False,
     )
@@ -233,6 +235,8 @@ class CustomerFollowupPlan(models.Model):
                     "generation_date": today,
                 }
             )
+        # sudo: the generation plans every owner's customers of the company,
+        # as the scheduled job does, whoever approves.
         self.sudo()._generate_visits()
         return True
 
@@ -291,7 +295,6 @@ class CustomerFollowupPlan(models.Model):
         else:
             tiers = (
                 self.env["customer.followup.tier"]
-                .sudo()
                 .with_context(active_test=False)
                 .search([("company_id", "=", self.company_id.id)])
             )
@@ -337,7 +340,8 @@ class CustomerFollowupPlan(models.Model):
         plan one batch of the first plan still pending; Odoo calls again at
         once while ``remaining`` is above zero."""
         today = fields.Date.context_today(self)
-        plans = self.sudo().search([("state", "in", ("approved", "running"))])
+        # Run by the superuser (ir.cron's user): every company's plans.
+        plans = self.search([("state", "in", ("approved", "running"))])
         plans.filtered(lambda p: p.state == "approved" and p.date_from <= today)._write_workflow(
             {"state": "running"}
         )

@@ -151,7 +151,10 @@ class CustomerFollowupVisit(models.Model):
     )
     # Open follow-ups are found through the partial index of init(); an
     # index on five values would serve no other list.
-    state = fields.Selection(STATES, required=True, default="planned", tracking=True, copy=False)
+    # Changed by the follow-up's buttons only: write() refuses it.
+    state = fields.Selection(
+        STATES, required=True, default="planned", readonly=True, tracking=True, copy=False
+    )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     # Not stored: generated follow-ups are inserted in bulk, and this is
     # only scheduled_date > deadline.
@@ -472,6 +475,8 @@ class CustomerFollowupVisit(models.Model):
     @api.depends("survey_user_input_id")
     def _compute_survey_url(self):
         for visit in self:
+            # sudo: follow-up staff send the questionnaire's link without
+            # survey rights (answers are the Surveys app's).
             answer = visit.survey_user_input_id.sudo()
             visit.survey_url = visit.get_base_url() + answer.get_start_url() if answer else False
 
@@ -557,7 +562,7 @@ class CustomerFollowupVisit(models.Model):
                         company=partner.commercial_partner_id.display_name,
                     )
                 )
-            if not partner.sudo()._followup_is_customer():
+            if not partner._followup_is_customer():
                 raise ValidationError(
                     self.env._(
                         "%(partner)s is not a customer: follow-ups are made for customers only.",
@@ -643,17 +648,13 @@ class CustomerFollowupVisit(models.Model):
     def _next_references(self, count):
         """``count`` references from the visit sequence in one query (the
         generator creates thousands at once)."""
-        sequence = (
-            self.env["ir.sequence"]
-            .sudo()
-            .search(
-                [
-                    ("code", "=", "customer.followup.visit"),
-                    ("company_id", "in", [self.env.company.id, False]),
-                ],
-                order="company_id",
-                limit=1,
-            )
+        sequence = self.env["ir.sequence"].search(
+            [
+                ("code", "=", "customer.followup.visit"),
+                ("company_id", "in", [self.env.company.id, False]),
+            ],
+            order="company_id",
+            limit=1,
         )
         if not sequence:
             return ["/"] * count
@@ -687,7 +688,10 @@ class CustomerFollowupVisit(models.Model):
                 )
             visit._write_workflow(
                 {
-                    "preparation_summary": visit._build_preparation_summary(),
+                    # sudo: the summary pulls the customer's orders, deliveries
+                    # and past follow-ups, which the preparer may not read
+                    # themselves; only the summary is shown.
+                    "preparation_summary": visit.sudo()._build_preparation_summary(),
                     "state": "prepared",
                 }
             )
@@ -716,23 +720,21 @@ class CustomerFollowupVisit(models.Model):
             )
 
     def _build_preparation_summary(self, limit=5):
+        """The customer's file as the preparer needs it: called as superuser
+        by :meth:`action_prepare`, whatever the preparer may read."""
         self.ensure_one()
         _ = self.env._
         partner = self.partner_id
         company = self.company_id
         sections = []
-        orders = (
-            self.env["sale.order"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "child_of", partner.id),
-                    ("company_id", "=", company.id),
-                    ("state", "=", "sale"),
-                ],
-                order="date_order desc",
-                limit=limit,
-            )
+        orders = self.env["sale.order"].search(
+            [
+                ("partner_id", "child_of", partner.id),
+                ("company_id", "=", company.id),
+                ("state", "=", "sale"),
+            ],
+            order="date_order desc",
+            limit=limit,
         )
         sections.append(
             (
@@ -743,19 +745,15 @@ class CustomerFollowupVisit(models.Model):
                 ],
             )
         )
-        pickings = (
-            self.env["stock.picking"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "child_of", partner.id),
-                    ("company_id", "=", company.id),
-                    ("picking_type_code", "=", "outgoing"),
-                    ("state", "=", "done"),
-                ],
-                order="date_done desc",
-                limit=limit,
-            )
+        pickings = self.env["stock.picking"].search(
+            [
+                ("partner_id", "child_of", partner.id),
+                ("company_id", "=", company.id),
+                ("picking_type_code", "=", "outgoing"),
+                ("state", "=", "done"),
+            ],
+            order="date_done desc",
+            limit=limit,
         )
         sections.append(
             (
@@ -766,7 +764,7 @@ class CustomerFollowupVisit(models.Model):
                 ],
             )
         )
-        visits = self.sudo().search(
+        visits = self.search(
             [
                 ("partner_id", "=", partner.id),
                 ("company_id", "=", company.id),
@@ -796,17 +794,13 @@ class CustomerFollowupVisit(models.Model):
             )
 
         sections.append((_("Past follow-ups"), [past(v) for v in visits]))
-        open_actions = (
-            self.env["customer.followup.visit.action"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "=", partner.id),
-                    ("state", "=", "open"),
-                    ("company_id", "=", company.id),
-                ],
-                limit=limit,
-            )
+        open_actions = self.env["customer.followup.visit.action"].search(
+            [
+                ("partner_id", "=", partner.id),
+                ("state", "=", "open"),
+                ("company_id", "=", company.id),
+            ],
+            limit=limit,
         )
         sections.append(
             (_("Open problems"), [f"{a.name} ({a.visit_id.name})" for a in open_actions])
@@ -876,8 +870,8 @@ class CustomerFollowupVisit(models.Model):
                     )
                 )
             if not visit.survey_user_input_id:
-                # Specialists need no survey rights: the visit's own access
-                # was checked by reading it.
+                # sudo: specialists need no survey rights; the visit's own
+                # access was checked by reading it.
                 answer = visit.survey_id.sudo()._create_answer(
                     partner=visit.contact_id or visit.partner_id,
                     check_attempts=False,
@@ -1052,6 +1046,7 @@ class CustomerFollowupVisit(models.Model):
         """Calling windows as ``[(start hours, end hours)]`` in local time
         (001: 10:00–11:30 and 15:30–17:00), configurable with the system
         parameter ``customer_followup.calling_windows``."""
+        # sudo: system parameters are read by administrators only.
         raw = (
             self.env["ir.config_parameter"]
             .sudo()
@@ -1128,6 +1123,11 @@ class CustomerFollowupVisit(models.Model):
             ``delivery/WH-OUT-0042``), ``start`` (naive UTC) and optional
             ``contact``, ``hours`` (due within, else the tier's delay) or
             ``deadline`` (naive UTC, a calendar delay such as 10 days)
+
+        Called by whoever validates the event (a warehouse user, a repair
+        technician, the handler closing an anomaly), who needs no follow-up
+        rights: the follow-ups are inserted by the generator as the
+        application, for each customer's follow-up owner.
         """
         WorkingTime = self.env["customer.followup.working.time"]
         # A validation of many deliveries at once: one working clock per
@@ -1156,7 +1156,7 @@ class CustomerFollowupVisit(models.Model):
             partners = self.env["res.partner"].browse(
                 {event["partner"].id for event in events if event["company"] == company}
             )
-            for partner in partners.with_company(company).sudo():
+            for partner in partners.with_company(company):
                 customers[company, partner.id] = partner
         vals_list = []
         for event in events:

@@ -169,10 +169,4 @@ def check_date_range(records, fnames):
         for name in fnames:
             value = record[name]
             if value and not YEARS[0] <= value.year <= YEARS[1]:
-                raise ValidationError(
-                    env._(
-                        "%(field)s: %(value)s is not a plausible date.",
-                        field=records._fields[name]._description_string(env),
-                        value=value,
-                    )
-                )
+                raise _wrong(env, records._fields[name], value)

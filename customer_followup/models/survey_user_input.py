@@ -23,6 +23,8 @@ class SurveyUserInput(models.Model):
     def _customer_followup_close_visit(self):
         """The customer answered: the follow-up gets the scores and is done."""
         self.ensure_one()
+        # sudo: the customer who answers (portal or public) has no access
+        # to the follow-up; the survey's token was checked by the survey.
         visit = self.followup_visit_id.sudo()
         if visit.state in ("done", "cancelled"):
             return

@@ -28,3 +28,4 @@ from . import test_job_faults
 from . import test_rights_matrix
 from . import test_migration
 from . import test_anomaly_chain
+from . import test_workflow_fields
