@@ -13,7 +13,7 @@ from odoo.tools import SQL, format_datetime
 from .claims import claim_rows
 from .customer_followup_escalation_policy import SEVERITIES
 from .sent_values import check_date_range, check_sent_values, check_text_lengths
-from .workflow_fields import refuse_workflow_fields
+from .workflow_fields import refuse_workflow_fields, without_context_defaults
 
 _logger = logging.getLogger(__name__)
 
@@ -564,8 +564,7 @@ class CustomerFollowupAnomaly(models.Model):
         for vals in vals_list:
             refuse_workflow_fields(self, vals, new=True)
             check_sent_values(self, vals)
-            state = vals.get("state", self.env.context.get("default_state", "discovered"))
-            if state != "discovered":
+            if vals.get("state", "discovered") != "discovered":
                 raise UserError(
                     self.env._("A new anomaly starts as discovered; move it step by step.")
                 )
@@ -580,7 +579,9 @@ class CustomerFollowupAnomaly(models.Model):
                     )
                     or "/"
                 )
-        anomalies = super().create(vals_list)
+        # The loop starts at its first step, whatever the context's defaults.
+        Anomaly = without_context_defaults(self, (*self._workflow_fields(), "state"))
+        anomalies = super(CustomerFollowupAnomaly, Anomaly).create(vals_list)
         anomalies._add_steps(
             [
                 {

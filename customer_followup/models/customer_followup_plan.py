@@ -8,7 +8,7 @@ from odoo.tools import SQL
 
 from .claims import claim_rows
 from .sent_values import check_date_range, check_sent_values, check_text_lengths
-from .workflow_fields import refuse_workflow_fields
+from .workflow_fields import refuse_workflow_fields, without_context_defaults
 
 # Customers planned per batch, by the plan's approval and by the cron alike:
 # about 10,000 follow-ups in under a second for the usual mix of tiers. A
@@ -173,7 +173,8 @@ class CustomerFollowupPlan(models.Model):
                 raise UserError(self.env._("A new plan starts as a draft."))
             refuse_workflow_fields(self, vals, new=True)
             check_sent_values(self, vals)
-        return super().create(vals_list)
+        Plan = without_context_defaults(self, self._workflow_fields())
+        return super(CustomerFollowupPlan, Plan).create(vals_list)
 
     def write(self, vals):
         if "state" in vals and not self.env.su:

@@ -10,7 +10,7 @@ from odoo.tools import SQL, format_datetime, html_escape
 
 from .customer_followup_tier_channel import CHANNELS
 from .sent_values import check_date_range, check_sent_values, check_text_lengths
-from .workflow_fields import refuse_workflow_fields
+from .workflow_fields import refuse_workflow_fields, without_context_defaults
 
 _logger = logging.getLogger(__name__)
 
@@ -613,7 +613,8 @@ class CustomerFollowupVisit(models.Model):
                 vals["tier_id"] = (
                     Partner.browse(vals["partner_id"]).with_company(company).followup_tier_id.id
                 )
-        return super().create(vals_list)
+        Visit = without_context_defaults(self, self._workflow_fields())
+        return super(CustomerFollowupVisit, Visit).create(vals_list)
 
     def write(self, vals):
         vals = self._scores_as_choices(vals)

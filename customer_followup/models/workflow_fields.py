@@ -6,7 +6,8 @@ these are set by the model's buttons and jobs, after their checks, and a
 person or an integration writing them directly would bypass the workflow.
 Each model lists them in ``_workflow_fields()``; its ``write()`` and
 ``create()`` refuse them, and the fields the ORM computes, with
-:func:`refuse_workflow_fields`. The model's own steps write them through
+:func:`refuse_workflow_fields`, and ``create()`` leaves out the defaults a
+context gives them (:func:`without_context_defaults`). The model's own steps write them through
 its private ``_write_workflow()``, which calls the ORM's ``write()`` past
 that refusal; being private, it cannot be called over RPC.
 """
@@ -38,20 +39,12 @@ def refuse_workflow_fields(records, vals, new=False):
 
     :param bool new: ``vals`` create a record: a workflow field may be left
         empty or given its starting value (the first state, the placeholder
-        reference), as clients sending every field of a form do; defaults
-        given in the context count as values.
+        reference), as clients sending every field of a form do
     """
     env = records.env
     if env.su:
         return
     workflow = set(records._workflow_fields())
-    if new:
-        context_defaults = {
-            name: env.context[f"default_{name}"]
-            for name in workflow
-            if f"default_{name}" in env.context and name not in vals
-        }
-        vals = {**context_defaults, **vals}
     for name, value in vals.items():
         field = records._fields.get(name)
         if field is None or (name not in workflow and not is_computed(field)):
@@ -64,3 +57,15 @@ def refuse_workflow_fields(records, vals, new=False):
                 field=field._description_string(env),
             )
         )
+
+
+def without_context_defaults(records, fnames):
+    """``records`` to create with: defaults the caller's context gives for
+    ``fnames`` (``default_state``, ``default_closed_at``…) are left out, so
+    that a new record starts from its own (first state, drawn reference)
+    whatever the context says. The superuser's code keeps its context."""
+    context = records.env.context
+    keys = {f"default_{name}" for name in fnames} & set(context)
+    if records.env.su or not keys:
+        return records
+    return records.with_context({key: value for key, value in context.items() if key not in keys})

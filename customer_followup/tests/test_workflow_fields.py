@@ -150,10 +150,16 @@ class TestWorkflowFields(SpecialCase):
                 with self.subTest(model=model_name, field=name):
                     with self.assertRaises(UserError):
                         Model.create(dict(base, **{name: value}))
-            # A default given in the context is a value too.
-            with self.assertRaises(UserError):
-                Model.with_context(default_state="closed").create(base)
             self.assertEqual(Model.search_count([]), count)
+            # Defaults given in the context do not apply to them: the new
+            # record starts from its first state and draws its reference.
+            starting = Model._fields["state"].default(Model)
+            record = Model.with_context(
+                default_state="closed", default_name="FAKE-1", default_closed_at="2020-01-01"
+            ).create(base)
+            self.assertEqual(record.state, starting)
+            if model_name != PLAN:
+                self.assertNotEqual(record.name, "FAKE-1")
 
     def test_the_workflow_still_writes_them(self):
         visit = self.visit.with_user(self.user_cs)
