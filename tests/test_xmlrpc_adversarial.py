@@ -306,7 +306,7 @@ def test_bad_create_is_refused_and_creates_nothing(world, case):
     "model, method, args",
     [
         (VISIT, "_reschedule", ["visit", "2031-01-01 02:00:00", "x"]),
-        (VISIT, "_write_as_system", ["visit", {"reviewer_id": 2}]),
+        (VISIT, "_write_workflow", ["visit", {"reviewer_id": 2}]),
         (ANOMALY, "_action_move", ["anomaly", "discovered", "closed"]),
         (ANOMALY, "_escalate", ["anomaly", "report"]),
         (ANOMALY, "_log_steps", ["anomaly", {}, "closed"]),

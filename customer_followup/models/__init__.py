@@ -1,4 +1,3 @@
-from . import customer_followup_input_guard
 from . import customer_followup_tier_flag
 from . import customer_followup_tier_channel
 from . import customer_followup_tier

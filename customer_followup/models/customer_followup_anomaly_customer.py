@@ -97,6 +97,22 @@ class CustomerFollowupAnomaly(models.Model):
         ),
     ]
 
+    @api.model
+    def _workflow_fields(self):
+        # The customer's answer and the follow-through are recorded by the
+        # application only (workflow_fields.py).
+        return (
+            *super()._workflow_fields(),
+            "customer_informed_at",
+            "followthrough_notified_at",
+            "customer_confirmation",
+            "confirmation_requested_at",
+            "customer_rating",
+            "customer_confirmed_on",
+            "customer_comment",
+            "customer_rejection_count",
+        )
+
     @api.depends("source", "discovered_at")
     def _compute_followthrough_deadline(self):
         for anomaly in self:

@@ -3,6 +3,8 @@ from odoo.exceptions import ValidationError
 from odoo.tools import format_amount
 
 from .customer_followup_anomaly_special import LOSS_GROUPS
+from .sent_values import check_sent_values, check_text_lengths
+from .workflow_fields import refuse_workflow_fields
 
 STATES = [
     ("draft", "To claim"),
@@ -23,7 +25,6 @@ class CustomerFollowupAnomalyRecovery(models.Model):
 
     _name = "customer.followup.anomaly.recovery"
     _description = "Service Anomaly Recovery"
-    _inherit = ["customer.followup.input.guard"]
     _order = "anomaly_id, id"
     _check_company_auto = True
 
@@ -91,6 +92,10 @@ class CustomerFollowupAnomalyRecovery(models.Model):
                     )
                 )
 
+    @api.constrains("note")
+    def _check_text_lengths(self):
+        check_text_lengths(self, ["note"])
+
     @api.onchange("amount_recovered")
     def _onchange_amount_recovered(self):
         if (
@@ -102,16 +107,24 @@ class CustomerFollowupAnomalyRecovery(models.Model):
         whole = not self.currency_id.compare_amounts(self.amount_recovered, self.amount_claimed)
         self.state = "recovered" if whole else "partial"
 
+    @api.model
+    def _workflow_fields(self):
+        """The claim's company and currency are its anomaly's (related
+        fields, refused as computed): the loss groups set the rest."""
+        return ()
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._guard_input(vals)
+            refuse_workflow_fields(self, vals, new=True)
+            check_sent_values(self, vals)
         recoveries = super().create(vals_list)
         recoveries._log_on_anomaly({recovery.id: {} for recovery in recoveries})
         return recoveries
 
     def write(self, vals):
-        self._guard_input(vals)
+        refuse_workflow_fields(self, vals)
+        check_sent_values(self, vals)
         tracked = [name for name in TRACKED if name in vals]
         before = {recovery.id: {name: recovery[name] for name in tracked} for recovery in self}
         res = super().write(vals)
@@ -123,8 +136,7 @@ class CustomerFollowupAnomalyRecovery(models.Model):
     def _unlink_except_file_kept(self):
         """A claim is part of its anomaly's file: it is abandoned, not
         deleted; it goes with its anomaly."""
-        # sudo: the claim's anomaly decides, whoever deletes.
-        self.env["customer.followup.anomaly"]._check_file_kept(self.sudo().anomaly_id.ids)
+        self.env["customer.followup.anomaly"]._check_file_kept(self.anomaly_id.ids)
 
     def _log_on_anomaly(self, before):
         """Log the claim's changes in its anomaly's chatter with Odoo's

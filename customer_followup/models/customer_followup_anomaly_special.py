@@ -102,11 +102,11 @@ class CustomerFollowupAnomaly(models.Model):
             for flag in self._special_flags()
             if vals.get(flag)
         }
-        # sudo: whoever may change the loss or the proposal holds a loss
-        # group; the old values are only compared, never shown.
+        # Whoever may change the loss or the proposal holds a loss group,
+        # and reads the approvals (the write is refused to anyone else).
         approved = self.browse()
         if {"loss_amount", "compensation_proposal"} & set(vals):
-            approved = self.sudo().filtered(
+            approved = self.filtered(
                 lambda a: a.compensation_finance_user_id or a.compensation_legal_user_id
             )
         before = {a.id: (a.loss_amount, a.compensation_proposal) for a in approved}
@@ -143,9 +143,9 @@ class CustomerFollowupAnomaly(models.Model):
                 )
             else:
                 anomaly.write({"member_ids": [Command.link(user.id) for user in users]})
-                # sudo: followers are part of the notification the flag
-                # triggers; the flagging user may not manage followers.
-                anomaly.sudo().message_subscribe(partner_ids=users.partner_id.ids)
+                # Followers are part of the notification the flag triggers;
+                # the flagging user may write the anomaly, so subscribe others.
+                anomaly.message_subscribe(partner_ids=users.partner_id.ids)
             anomaly._notify_users(users, summary % {"anomaly": anomaly.name}, text)
 
     # ------------------------------------------------------------------
@@ -186,10 +186,9 @@ class CustomerFollowupAnomaly(models.Model):
         field = APPROVAL_FIELDS[role]
         for anomaly in self:
             anomaly._check_compensation_approver(role)
-            # sudo: the approver's own check is above; the record's values
-            # are read to tell what is still missing.
-            record = anomaly.sudo()
-            if not record.is_large_loss or record.state not in OPEN_STATES:
+            # The approvers hold a loss group (Settings checks it): they
+            # read the loss fields.
+            if not anomaly.is_large_loss or anomaly.state not in OPEN_STATES:
                 raise UserError(
                     self.env._(
                         "%(anomaly)s has no open large-loss compensation to approve.",
@@ -199,7 +198,7 @@ class CustomerFollowupAnomaly(models.Model):
             missing = [
                 anomaly._field_label(name)
                 for name in ("loss_amount", "compensation_proposal")
-                if not record[name]
+                if not anomaly[name]
             ]
             if missing:
                 raise UserError(
@@ -209,15 +208,15 @@ class CustomerFollowupAnomaly(models.Model):
                         anomaly=anomaly.name,
                     )
                 )
-            if record[field]:
+            if anomaly[field]:
                 raise UserError(
                     self.env._(
                         "The compensation of %(anomaly)s was already approved by %(user)s.",
                         anomaly=anomaly.name,
-                        user=record[field].name,
+                        user=anomaly[field].name,
                     )
                 )
-            anomaly._write_as_system({field: self.env.uid})
+            anomaly._write_workflow({field: self.env.uid})
             anomaly.message_post(
                 body=(
                     self.env._("Compensation approved by finance.")
@@ -230,9 +229,9 @@ class CustomerFollowupAnomaly(models.Model):
 
     def _withdraw_approvals(self):
         """A changed loss or proposal was not what finance and legal approved."""
-        # sudo: approvals are fields people cannot write; only the approvers'
-        # buttons set them and a change of what they approved clears them.
-        self.sudo().write({name: False for name in APPROVAL_FIELDS.values()})
+        # Approvals are set by the approvers' buttons only; a change of what
+        # they approved clears them.
+        self._write_workflow({name: False for name in APPROVAL_FIELDS.values()})
         for anomaly in self:
             company = anomaly.company_id
             users = company.followup_finance_user_ids | company.followup_legal_user_ids

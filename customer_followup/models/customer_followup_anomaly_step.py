@@ -34,5 +34,4 @@ class CustomerFollowupAnomalyStep(models.Model):
         """The timeline is the evidence of reporting and response timeliness:
         no access right deletes a step; code run as superuser is refused too
         while the anomaly's file is kept. Steps go with their anomaly."""
-        # sudo: the step's anomaly decides, whoever deletes.
-        self.env["customer.followup.anomaly"]._check_file_kept(self.sudo().anomaly_id.ids)
+        self.env["customer.followup.anomaly"]._check_file_kept(self.anomaly_id.ids)

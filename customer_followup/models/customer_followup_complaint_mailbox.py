@@ -53,6 +53,8 @@ class CustomerFollowupComplaintMailbox(models.Model):
         res = super().write(vals)
         if "company_id" in vals:
             for mailbox in self:
+                # sudo: aliases are written by administrators only; the
+                # mailbox's manager may move it to another company.
                 mailbox.alias_id.sudo().write(
                     {"alias_defaults": mailbox._alias_get_creation_values()["alias_defaults"]}
                 )

@@ -245,6 +245,7 @@ class CustomerFollowupKpi(models.AbstractModel):
             picking_domain.append(
                 ("partner_id.commercial_partner_id.followup_tier_id", "in", tiers.ids)
             )
+        # sudo: the KPI counts deliveries, which follow-up staff may not read.
         deliveries = self.env["stock.picking"].sudo().search_count(picking_domain)
 
         # Timeliness of each clock over the steps taken in the period.

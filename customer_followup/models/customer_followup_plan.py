@@ -7,6 +7,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .claims import claim_rows
+from .sent_values import check_date_range, check_sent_values, check_text_lengths
+from .workflow_fields import refuse_workflow_fields, without_context_defaults
 
 # Customers planned per batch, by the plan's approval and by the cron alike:
 # about 10,000 follow-ups in under a second for the usual mix of tiers. A
@@ -24,7 +26,7 @@ class CustomerFollowupPlan(models.Model):
 
     _name = "customer.followup.plan"
     _description = "Customer Follow-up Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin", "customer.followup.input.guard"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 
@@ -79,6 +81,8 @@ class CustomerFollowupPlan(models.Model):
         ],
         default="draft",
         required=True,
+        # Changed by the plan's buttons only: write() refuses it.
+        readonly=True,
         tracking=True,
         copy=False,
     )
@@ -137,6 +141,14 @@ class CustomerFollowupPlan(models.Model):
                     self.env._("Plan %(plan)s: the period ends before it starts.", plan=plan.name)
                 )
 
+    @api.constrains("name", "objectives")
+    def _check_text_lengths(self):
+        check_text_lengths(self, ["name", "objectives"])
+
+    @api.constrains("date_from", "date_to")
+    def _check_date_range(self):
+        check_date_range(self, ["date_from", "date_to"])
+
     @api.onchange("plan_type", "date_from")
     def _onchange_plan_type(self):
         if not self.date_from:
@@ -147,19 +159,43 @@ class CustomerFollowupPlan(models.Model):
             last = pycalendar.monthrange(self.date_from.year, self.date_from.month)[1]
             self.date_to = self.date_from.replace(day=last)
 
+    @api.model
+    def _workflow_fields(self):
+        """Fields only the plan's buttons and its generation set: refused
+        to every other writer."""
+        return (
+            "state",
+            "approved_by_id",
+            "approved_date",
+            "generation_cursor",
+            "generation_pending",
+            "generation_channel_counts",
+            "generation_date",
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._guard_input(vals)
             if vals.get("state", "draft") != "draft" and not self.env.su:
                 raise UserError(self.env._("A new plan starts as a draft."))
-        return super().create(vals_list)
+            refuse_workflow_fields(self, vals, new=True)
+            check_sent_values(self, vals)
+        Plan = without_context_defaults(self, self._workflow_fields())
+        return super(CustomerFollowupPlan, Plan).create(vals_list)
 
     def write(self, vals):
-        self._guard_input(vals)
         if "state" in vals and not self.env.su:
             # Submitting, approving (managers) and closing are buttons with checks.
             raise UserError(self.env._("Change the state of a plan with its buttons."))
+        refuse_workflow_fields(self, vals)
+        check_sent_values(self, vals)
+        return super().write(vals)
+
+    def _write_workflow(self, vals):
+        """Write what the plan's buttons and generation set (state, who
+        approved, the generation's position), after their checks. The ORM
+        checks the user's access as for any write; only write()'s refusal
+        of these fields is skipped. Private: no client can call it."""
         return super().write(vals)
 
     # ------------------------------------------------------------------
@@ -169,7 +205,7 @@ class CustomerFollowupPlan(models.Model):
         for plan in self:
             if plan.state != "draft":
                 raise UserError(self.env._("Only draft plans can be submitted."))
-        self._write_as_system({"state": "submitted"})
+        self._write_workflow({"state": "submitted"})
         return True
 
     def action_draft(self):
@@ -180,7 +216,7 @@ class CustomerFollowupPlan(models.Model):
                 raise UserError(
                     self.env._("Plan %(plan)s already has follow-ups done.", plan=plan.name)
                 )
-        self._write_as_system({"state": "draft"})
+        self._write_workflow({"state": "draft"})
         return True
 
     def action_approve(self):
@@ -197,7 +233,7 @@ class CustomerFollowupPlan(models.Model):
                 )
         today = fields.Date.context_today(self)
         for plan in self:
-            plan._write_as_system(
+            plan._write_workflow(
                 {
                     "state": "running" if plan.date_from <= today else "approved",
                     "approved_by_id": self.env.user.id,
@@ -207,18 +243,20 @@ class CustomerFollowupPlan(models.Model):
                     "generation_date": today,
                 }
             )
+        # sudo: the generation plans every owner's customers of the company,
+        # as the scheduled job does, whoever approves.
         self.sudo()._generate_visits()
         return True
 
     def action_start(self):
-        self.filtered(lambda p: p.state == "approved")._write_as_system({"state": "running"})
+        self.filtered(lambda p: p.state == "approved")._write_workflow({"state": "running"})
         return True
 
     def action_close(self):
         for plan in self:
             if plan.state not in ("approved", "running"):
                 raise UserError(self.env._("Only approved or running plans can be closed."))
-        self._write_as_system({"state": "closed"})
+        self._write_workflow({"state": "closed"})
         return True
 
     def action_view_visits(self):
@@ -265,7 +303,6 @@ class CustomerFollowupPlan(models.Model):
         else:
             tiers = (
                 self.env["customer.followup.tier"]
-                .sudo()
                 .with_context(active_test=False)
                 .search([("company_id", "=", self.company_id.id)])
             )
@@ -284,7 +321,7 @@ class CustomerFollowupPlan(models.Model):
             max_visits=max_visits,
             stats=stats,
         )
-        self.write(
+        self._write_workflow(
             {
                 "thinned_count": self.thinned_count + stats["thinned"],
                 "generation_cursor": last_id,
@@ -314,8 +351,9 @@ class CustomerFollowupPlan(models.Model):
         plan one batch of the first plan still pending; Odoo calls again at
         once while ``remaining`` is above zero."""
         today = fields.Date.context_today(self)
-        plans = self.sudo().search([("state", "in", ("approved", "running"))])
-        plans.filtered(lambda p: p.state == "approved" and p.date_from <= today).write(
+        # Run by the superuser (ir.cron's user): every company's plans.
+        plans = self.search([("state", "in", ("approved", "running"))])
+        plans.filtered(lambda p: p.state == "approved" and p.date_from <= today)._write_workflow(
             {"state": "running"}
         )
         # Once a day, running plans are topped up with the customers that
@@ -327,7 +365,9 @@ class CustomerFollowupPlan(models.Model):
                 and p.date_to >= today
                 and p.generation_date != today
             )
-        ).write({"generation_pending": True, "generation_cursor": 0, "generation_date": today})
+        )._write_workflow(
+            {"generation_pending": True, "generation_cursor": 0, "generation_date": today}
+        )
         pending = plans.filtered("generation_pending")
         done = 0
         for plan in pending:

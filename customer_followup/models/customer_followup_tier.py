@@ -257,10 +257,10 @@ class CustomerFollowupTier(models.Model):
         counts = {}
         for company in self.company_id:
             edited = self.filtered(lambda t, c=company: t.company_id == c)
-            # sudo: every customer counts, whoever reads the tier list (the
-            # field is for managers), as in the nightly pass.
-            saved = self.sudo().search([("company_id", "=", company.id)])
+            saved = self.search([("company_id", "=", company.id)])
             tiers = (saved - edited._origin).with_env(edited.env) | edited.filtered("active")
+            # sudo: every customer counts, with sales the reader may not see,
+            # as in the nightly pass (the field is for managers).
             Partner = self.env["res.partner"].sudo().with_company(company)
             _today, since = Partner._followup_sales_window()
             _tune_tier_reads(self.env.cr)
@@ -434,7 +434,8 @@ class CustomerFollowupTier(models.Model):
     @api.model
     def _setup_company_tiers(self, companies=None):
         """Give every company without tiers a copy of the tiers shipped for
-        the main company (their translations come along)."""
+        the main company (their translations come along). Run as superuser:
+        by the data file, and when a company is created."""
         companies = companies or self.env["res.company"].search([])
         templates = self.env["ir.model.data"]._xmlid_to_res_model_res_id
         template_ids = []
@@ -443,15 +444,11 @@ class CustomerFollowupTier(models.Model):
                 template_ids.append(templates(f"customer_followup.{xmlid}")[1])
             except ValueError:
                 continue
-        template_tiers = self.sudo().with_context(active_test=False).browse(template_ids)
+        Tier = self.with_context(active_test=False)
+        template_tiers = Tier.browse(template_ids)
         if not template_tiers:
             return
-        with_tiers = set(
-            self.sudo()
-            .with_context(active_test=False)
-            .search([("company_id", "in", companies.ids)])
-            .company_id.ids
-        )
+        with_tiers = set(Tier.search([("company_id", "in", companies.ids)]).company_id.ids)
         for company in companies.filtered(lambda c: c.id not in with_tiers):
             for template in template_tiers:
                 new_tier = template.copy({"company_id": company.id, "channel_mix_ids": False})
@@ -466,17 +463,21 @@ class CustomerFollowupTier(models.Model):
     def action_recompute_now(self):
         """Restart the tier pass of the current companies and wake the cron."""
         if not self.env.user.has_group("customer_followup.group_customer_followup_manager"):
-            raise UserError(self.env._("Only Customer Follow-up managers can recompute tiers."))
+            raise UserError(
+                self.env._("Only Customer Follow-up managers can recompute tiers.")
+            )
+        # sudo: the pass's position is a system parameter, which only
+        # administrators write; the manager's right was checked above.
         params = self.env["ir.config_parameter"].sudo()
         for company in self.env.companies:
-            Partner = self.env["res.partner"].sudo().with_company(company)
+            Partner = self.env["res.partner"].with_company(company)
             count = Partner.search_count(Partner._followup_tier_candidate_domain())
             params.set_param(CURSOR_KEY % company.id, f"0,{count}")
         cron = self.env.ref(
             "customer_followup.ir_cron_recompute_partner_tiers", raise_if_not_found=False
         )
         if cron:
-            cron.sudo()._trigger()
+            cron._trigger()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -505,10 +506,12 @@ class CustomerFollowupTier(models.Model):
         when a pass starts, not at every batch. A new pass starts when none
         is under way.
 
+        Run as superuser, by the scheduled job: every company's customers.
+
         :return: ``(done, remaining)`` customers
         """
-        params = self.env["ir.config_parameter"].sudo()
-        tiers = self.sudo().search([])
+        params = self.env["ir.config_parameter"]
+        tiers = self.search([])
         companies = tiers.company_id.sorted("id")
         if not companies:
             return 0, 0
@@ -527,7 +530,7 @@ class CustomerFollowupTier(models.Model):
         positions = {c.id: stored.get(CURSOR_KEY % c.id) or "" for c in companies}
         if not any(positions.values()):
             for company in companies:
-                Partner = self.env["res.partner"].sudo().with_company(company)
+                Partner = self.env["res.partner"].with_company(company)
                 count = Partner.search_count(Partner._followup_tier_candidate_domain())
                 positions[company.id] = f"0,{count}"
                 params.set_param(CURSOR_KEY % company.id, positions[company.id])
@@ -551,7 +554,7 @@ class CustomerFollowupTier(models.Model):
             # taken once per pass, so that shares are comparable across it.
             parts = locked[0][0].split(",")
             last_id, left = int(parts[0]), int(parts[1])
-            Partner = self.env["res.partner"].sudo().with_company(company)
+            Partner = self.env["res.partner"].with_company(company)
             _today, since = Partner._followup_sales_window()
             total = (
                 float(parts[2]) if len(parts) > 2 else Partner._followup_company_sales_total(since)

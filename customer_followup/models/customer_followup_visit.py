@@ -9,6 +9,8 @@ from odoo.models import READ_GROUP_AGGREGATE, parse_read_group_spec
 from odoo.tools import SQL, format_datetime, html_escape, is_html_empty
 
 from .customer_followup_tier_channel import CHANNELS
+from .sent_values import check_date_range, check_sent_values, check_text_lengths
+from .workflow_fields import refuse_workflow_fields, without_context_defaults
 
 _logger = logging.getLogger(__name__)
 
@@ -61,6 +63,16 @@ SCORE_MEASURES = {f"{fname}_avg": fname for fname in SCORE_FIELDS}
 GREETING = "holiday"
 # Preparation starts this many working days before the visit (SPEC §5).
 PREPARATION_WORKING_DAYS = 3
+# The texts and dates people write on a follow-up (length and range limits).
+TEXT_FIELDS = (
+    "notes",
+    "opinions",
+    "content",
+    "signed_by",
+    "report",
+    "review_comment",
+)
+DATE_FIELDS = ("scheduled_date", "deadline", "signed_on", "preparation_date")
 
 
 class CustomerFollowupVisit(models.Model):
@@ -69,7 +81,7 @@ class CustomerFollowupVisit(models.Model):
 
     _name = "customer.followup.visit"
     _description = "Customer Follow-up Visit"
-    _inherit = ["mail.thread", "mail.activity.mixin", "customer.followup.input.guard"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _rec_name = "name"
     _rec_names_search = ["name", "partner_id"]
     _order = "scheduled_date desc, id desc"
@@ -142,8 +154,16 @@ class CustomerFollowupVisit(models.Model):
     )
     # Open follow-ups are found through the partial index of init(); an
     # index on five values would serve no other list.
+    # Changed by the follow-up's buttons only: write() refuses it. Kanban
+    # columns show every state, in the order of the loop.
     state = fields.Selection(
-        STATES, required=True, default="planned", tracking=True, copy=False, group_expand=True
+        STATES,
+        required=True,
+        default="planned",
+        readonly=True,
+        tracking=True,
+        copy=False,
+        group_expand=True,
     )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     # Not stored: generated follow-ups are inserted in bulk, and this is
@@ -478,6 +498,8 @@ class CustomerFollowupVisit(models.Model):
     @api.depends("survey_user_input_id")
     def _compute_survey_url(self):
         for visit in self:
+            # sudo: follow-up staff send the questionnaire's link without
+            # survey rights (answers are the Surveys app's).
             answer = visit.survey_user_input_id.sudo()
             visit.survey_url = visit.get_base_url() + answer.get_start_url() if answer else False
 
@@ -537,6 +559,14 @@ class CustomerFollowupVisit(models.Model):
                     )
                 )
 
+    @api.constrains(*TEXT_FIELDS)
+    def _check_text_lengths(self):
+        check_text_lengths(self, TEXT_FIELDS)
+
+    @api.constrains(*DATE_FIELDS)
+    def _check_date_range(self):
+        check_date_range(self, DATE_FIELDS)
+
     @api.constrains("partner_id", "company_id")
     def _check_partner_customer(self):
         # Generated batches hold many follow-ups per customer: each checked once.
@@ -555,7 +585,7 @@ class CustomerFollowupVisit(models.Model):
                         company=partner.commercial_partner_id.display_name,
                     )
                 )
-            if not partner.sudo()._followup_is_customer():
+            if not partner._followup_is_customer():
                 raise ValidationError(
                     self.env._(
                         "%(partner)s is not a customer: follow-ups are made for customers only.",
@@ -566,13 +596,32 @@ class CustomerFollowupVisit(models.Model):
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
+    @api.model
+    def _workflow_fields(self):
+        """Fields only the follow-up's own steps set (its buttons, the
+        generator, the questionnaire): refused to every other writer."""
+        return (
+            "name",
+            "state",
+            "tier_id",
+            "period_key",
+            "attempt_count",
+            "reschedule_reason",
+            "preparation_summary",
+            "done_date",
+            "reviewer_id",
+            "review_date",
+            "survey_user_input_id",
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = [self._scores_as_choices(vals) for vals in vals_list]
         for vals in vals_list:
-            self._guard_input(vals)
             if vals.get("state", "planned") != "planned" and not self.env.su:
                 raise UserError(self.env._("A new follow-up starts as planned."))
+            refuse_workflow_fields(self, vals, new=True)
+            check_sent_values(self, vals)
         missing = [vals for vals in vals_list if vals.get("name", "/") == "/"]
         if missing:
             for vals, ref in zip(missing, self._next_references(len(missing)), strict=True):
@@ -583,34 +632,35 @@ class CustomerFollowupVisit(models.Model):
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
                 )
+                # Tier fields are read by every internal user (README, rights).
                 vals["tier_id"] = (
-                    Partner.browse(vals["partner_id"])
-                    .with_company(company)
-                    .sudo()
-                    .followup_tier_id.id
+                    Partner.browse(vals["partner_id"]).with_company(company).followup_tier_id.id
                 )
-        return super().create(vals_list)
+        Visit = without_context_defaults(self, self._workflow_fields())
+        return super(CustomerFollowupVisit, Visit).create(vals_list)
 
     def write(self, vals):
         vals = self._scores_as_choices(vals)
-        self._guard_input(vals)
         if "state" in vals and not self.env.su:
             # Each step has its button and its checks (done needs the
             # outcome and stamps the date, a done follow-up is not cancelled).
             raise UserError(self.env._("Change the state of a follow-up with its buttons."))
-        if (
-            {"reviewer_id", "review_date"} & set(vals)
-            and not self.env.su
-            and not self.env.user.has_group("customer_followup.group_customer_followup_manager")
-        ):
-            raise UserError(self.env._("Only Customer Follow-up managers can review follow-ups."))
+        refuse_workflow_fields(self, vals)
+        check_sent_values(self, vals)
+        return super().write(vals)
+
+    def _write_workflow(self, vals):
+        """Write what the follow-up's own steps set (state, dates, who
+        reviewed), after their checks. The ORM checks the user's access as
+        for any write; only write()'s refusal of these fields is skipped.
+        Private: no client can call it."""
         return super().write(vals)
 
     @api.model
     def _scores_as_choices(self, vals):
         """Scores given as the integers 0–5 (questionnaires, the portal,
         integrations written before the scores became choices) as their
-        choice; anything else is left to the input checks."""
+        choice; anything else is left to check_sent_values."""
         ints = {
             fname: str(value)
             for fname, value in vals.items()
@@ -622,17 +672,13 @@ class CustomerFollowupVisit(models.Model):
     def _next_references(self, count):
         """``count`` references from the visit sequence in one query (the
         generator creates thousands at once)."""
-        sequence = (
-            self.env["ir.sequence"]
-            .sudo()
-            .search(
-                [
-                    ("code", "=", "customer.followup.visit"),
-                    ("company_id", "in", [self.env.company.id, False]),
-                ],
-                order="company_id",
-                limit=1,
-            )
+        sequence = self.env["ir.sequence"].search(
+            [
+                ("code", "=", "customer.followup.visit"),
+                ("company_id", "in", [self.env.company.id, False]),
+            ],
+            order="company_id",
+            limit=1,
         )
         if not sequence:
             return ["/"] * count
@@ -664,9 +710,12 @@ class CustomerFollowupVisit(models.Model):
                         visit=visit.display_name,
                     )
                 )
-            visit._write_as_system(
+            visit._write_workflow(
                 {
-                    "preparation_summary": visit._build_preparation_summary(),
+                    # sudo: the summary pulls the customer's orders, deliveries
+                    # and past follow-ups, which the preparer may not read
+                    # themselves; only the summary is shown.
+                    "preparation_summary": visit.sudo()._build_preparation_summary(),
                     "state": "prepared",
                 }
             )
@@ -695,23 +744,21 @@ class CustomerFollowupVisit(models.Model):
             )
 
     def _build_preparation_summary(self, limit=5):
+        """The customer's file as the preparer needs it: called as superuser
+        by :meth:`action_prepare`, whatever the preparer may read."""
         self.ensure_one()
         _ = self.env._
         partner = self.partner_id
         company = self.company_id
         sections = []
-        orders = (
-            self.env["sale.order"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "child_of", partner.id),
-                    ("company_id", "=", company.id),
-                    ("state", "=", "sale"),
-                ],
-                order="date_order desc",
-                limit=limit,
-            )
+        orders = self.env["sale.order"].search(
+            [
+                ("partner_id", "child_of", partner.id),
+                ("company_id", "=", company.id),
+                ("state", "=", "sale"),
+            ],
+            order="date_order desc",
+            limit=limit,
         )
         sections.append(
             (
@@ -722,19 +769,15 @@ class CustomerFollowupVisit(models.Model):
                 ],
             )
         )
-        pickings = (
-            self.env["stock.picking"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "child_of", partner.id),
-                    ("company_id", "=", company.id),
-                    ("picking_type_code", "=", "outgoing"),
-                    ("state", "=", "done"),
-                ],
-                order="date_done desc",
-                limit=limit,
-            )
+        pickings = self.env["stock.picking"].search(
+            [
+                ("partner_id", "child_of", partner.id),
+                ("company_id", "=", company.id),
+                ("picking_type_code", "=", "outgoing"),
+                ("state", "=", "done"),
+            ],
+            order="date_done desc",
+            limit=limit,
         )
         sections.append(
             (
@@ -745,7 +788,7 @@ class CustomerFollowupVisit(models.Model):
                 ],
             )
         )
-        visits = self.sudo().search(
+        visits = self.search(
             [
                 ("partner_id", "=", partner.id),
                 ("company_id", "=", company.id),
@@ -775,17 +818,13 @@ class CustomerFollowupVisit(models.Model):
             )
 
         sections.append((_("Past follow-ups"), [past(v) for v in visits]))
-        open_actions = (
-            self.env["customer.followup.visit.action"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "=", partner.id),
-                    ("state", "=", "open"),
-                    ("company_id", "=", company.id),
-                ],
-                limit=limit,
-            )
+        open_actions = self.env["customer.followup.visit.action"].search(
+            [
+                ("partner_id", "=", partner.id),
+                ("state", "=", "open"),
+                ("company_id", "=", company.id),
+            ],
+            limit=limit,
         )
         sections.append(
             (_("Open problems"), [f"{a.name} ({a.visit_id.name})" for a in open_actions])
@@ -805,7 +844,7 @@ class CustomerFollowupVisit(models.Model):
                     self.env._("%(visit)s is already closed.", visit=visit.display_name)
                 )
         # The constraint refuses the write without an outcome: nothing changes.
-        self._write_as_system({"state": "done", "done_date": fields.Datetime.now()})
+        self._write_workflow({"state": "done", "done_date": fields.Datetime.now()})
         for visit in self.filtered(lambda v: v.report_due_date and v.user_id):
             # 001 篇二/四: the visit report (回访报告表) is due the next working day.
             visit.activity_schedule(
@@ -823,11 +862,11 @@ class CustomerFollowupVisit(models.Model):
     def action_cancel(self):
         if self.filtered(lambda v: v.state == "done"):
             raise UserError(self.env._("A follow-up that is done cannot be cancelled."))
-        self._write_as_system({"state": "cancelled"})
+        self._write_workflow({"state": "cancelled"})
         return True
 
     def action_reset(self):
-        self.filtered(lambda v: v.state == "cancelled")._write_as_system({"state": "planned"})
+        self.filtered(lambda v: v.state == "cancelled")._write_workflow({"state": "planned"})
         return True
 
     def action_send_appointment(self):
@@ -867,14 +906,14 @@ class CustomerFollowupVisit(models.Model):
                     )
                 )
             if not visit.survey_user_input_id:
-                # Specialists need no survey rights: the visit's own access
-                # was checked by reading it.
+                # sudo: specialists need no survey rights; the visit's own
+                # access was checked by reading it.
                 answer = visit.survey_id.sudo()._create_answer(
                     partner=visit.contact_id or visit.partner_id,
                     check_attempts=False,
                     followup_visit_id=visit.id,
                 )
-                visit._write_as_system({"survey_user_input_id": answer.id})
+                visit._write_workflow({"survey_user_input_id": answer.id})
             if template:
                 visit.message_post_with_source(
                     template, message_type="comment", subtype_xmlid="mail.mt_comment"
@@ -938,7 +977,7 @@ class CustomerFollowupVisit(models.Model):
         }
         if self.deadline and self.deadline < new_date:
             vals["deadline"] = new_date
-        self._write_as_system(vals)
+        self._write_workflow(vals)
         if customer_time:
             body = self.env._(
                 "Rescheduled to %(date)s (attempt %(n)s) at the customer's request: %(reason)s",
@@ -1038,7 +1077,7 @@ class CustomerFollowupVisit(models.Model):
                         "%(visit)s: write the review comment first.", visit=visit.display_name
                     )
                 )
-        self._write_as_system(
+        self._write_workflow(
             {"reviewer_id": self.env.user.id, "review_date": fields.Datetime.now()}
         )
         return True
@@ -1097,6 +1136,7 @@ class CustomerFollowupVisit(models.Model):
         """Calling windows as ``[(start hours, end hours)]`` in local time
         (001: 10:00–11:30 and 15:30–17:00), configurable with the system
         parameter ``customer_followup.calling_windows``."""
+        # sudo: system parameters are read by administrators only.
         raw = (
             self.env["ir.config_parameter"]
             .sudo()
@@ -1173,6 +1213,11 @@ class CustomerFollowupVisit(models.Model):
             ``delivery/WH-OUT-0042``), ``start`` (naive UTC) and optional
             ``contact``, ``hours`` (due within, else the tier's delay) or
             ``deadline`` (naive UTC, a calendar delay such as 10 days)
+
+        Called by whoever validates the event (a warehouse user, a repair
+        technician, the handler closing an anomaly), who needs no follow-up
+        rights: the follow-ups are inserted by the generator as the
+        application, for each customer's follow-up owner.
         """
         WorkingTime = self.env["customer.followup.working.time"]
         # A validation of many deliveries at once: one working clock per
@@ -1201,7 +1246,7 @@ class CustomerFollowupVisit(models.Model):
             partners = self.env["res.partner"].browse(
                 {event["partner"].id for event in events if event["company"] == company}
             )
-            for partner in partners.with_company(company).sudo():
+            for partner in partners.with_company(company):
                 customers[company, partner.id] = partner
         vals_list = []
         for event in events:

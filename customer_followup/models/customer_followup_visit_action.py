@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .customer_followup_anomaly import CATEGORIES
+from .sent_values import check_date_range, check_sent_values, check_text_lengths
+from .workflow_fields import refuse_workflow_fields
 
 
 class CustomerFollowupVisitAction(models.Model):
@@ -10,7 +12,7 @@ class CustomerFollowupVisitAction(models.Model):
 
     _name = "customer.followup.visit.action"
     _description = "Follow-up Problem Action"
-    _inherit = ["mail.thread", "mail.activity.mixin", "customer.followup.input.guard"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "state, date_deadline, id"
     _check_company_auto = True
 
@@ -51,10 +53,25 @@ class CustomerFollowupVisitAction(models.Model):
     )
     result = fields.Text("Result fed back to the customer")
 
+    @api.constrains("name", "result")
+    def _check_text_lengths(self):
+        check_text_lengths(self, ["name", "result"])
+
+    @api.constrains("date_deadline")
+    def _check_date_range(self):
+        check_date_range(self, ["date_deadline"])
+
+    @api.model
+    def _workflow_fields(self):
+        """The problem's company and customer are its follow-up's (related
+        fields, refused as computed): people set the rest."""
+        return ()
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            self._guard_input(vals)
+            refuse_workflow_fields(self, vals, new=True)
+            check_sent_values(self, vals)
         actions = super().create(vals_list)
         actions._pass_on()
         return actions
@@ -108,7 +125,8 @@ class CustomerFollowupVisitAction(models.Model):
                 )
 
     def write(self, vals):
-        self._guard_input(vals)
+        refuse_workflow_fields(self, vals)
+        check_sent_values(self, vals)
         return super().write(vals)
 
     def action_done(self):

@@ -173,6 +173,9 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
             from batch to batch and updated; read from the follow-ups when
             not given
         :return: ``(partners processed, last partner id, created visits)``
+
+        Run as superuser (by a plan's approval and by the scheduled job):
+        every customer of the scope counts, whoever approved the plan.
         """
         customers = self._batch_customers(company, partner_domain, after_id, batch_size)
         if not customers:
@@ -189,7 +192,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                 # One broken customer must not stop the batch of the others.
                 _logger.exception(
                     "Follow-up generation: customer %s (id %s) skipped",
-                    self.env["res.partner"].sudo().browse(customer.id).display_name,
+                    self.env["res.partner"].browse(customer.id).display_name,
                     customer.id,
                 )
             if max_visits and len(planned) >= max_visits:
@@ -210,7 +213,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
 
         :return: list of :class:`BatchCustomer`
         """
-        Partner = self.env["res.partner"].sudo().with_company(company)
+        Partner = self.env["res.partner"].with_company(company)
         Partner.flush_model(CUSTOMER_FIELDS)
         query = Partner._search(
             partner_domain + [("id", ">", after_id)], order="id", limit=batch_size
@@ -237,10 +240,8 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         dates = WorkingTime.working_dates_shared(
             date_from - timedelta(days=40), date_to + timedelta(days=20), calendar=calendar
         )
-        tiers = (
-            self.env["customer.followup.tier"]
-            .sudo()
-            .browse({c.tier_id for c in customers if c.tier_id})
+        tiers = self.env["customer.followup.tier"].browse(
+            {c.tier_id for c in customers if c.tier_id}
         )
         if counts is None:
             counts = self._channel_counts(company, tiers, date_from, date_to)
@@ -321,7 +322,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         if not tiers:
             return counts
         Visit = self.env["customer.followup.visit"].with_company(company)
-        data = Visit.sudo()._read_group(
+        data = Visit._read_group(
             [
                 ("company_id", "=", company.id),
                 ("tier_id", "in", tiers.ids),
@@ -659,6 +660,8 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
 
     @api.model
     def _visit_model(self):
+        # sudo: follow-ups are planned by the application, for every owner,
+        # whoever triggers it (a plan's approval, a delivery, a repair).
         return (
             self.env["customer.followup.visit"]
             .sudo()

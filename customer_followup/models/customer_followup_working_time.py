@@ -106,6 +106,8 @@ class CustomerFollowupWorkingTime(models.AbstractModel):
         ``stop``: the attendances of the weekday the day is worked as."""
         first = pytz.utc.localize(start).astimezone(tz).date()
         last = pytz.utc.localize(stop).astimezone(tz).date()
+        # sudo: a calendar's make-up days count whoever asks (its record rule
+        # would hide another company's, and clocks are shared and cached).
         days = calendar.sudo().followup_makeup_day_ids.filtered(
             lambda d: first <= d.date <= last
         )
@@ -215,6 +217,7 @@ class CustomerFollowupWorkingTime(models.AbstractModel):
 
     @tools.ormcache("calendar_id", "date_from", "date_to", "version")
     def _working_dates_cached(self, calendar_id, date_from, date_to, version):
+        # sudo: cached for every user, so computed whatever this one may read.
         calendar = self.env["resource.calendar"].sudo().browse(calendar_id)
         return tuple(self.working_dates(date_from, date_to, calendar))
 

@@ -7,11 +7,10 @@ class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 
     def _followup_anomaly_ids(self):
-        # sudo: which record a document belongs to decides whether it is kept,
-        # whoever asks.
+        # Whoever deletes or moves a document may read it.
         return {
             attachment.res_id
-            for attachment in self.sudo()
+            for attachment in self
             if attachment.res_model == ANOMALY and attachment.res_id
         }
 
@@ -28,8 +27,7 @@ class IrAttachment(models.Model):
     def write(self, vals):
         # Moving a document to another record takes it out of the file.
         if {"res_model", "res_id"} & set(vals):
-            # sudo: where the document was is read whoever moves it.
-            moved = self.sudo().filtered(
+            moved = self.filtered(
                 lambda a: (
                     a.res_model == ANOMALY
                     and (

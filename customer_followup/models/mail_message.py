@@ -10,14 +10,9 @@ class MailMessage(models.Model):
     _inherit = "mail.message"
 
     def _followup_anomaly_ids(self):
-        # sudo: which record a message belongs to decides whether it is kept,
-        # whoever asks.
+        # Whoever deletes or changes a message may read it.
         return list(
-            {
-                message.res_id
-                for message in self.sudo()
-                if message.model == ANOMALY and message.res_id
-            }
+            {message.res_id for message in self if message.model == ANOMALY and message.res_id}
         )
 
     @api.ondelete(at_uninstall=True)
@@ -29,8 +24,7 @@ class MailMessage(models.Model):
     def write(self, vals):
         # Rewriting a message, or moving it to another record, changes the file.
         if {"body", "model", "res_id"} & set(vals):
-            # sudo: the message as it is, whoever changes it.
-            changed = self.sudo().filtered(
+            changed = self.filtered(
                 lambda m: (
                     m.model == ANOMALY
                     and any(

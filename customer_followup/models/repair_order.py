@@ -19,6 +19,7 @@ class RepairOrder(models.Model):
         """A finished service is a key node (000 第三条): plan its follow-up,
         due within the service follow-up delay (10 days by default). Once
         per repair order."""
+        # sudo: system parameters are read by administrators only.
         days = int(
             self.env["ir.config_parameter"]
             .sudo()
@@ -40,4 +41,4 @@ class RepairOrder(models.Model):
             for repair in self.filtered(lambda r: r.state == "done" and r.partner_id)
         ]
         if events:
-            self.env["customer.followup.visit"].sudo()._create_event_visits(events)
+            self.env["customer.followup.visit"]._create_event_visits(events)

@@ -177,5 +177,7 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         companies = super().create(vals_list)
         # Every company classifies its own customers with its own tiers.
+        # sudo: whoever creates a company (an administrator) may not be a
+        # Customer Follow-up manager, who alone creates tiers.
         self.env["customer.followup.tier"].sudo()._setup_company_tiers(companies)
         return companies

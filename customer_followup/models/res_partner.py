@@ -177,6 +177,8 @@ class ResPartner(models.Model):
         res = super().write(vals)
         if not self.env.su and _RECOMPUTE_ON.intersection(vals):
             # Show at once which rule (or which reason) decides the tier.
+            # sudo: the tier engine reads the company's sales, which the
+            # writer (a specialist, a salesperson) may not.
             self.sudo()._followup_recompute_tiers()
         return res
 
@@ -349,7 +351,10 @@ class ResPartner(models.Model):
 
     def _followup_recompute_tiers(self):
         """Classify these customers in the current company and store what
-        changed (see :meth:`_followup_apply_tier_states`)."""
+        changed (see :meth:`_followup_apply_tier_states`). Called as
+        superuser (the tier engine reads every customer's sales and logs
+        on every re-tiered customer): the nightly job, and the writes and
+        buttons that sudo into it."""
         if not self:
             return
         query = self.with_context(active_test=False)._search([("id", "in", self.ids)], order="id")
@@ -379,11 +384,7 @@ class ResPartner(models.Model):
             return {} if dry_run else 0
         company = self.env.company
         if tiers is None:
-            tiers = (
-                self.env["customer.followup.tier"]
-                .sudo()
-                .search([("company_id", "=", company.id)])
-            )
+            tiers = self.env["customer.followup.tier"].search([("company_id", "=", company.id)])
         if not tiers:
             return {} if dry_run else 0
         classifier = tiers._classifier()
@@ -495,7 +496,7 @@ class ResPartner(models.Model):
         """
         if not changes:
             return
-        Tier = self.env["customer.followup.tier"].sudo()
+        Tier = self.env["customer.followup.tier"]
         names = dict(
             Tier.browse({tier for change in changes for tier in change[1:3] if tier})
             .with_context(active_test=False)
@@ -507,10 +508,11 @@ class ResPartner(models.Model):
             % (label, names.get(old_tier, "—"), names.get(new_tier, "—"), new_rule or "")
             for partner_id, old_tier, new_tier, _old_rule, new_rule in changes
         }
-        # sudo: the nightly job logs on every customer it re-tiers.
-        self.sudo().browse(list(bodies))._message_log_batch(bodies)
+        self.browse(list(bodies))._message_log_batch(bodies)
 
     def action_followup_recompute_tier(self):
+        # sudo: the tier engine reads the company's sales, which the user
+        # asking for the customer's tier may not.
         self.sudo()._followup_recompute_tiers()
         return True
 

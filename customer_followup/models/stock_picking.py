@@ -29,4 +29,4 @@ class StockPicking(models.Model):
                 }
             )
         if events:
-            self.env["customer.followup.visit"].sudo()._create_event_visits(events)
+            self.env["customer.followup.visit"]._create_event_visits(events)

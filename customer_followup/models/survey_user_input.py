@@ -23,6 +23,8 @@ class SurveyUserInput(models.Model):
     def _customer_followup_close_visit(self):
         """The customer answered: the follow-up gets the scores and is done."""
         self.ensure_one()
+        # sudo: the customer who answers (portal or public) has no access
+        # to the follow-up; the survey's token was checked by the survey.
         visit = self.followup_visit_id.sudo()
         if visit.state in ("done", "cancelled"):
             return
@@ -48,7 +50,7 @@ class SurveyUserInput(models.Model):
             )
             return
         visit.write(vals)
-        visit.write({"state": "done", "done_date": fields.Datetime.now()})
+        visit._write_workflow({"state": "done", "done_date": fields.Datetime.now()})
         visit.message_post(
             body=visit.env._(
                 "The customer answered the online questionnaire: satisfaction %(score)s/5.",

@@ -2,7 +2,8 @@ from datetime import date, datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo import Command
+from odoo.tests import new_test_user, tagged
 
 from .visit_common import VisitCase
 
@@ -126,6 +127,27 @@ class TestVisitAfterDelivery(VisitCase):
         picking = self._deliver(self.strategic)
         visit = self._delivery_visits(self.strategic)
         self.assertEqual(visit.deadline, picking.date_done + timedelta(hours=24))
+
+    @freeze_time("2026-11-18 03:00:00")
+    def test_a_warehouse_user_without_followup_rights_triggers_it(self):
+        """Whoever validates the delivery plans its follow-up for the
+        customer's owner, without any right on follow-ups."""
+        warehouse = new_test_user(
+            self.env,
+            login="cf_warehouse",
+            groups="base.group_user,stock.group_stock_user",
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+        order = self._sell(self.key, 500.0)
+        picking = order.picking_ids.filtered(lambda p: p.picking_type_code == "outgoing")
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+        picking.with_user(warehouse).button_validate()
+        visit = self._delivery_visits(self.key)
+        self.assertEqual(len(visit), 1)
+        self.assertEqual(visit.user_id, self.user_cs)
+        self.assertFalse(self.env["customer.followup.visit"].with_user(warehouse).has_access("read"))
 
     @freeze_time("2026-11-18 03:00:00")
     def test_one_visit_per_delivery(self):
