@@ -1101,15 +1101,8 @@ class CustomerFollowupVisit(models.Model):
         late = candidates.filtered(lambda v: is_html_empty(v.report))
         (candidates - late).write({"report_escalated": True})
         heads = {}
-        dept_head = self.env.ref("customer_followup.group_customer_followup_dept_head")
-        Policy = self.env["customer.followup.escalation.policy"]
         for visit in late:
-            supervisor = visit.user_id.followup_supervisor_id
-            if not supervisor:
-                if visit.company_id not in heads:
-                    heads[visit.company_id] = Policy._role_users(dept_head, visit.company_id)
-                supervisor = heads[visit.company_id]
-            for user in supervisor:
+            for user in visit._owner_supervisors(heads):
                 visit.activity_schedule(
                     "mail.mail_activity_data_todo",
                     date_deadline=today,
@@ -1300,22 +1293,32 @@ class CustomerFollowupVisit(models.Model):
         visits.filtered("planned_after_deadline")._warn_planned_after_deadline()
         return visits
 
+    def _owner_supervisors(self, heads):
+        """The owner's supervisor, or the department heads of the company
+        when none is set.
+
+        :param dict heads: department heads already looked up, by company
+        """
+        self.ensure_one()
+        supervisor = self.user_id.followup_supervisor_id
+        if supervisor:
+            return supervisor
+        if self.company_id not in heads:
+            dept_head = self.env.ref("customer_followup.group_customer_followup_dept_head")
+            heads[self.company_id] = self.env["customer.followup.escalation.policy"]._role_users(
+                dept_head, self.company_id
+            )
+        return heads[self.company_id]
+
     def _warn_planned_after_deadline(self):
         """A follow-up whose first calling window comes after its deadline
         (a delivery validated on a Friday evening, due within 24 hours)
         puts a to-do on the owner's supervisor: call outside the windows,
         or accept the delay."""
-        Policy = self.env["customer.followup.escalation.policy"]
-        dept_head = self.env.ref("customer_followup.group_customer_followup_dept_head")
         heads = {}
         for visit in self:
-            supervisor = visit.user_id.followup_supervisor_id
-            if not supervisor:
-                if visit.company_id not in heads:
-                    heads[visit.company_id] = Policy._role_users(dept_head, visit.company_id)
-                supervisor = heads[visit.company_id]
             tz = visit.company_id.resource_calendar_id.tz or "UTC"
-            for user in supervisor:
+            for user in visit._owner_supervisors(heads):
                 visit.activity_schedule(
                     "mail.mail_activity_data_todo",
                     date_deadline=visit._local_date(visit.deadline),
