@@ -171,6 +171,7 @@ class CustomerFollowupPlan(models.Model):
             "generation_pending",
             "generation_channel_counts",
             "generation_date",
+            "thinned_count",
         )
 
     @api.model_create_multi

@@ -612,6 +612,8 @@ class CustomerFollowupVisit(models.Model):
             "reviewer_id",
             "review_date",
             "survey_user_input_id",
+            "report_escalated",
+            "low_satisfaction",
         )
 
     @api.model_create_multi

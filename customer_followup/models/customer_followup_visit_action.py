@@ -64,8 +64,9 @@ class CustomerFollowupVisitAction(models.Model):
     @api.model
     def _workflow_fields(self):
         """The problem's company and customer are its follow-up's (related
-        fields, refused as computed): people set the rest."""
-        return ()
+        fields, refused as computed); the follow-up that tells the customer
+        the result is planned by *Solved*: people set the rest."""
+        return ("result_visit_id",)
 
     @api.model_create_multi
     def create(self, vals_list):

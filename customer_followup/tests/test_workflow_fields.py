@@ -167,6 +167,7 @@ class TestWorkflowFields(SpecialCase):
         visit.action_done()
         self.assertEqual(visit.state, "done")
         self.assertTrue(visit.done_date)
+        visit.report = "<p>客户满意</p>"
         self.visit.review_comment = "Good call."
         self.visit.with_user(self.user_manager).action_review()
         self.assertEqual(self.visit.reviewer_id, self.user_manager)
