@@ -83,39 +83,63 @@ def _is_command(command):
     return code == Command.CLEAR
 
 
+def _accepted(value):
+    return True
+
+
+def _no_nul(text):
+    # PostgreSQL stores no NUL character in a text.
+    return "\x00" not in text
+
+
+def _base64(value):
+    try:
+        base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+# What a value of the right type must also be, by kind of field: what the
+# database would refuse with a server error, or the ORM skip silently.
+VALUE_CHECKS = {
+    "char": _no_nul,
+    "text": _no_nul,
+    "html": _no_nul,
+    "integer": lambda value: INT4[0] <= value <= INT4[1],
+    "float": math.isfinite,
+    "monetary": math.isfinite,
+    "one2many": lambda value: all(_is_command(command) for command in value),
+    "many2many": lambda value: all(_is_command(command) for command in value),
+    "binary": _base64,
+}
+
+
+def _check_choice(env, field, value):
+    choices = [key for key, _label in field._description_selection(env)]
+    if value not in choices:
+        raise ValidationError(
+            env._(
+                "%(value)s is not a choice of %(field)s; choose one of: %(choices)s.",
+                value=repr(value)[:80],
+                field=field._description_string(env),
+                choices=", ".join(choices),
+            )
+        )
+
+
 def _check_value(records, field, value):
     """Refuse what the ORM would convert silently or fail on with a server error."""
     env = records.env
-    if not isinstance(value, SENT_TYPES.get(field.type, object)):
-        raise _wrong(env, field, value)
-    if isinstance(value, bool) and field.type != "boolean":
-        raise _wrong(env, field, value)
     kind = field.type
-    if kind in ("char", "text", "html") and "\x00" in value:
-        raise _wrong(env, field, value)
-    if kind == "integer" and not INT4[0] <= value <= INT4[1]:
-        raise _wrong(env, field, value)
-    if kind in ("float", "monetary") and not math.isfinite(value):
-        raise _wrong(env, field, value)
-    if kind in ("one2many", "many2many") and not all(_is_command(c) for c in value):
-        raise _wrong(env, field, value)
-    if kind == "binary":
-        try:
-            base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            raise _wrong(env, field, value[:20]) from None
+    sent = isinstance(value, SENT_TYPES.get(kind, object)) and (
+        kind == "boolean" or not isinstance(value, bool)
+    )
+    if not sent or not VALUE_CHECKS.get(kind, _accepted)(value):
+        raise _wrong(env, field, value if not isinstance(value, (str, bytes)) else value[:80])
     if kind == "selection":
-        choices = [key for key, _label in field._description_selection(env)]
-        if value not in choices:
-            raise ValidationError(
-                env._(
-                    "%(value)s is not a choice of %(field)s; choose one of: %(choices)s.",
-                    value=repr(value)[:80],
-                    field=field._description_string(env),
-                    choices=", ".join(choices),
-                )
-            )
-    if kind in ("date", "datetime"):
+        _check_choice(env, field, value)
+    elif kind in ("date", "datetime"):
         # The ORM's own parsing: the formats it stores, nothing else.
         try:
             field.convert_to_cache(value, records)
