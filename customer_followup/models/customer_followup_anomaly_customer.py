@@ -226,6 +226,7 @@ class CustomerFollowupAnomaly(models.Model):
             raise UserError(self.env._("Hand the complaint over to an employee."))
         previous = self.owner_id
         super().write({"owner_id": user.id})
+        # sudo: the hand-over is logged whoever hands over; the user may lose access with it.
         self.sudo().message_post(
             body=self.env._(
                 "Handed over from %(previous)s to %(user)s: %(note)s",
@@ -235,6 +236,7 @@ class CustomerFollowupAnomaly(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
+        # sudo: the to-do goes to the new owner, on a record the giver may no longer read.
         self.sudo().activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("Complaint %(anomaly)s handed over to you", anomaly=self.name),
@@ -255,6 +257,7 @@ class CustomerFollowupAnomaly(models.Model):
         heads = Policy._role_users(group, self.company_id)
         department = (owner.followup_department or "").strip()
         if department:
+            # sudo: a group's members are readable by administrators only.
             same = group.sudo().users.filtered(
                 lambda u: (
                     u.active
@@ -283,6 +286,7 @@ class CustomerFollowupAnomaly(models.Model):
         ]
         if self:
             domain.append(("id", "in", self.ids))
+        # sudo: the scheduled job checks every company's complaints.
         Anomaly = self.sudo().with_context(active_test=False)
         candidates = Anomaly.search(domain, limit=batch_size, order="id")
         claimed = candidates._claim_followthrough(now)
@@ -306,6 +310,7 @@ class CustomerFollowupAnomaly(models.Model):
                 done |= anomaly
             except Exception:
                 _logger.exception("72-hour reminder of anomaly %s failed", anomaly.id)
+                # sudo: the job's own marker, written on any company's anomaly.
                 anomaly.sudo().followthrough_notified_at = False
         self.env["ir.cron"]._notify_progress(done=len(done), remaining=Anomaly.search_count(domain))
         return done
@@ -352,16 +357,20 @@ class CustomerFollowupAnomaly(models.Model):
         }
         if not self.customer_informed_at:
             vals["customer_informed_at"] = now
+        # sudo: the customer's answer is recorded by the portal or mail gateway user.
         super(CustomerFollowupAnomaly, self.sudo()).write(vals)
+        # sudo: the token of the confirmation link is the application's, not the user's.
         self.sudo()._portal_ensure_token()
         recipient = self._customer_recipient()
         if not recipient:
             return
+        # sudo: the customer follows the anomaly to receive the answers.
         self.sudo().message_subscribe(partner_ids=recipient.ids)
         template = self.env.ref(
             "customer_followup.mail_template_anomaly_confirmation", raise_if_not_found=False
         )
         if template and recipient.email:
+            # sudo: the confirmation request is sent by the application to the customer.
             self.sudo().with_context(lang=recipient.lang).message_post_with_source(
                 template,
                 subtype_xmlid="mail.mt_comment",
@@ -386,6 +395,7 @@ class CustomerFollowupAnomaly(models.Model):
         return rating, comment
 
     def _post_customer_answer(self, author, body):
+        # sudo: the customer's answer is posted by the portal or public user.
         self.sudo().message_post(
             body=body,
             author_id=author.id if author else None,
@@ -407,6 +417,7 @@ class CustomerFollowupAnomaly(models.Model):
             "customer_accepted": True,
             "customer_satisfaction": str(rating),
         }
+        # sudo: the customer's confirmation fields are set by the portal or public user.
         super(CustomerFollowupAnomaly, self.sudo()).write(vals)
         body = self.env._("Confirmed solved by the customer, rating %(rating)s/5.", rating=rating)
         if comment:
@@ -419,6 +430,7 @@ class CustomerFollowupAnomaly(models.Model):
         back to work and the next level is told (003 第八条 (六))."""
         rating, comment = self._check_customer_answer(rating, comment, rejecting=True)
         now = fields.Datetime.now()
+        # sudo: the portal reads the anomaly after checking it is the customer's.
         anomaly = self.sudo()
         super(CustomerFollowupAnomaly, anomaly).write(
             {
@@ -470,6 +482,7 @@ class CustomerFollowupAnomaly(models.Model):
         comment = plain_text(comment)
         if not solved and not comment:
             raise UserError(self.env._("Tell us what is not solved."))
+        # sudo: the customer answers its verification follow-up from the portal.
         visit = visit.sudo()
         summary = (
             self.env._("Still solved, says the customer (rating %(rating)s/5).", rating=rating)
@@ -499,6 +512,7 @@ class CustomerFollowupAnomaly(models.Model):
         )
         if solved:
             return self.browse()
+        # sudo: a refused result reopens the anomaly from the portal.
         anomaly = self.sudo().with_company(self.company_id)
         reopened = anomaly.create(
             {
@@ -518,6 +532,7 @@ class CustomerFollowupAnomaly(models.Model):
                 ),
             }
         )
+        # sudo: the policy is configuration the portal user cannot read.
         policy = reopened.policy_id.sudo()
         reopened._notify_role(
             policy.escalation_group_id or policy.notify_group_id,
@@ -535,6 +550,7 @@ class CustomerFollowupAnomaly(models.Model):
         average rating of the answers."""
         base = list(domain or []) + [("customer_confirmation", "!=", False)]
         groups = (
+            # sudo: the confirmation rate counts every answer, whoever reads the KPI.
             self.sudo()
             .with_context(active_test=False)
             ._read_group(base, ["customer_confirmation"], ["__count"])
@@ -543,6 +559,7 @@ class CustomerFollowupAnomaly(models.Model):
         counts.update(dict(groups))
         asked = sum(counts.values())
         answered = (
+            # sudo: as above, the rated answers of every anomaly in the domain.
             self.sudo()
             .with_context(active_test=False)
             ._read_group(
@@ -591,6 +608,7 @@ class CustomerFollowupAnomaly(models.Model):
                 "partner_id": customer.id or False,
                 "contact_id": author.id if author and author != customer else False,
                 "needs_review": not customer,
+                # sudo: the owner is company-dependent data the portal user cannot read.
                 "user_id": customer.with_company(company).sudo().followup_user_id.id or False,
             }
         )
@@ -613,6 +631,7 @@ class CustomerFollowupAnomaly(models.Model):
         """The public part of the timeline: the steps with their dates, by
         whom only where the company shows handlers' names."""
         self.ensure_one()
+        # sudo: a company setting the portal user cannot read.
         show = self.company_id.sudo().followup_portal_show_handlers
         labels = dict(self._fields["state"]._description_selection(self.env))
         return [
@@ -621,6 +640,7 @@ class CustomerFollowupAnomaly(models.Model):
                 "state": labels.get(step.state, step.state),
                 "by": step.user_id.name if show and not step.user_id.share else False,
             }
+            # sudo: the public timeline shows steps portal users have no access to.
             for step in self.sudo().step_ids.sorted(lambda s: (s.date, s.id))
         ]
 
@@ -628,6 +648,7 @@ class CustomerFollowupAnomaly(models.Model):
         """What the company promised by when: the plan's measures once
         approved, and the deadline the customer can hold it to."""
         self.ensure_one()
+        # sudo: the portal shows the anomaly after checking it is the customer's.
         anomaly = self.sudo()
         approved = anomaly.plan_approved_at and anomaly.state not in ("plan", "investigating")
         return {

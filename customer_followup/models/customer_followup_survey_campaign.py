@@ -134,6 +134,7 @@ class CustomerFollowupSurveyCampaign(models.Model):
             self.state = "done"
             return 0
         key = self._period_key()
+        # sudo: the job plans questionnaire follow-ups for every customer's owner.
         Visit = self.env["customer.followup.visit"].sudo().with_company(company)
         existing = set(
             Visit.search(

@@ -159,6 +159,7 @@ class CustomerFollowupVisitAction(models.Model):
         visits = self.env["customer.followup.visit"].sudo()._create_event_visits(events)
         for visit in visits:
             action = self.filtered(lambda a, v=visit: f"problem/{a.id}" == v.period_key)
+            # sudo: the link to the result follow-up is the workflow's, not the owner's.
             action.sudo().result_visit_id = visit
             visit.message_post(
                 body=self.env._(

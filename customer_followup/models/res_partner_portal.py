@@ -21,6 +21,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         commercial = self.commercial_partner_id
         domain = [("partner_id", "=", commercial.id)]
+        # sudo: the customer's sharing setting, read for its own contacts.
         if self != commercial and not commercial.sudo().followup_portal_share:
             domain.append(("contact_id", "=", self.id))
         return domain
