@@ -167,9 +167,7 @@ class CustomerFollowupVisitExpense(models.Model):
             limit = visit._expense_tier().expense_limit
             total = visit._expense_total() + sum(batch.mapped("amount"))
             currency = visit.company_id.currency_id
-            if not limit or float_compare(
-                total, limit, precision_rounding=currency.rounding
-            ) <= 0:
+            if not limit or float_compare(total, limit, precision_rounding=currency.rounding) <= 0:
                 batch._approve(within_limit=True)
             else:
                 batch._write_workflow({"state": "to_approve"})

@@ -22,7 +22,9 @@ class TestVisitExpense(VisitCase):
         cls.supervisor = new_test_user(
             cls.env, login="cf_exp_supervisor", groups=user_groups, **member
         )
-        cls.colleague = new_test_user(cls.env, login="cf_exp_colleague", groups=user_groups, **member)
+        cls.colleague = new_test_user(
+            cls.env, login="cf_exp_colleague", groups=user_groups, **member
+        )
         cls.dept_head = new_test_user(
             cls.env,
             login="cf_exp_dept_head",
@@ -172,7 +174,9 @@ class TestVisitExpense(VisitCase):
         self.assertTrue(expense.with_user(self.user_manager).read(["amount"]))
         with self.assertRaises(AccessError):
             expense.with_user(self.colleague).read(["amount"])
-        others = self._visit(self._tiered("宁波精工仪表有限公司", self.tier_key, owner=self.colleague))
+        others = self._visit(
+            self._tiered("宁波精工仪表有限公司", self.tier_key, owner=self.colleague)
+        )
         others.user_id = self.colleague
         with self.assertRaises(AccessError):
             self._expense(100, visit=others)

@@ -12,9 +12,7 @@ class CustomerFollowupVisitExpense(models.Model):
         index="btree_not_null",
         help="The expense line filed for the owner's employee when approved.",
     )
-    hr_expense_sheet_id = fields.Many2one(
-        related="hr_expense_id.sheet_id", string="Expense report"
-    )
+    hr_expense_sheet_id = fields.Many2one(related="hr_expense_id.sheet_id", string="Expense report")
 
     def _workflow_fields(self):
         return (*super()._workflow_fields(), "hr_expense_id")
