@@ -3,57 +3,27 @@
 submitted; above it they wait for the owner's follow-up supervisor (or the
 department heads when none is set), who approves or refuses them."""
 
-from datetime import date
-
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .visit_common import VisitCase
+from .expense_common import ExpenseCase
 
 
 @tagged("post_install", "-at_install")
-class TestVisitExpense(VisitCase):
+class TestVisitExpense(ExpenseCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        member = {"company_id": cls.company.id, "company_ids": [Command.set(cls.company.ids)]}
         user_groups = "base.group_user,customer_followup.group_customer_followup_user"
-        cls.supervisor = new_test_user(
-            cls.env, login="cf_exp_supervisor", groups=user_groups, **member
-        )
         cls.colleague = new_test_user(
-            cls.env, login="cf_exp_colleague", groups=user_groups, **member
+            cls.env, login="cf_exp_colleague", groups=user_groups, **cls._member()
         )
         cls.dept_head = new_test_user(
             cls.env,
             login="cf_exp_dept_head",
             groups="base.group_user,customer_followup.group_customer_followup_dept_head",
-            **member,
-        )
-        cls.user_cs.followup_supervisor_id = cls.supervisor
-        cls.tier_key.expense_limit = 500.00
-        cls.customer = cls._tiered("青岛海纳电气有限公司", cls.tier_key, owner=cls.user_cs)
-        cls.Expense = cls.env["customer.followup.visit.expense"]
-
-    def setUp(self):
-        super().setUp()
-        self.visit = self._visit(self.customer)
-
-    def _expense(self, amount, user=None, kind="travel", visit=None):
-        user = user or self.user_cs
-        return (
-            self.Expense.with_user(user)
-            .create(
-                {
-                    "visit_id": (visit or self.visit).id,
-                    "kind": kind,
-                    "name": f"{kind} {amount}",
-                    "amount": amount,
-                    "date": date(2026, 3, 12),
-                }
-            )
-            .with_user(user)
+            **cls._member(),
         )
 
     def _todos(self, expense, user):

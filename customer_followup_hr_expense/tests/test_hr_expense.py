@@ -4,58 +4,24 @@ gathered in one draft expense report per owner and month."""
 import base64
 from datetime import date
 
-from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from odoo.addons.customer_followup.tests.visit_common import VisitCase
+from odoo.addons.customer_followup.tests.expense_common import ExpenseCase
 
 
 @tagged("post_install", "-at_install")
-class TestFollowupHrExpense(VisitCase):
+class TestFollowupHrExpense(ExpenseCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.supervisor = new_test_user(
-            cls.env,
-            login="cf_hrexp_supervisor",
-            groups="base.group_user,customer_followup.group_customer_followup_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.user_cs.followup_supervisor_id = cls.supervisor
         cls.employee = cls.env["hr.employee"].create(
             {"name": "王芳 Test", "user_id": cls.user_cs.id, "company_id": cls.company.id}
-        )
-        cls.tier_key.expense_limit = 500.00
-        cls.customer = cls._tiered("青岛海纳电气有限公司", cls.tier_key, owner=cls.user_cs)
-        cls.Expense = cls.env["customer.followup.visit.expense"]
-
-    def setUp(self):
-        super().setUp()
-        self.visit = self._visit(self.customer)
-
-    def _expense(self, amount, day=date(2026, 3, 12), **vals):
-        return (
-            self.Expense.with_user(self.user_cs)
-            .create(
-                dict(
-                    {
-                        "visit_id": self.visit.id,
-                        "kind": "travel",
-                        "name": f"高铁 {amount}",
-                        "amount": amount,
-                        "date": day,
-                    },
-                    **vals,
-                )
-            )
-            .with_user(self.user_cs)
         )
 
     def test_approved_within_limit_filed_for_the_employee(self):
         """300 + 150 = 450 within 500.00: two lines of one report of 450.00."""
         receipt = base64.b64encode(b"%PDF-1.4 receipt")
-        travel = self._expense(300, receipt=receipt, receipt_name="车票.pdf")
+        travel = self._expense(300, name="高铁 300", receipt=receipt, receipt_name="车票.pdf")
         meals = self._expense(150, kind="meals")
         (travel | meals).action_submit()
         lines = (travel | meals).hr_expense_id
