@@ -172,7 +172,8 @@ patched_wkhtmltopdf() {
     # Prints the path of a patched build, installing one if it can.
     local found
     for found in "$(PATH="${PATH#"$CF_BIN:"}" command -v wkhtmltopdf || true)" /usr/local/bin/wkhtmltopdf; do
-        [ -n "$found" ] && wk_patched "$found" && { echo "$found"; return 0; }
+        # (resolved: the link of a previous run is never linked to itself)
+        [ -n "$found" ] && wk_patched "$found" && { readlink -f "$found"; return 0; }
     done
     if try_patched_wkhtmltopdf && wk_patched /usr/local/bin/wkhtmltopdf; then
         echo /usr/local/bin/wkhtmltopdf; return 0
