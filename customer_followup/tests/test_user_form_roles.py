@@ -5,6 +5,7 @@ the settings page's links to the users of each role."""
 from lxml import etree
 
 from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tools import convert_file
 from odoo.tools.safe_eval import safe_eval
 
 ROLES = [
@@ -84,3 +85,24 @@ class TestUserFormRoles(TransactionCase):
         self.assertIn(specialist, user_role.users)
         self.assertNotIn(specialist, manager_role.users)
         self.assertNotIn(salesperson, user_role.users)
+
+    def test_upgrade_moves_the_roles_from_other_to_services(self):
+        """A database installed before: its category had no parent (the
+        section "Other"); -u loads the security file again, which is not
+        noupdate, and the roles move under Services."""
+        category = self.env.ref("customer_followup.module_category_customer_followup")
+        loss = self.env.ref("customer_followup.module_category_customer_followup_loss")
+        category.parent_id = False
+        loss.parent_id = category
+
+        convert_file(
+            self.env,
+            "customer_followup",
+            "security/customer_followup_security.xml",
+            {},
+            mode="update",
+        )
+
+        services = self.env.ref("base.module_category_services")
+        self.assertEqual(category.parent_id, services)
+        self.assertEqual(loss.parent_id, services)
