@@ -1,8 +1,10 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_datetime, html_escape
+from odoo.tools import SQL, format_datetime
 
 from .customer_followup_visit import OPEN_STATES
 
@@ -161,6 +163,12 @@ class CustomerFollowupVisit(models.Model):
         if self.channel == "onsite":
             lines = self.partner_id._display_address(without_company=True).splitlines()
             address = ", ".join(line.strip() for line in lines if line.strip())
+        description = self.env._(
+            "%(trigger)s follow-up %(reference)s with %(customer)s.",
+            trigger=triggers.get(self.trigger, ""),
+            reference=self.name,
+            customer=self.partner_id.display_name,
+        )
         return {
             "name": self.env._(
                 "%(channel)s: %(customer)s (%(reference)s)",
@@ -173,15 +181,7 @@ class CustomerFollowupVisit(models.Model):
             "user_id": self.user_id.id or self.env.uid,
             "partner_ids": [Command.set(self._calendar_partners().ids)],
             "location": address or False,
-            "description": "<p>%s</p>"
-            % html_escape(
-                self.env._(
-                    "%(trigger)s follow-up %(reference)s with %(customer)s.",
-                    trigger=triggers.get(self.trigger, ""),
-                    reference=self.name,
-                    customer=self.partner_id.display_name,
-                )
-            ),
+            "description": Markup("<p>%s</p>") % description,
             "followup_kind": kind,
             # Colleagues see the owner busy; the attendees see the follow-up.
             "privacy": "private",
