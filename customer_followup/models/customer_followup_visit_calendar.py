@@ -178,7 +178,7 @@ class CustomerFollowupVisit(models.Model):
             ),
             "start": self.scheduled_date,
             "stop": self.scheduled_date + timedelta(hours=hours),
-            "user_id": self.user_id.id or self.env.uid,
+            "user_id": self.user_id.id,
             "partner_ids": [Command.set(self._calendar_partners().ids)],
             "location": address or False,
             "description": Markup("<p>%s</p>") % description,
@@ -204,7 +204,9 @@ class CustomerFollowupVisit(models.Model):
             if not kind:
                 visit._archive_calendar_events(events)
             elif not events:
-                to_create |= visit
+                # No owner, no one's calendar: the event comes with the owner.
+                if visit.user_id:
+                    to_create |= visit
             else:
                 visit._update_calendar_events(events)
         if to_create:
@@ -244,6 +246,9 @@ class CustomerFollowupVisit(models.Model):
                 current = event[fname].id if fname == "user_id" else event[fname]
                 if (current or False) != wanted[fname]:
                     vals[fname] = wanted[fname]
+            if "followup_kind" in vals:
+                # A call became a meeting (or back): its length with it.
+                vals.update(start=wanted["start"], stop=wanted["stop"])
             if event.partner_ids != self._calendar_partners():
                 vals["partner_ids"] = wanted["partner_ids"]
             if vals:

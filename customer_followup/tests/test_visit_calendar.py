@@ -122,6 +122,19 @@ class TestVisitCalendar(VisitCase, MockEmail):
         self.assertFalse(event.active)
 
     @freeze_time(NOW)
+    def test_a_call_becoming_a_visit_invites_the_customer(self):
+        visit = self._meeting(channel="phone")
+        event = visit.calendar_event_ids
+        self.assertNotIn(self.contact, event.partner_ids)
+        with self.mock_mail_gateway(mail_unlink_sent=False):
+            visit.channel = "onsite"
+        self.assertEqual(visit.calendar_event_ids, event)
+        self.assertEqual(event.followup_kind, "meeting")
+        self.assertIn(self.contact, event.partner_ids)
+        self.assertEqual(event.stop - event.start, timedelta(hours=2))
+        self.assertEqual(len(self._invitations(self.contact)), 1)
+
+    @freeze_time(NOW)
     def test_moving_the_follow_up_moves_the_event(self):
         visit = self._meeting()
         event = visit.calendar_event_ids
