@@ -154,8 +154,11 @@ class CustomerFollowupVisit(models.Model):
     def _calendar_event_vals(self):
         self.ensure_one()
         kind = self._calendar_kind()
-        channels = dict(self._fields["channel"]._description_selection(self.env))
-        triggers = dict(self._fields["trigger"]._description_selection(self.env))
+        # Named in the owner's language: it is their calendar (Odoo's
+        # templates write each attendee's e-mail in the attendee's).
+        env = self.with_context(lang=self.user_id.lang or self.env.lang).env
+        channels = dict(self._fields["channel"]._description_selection(env))
+        triggers = dict(self._fields["trigger"]._description_selection(env))
         hours = DURATIONS.get(self.channel, DURATIONS["executive"])
         if self.trigger == "executive":
             hours = max(hours, DURATIONS["executive"])
@@ -163,14 +166,14 @@ class CustomerFollowupVisit(models.Model):
         if self.channel == "onsite":
             lines = self.partner_id._display_address(without_company=True).splitlines()
             address = ", ".join(line.strip() for line in lines if line.strip())
-        description = self.env._(
+        description = env._(
             "%(trigger)s follow-up %(reference)s with %(customer)s.",
             trigger=triggers.get(self.trigger, ""),
             reference=self.name,
             customer=self.partner_id.display_name,
         )
         return {
-            "name": self.env._(
+            "name": env._(
                 "%(channel)s: %(customer)s (%(reference)s)",
                 channel=channels.get(self.channel, ""),
                 customer=self.partner_id.name or "",
