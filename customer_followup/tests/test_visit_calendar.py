@@ -145,6 +145,13 @@ class TestVisitCalendar(VisitCase, MockEmail):
         self.assertEqual((event.start, event.stop), (new, new + timedelta(hours=2)))
         # The customer's contact is told the new date by Odoo's calendar.
         self.assertTrue(self._new_mails.filtered(lambda m: self.contact in m.recipient_ids))
+        # Dragged in the follow-ups' own calendar view (a plain write of
+        # the date): the event follows, and that view still opens.
+        friday = datetime(2026, 11, 20, 2, 0)
+        visit.with_user(self.user_cs).write({"scheduled_date": friday})
+        self.assertEqual(event.start, friday)
+        views = self.Visit.with_user(self.user_cs).get_views([(False, "calendar")])
+        self.assertIn("scheduled_date", views["views"]["calendar"]["arch"])
         # A new owner and participants follow too.
         visit.write({"user_id": self.user_manager.id, "participant_ids": [Command.clear()]})
         self.assertEqual(event.user_id, self.user_manager)
