@@ -33,6 +33,9 @@
         "repair",
         # customers' own follow-ups, service issues and complaints (issue 6)
         "portal",
+        # follow-ups in their owner's Odoo calendar, customers invited with
+        # the .ics (issue 19)
+        "calendar",
     ],
     "data": [
         "security/customer_followup_security.xml",

@@ -35,3 +35,4 @@ from . import test_survey_campaign
 from . import test_workflow_fields
 from . import test_report_qr
 from . import test_user_form_roles
+from . import test_visit_calendar
