@@ -91,6 +91,7 @@
         "demo/customer_followup_portal_demo.xml",
         "demo/customer_followup_sale_series_demo.xml",
         "demo/customer_followup_milestone_demo.xml",
+        "demo/repair_order_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
