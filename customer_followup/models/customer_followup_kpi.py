@@ -301,12 +301,7 @@ class CustomerFollowupKpi(models.AbstractModel):
         rated_satisfied = sum(n for score, n in ratings.items() if int(score) >= SATISFIED_SCORE)
         rating_sum = sum(int(score) * n for score, n in ratings.items())
 
-        def ratio(numerator, denominator):
-            return {
-                "value": round(100.0 * numerator / denominator, 1) if denominator else None,
-                "numerator": numerator,
-                "denominator": denominator,
-            }
+        ratio = self._ratio
 
         return {
             "followup_rate": ratio(done, planned),
@@ -350,6 +345,15 @@ class CustomerFollowupKpi(models.AbstractModel):
                 "handling_ratings": rated,
                 "handling_satisfaction_avg": round(rating_sum / rated, 2) if rated else None,
             },
+        }
+
+    @api.model
+    def _ratio(self, numerator, denominator):
+        """A percentage KPI with the figures it is based on (none without any)."""
+        return {
+            "value": round(100.0 * numerator / denominator, 1) if denominator else None,
+            "numerator": numerator,
+            "denominator": denominator,
         }
 
     @api.model

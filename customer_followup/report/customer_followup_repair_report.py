@@ -148,16 +148,11 @@ class CustomerFollowupRepairReport(models.Model):
     def _kpi_domain(self, company, start, stop, tiers=None, users=None):
         """Repairs of ``company`` finished in [start, stop), of the customers
         of ``tiers`` and the repairs ``users`` are responsible for."""
-        domain = [
-            ("company_id", "=", company.id),
+        # The lines carry company, tier and responsible as follow-ups do.
+        return self.env["customer.followup.kpi"]._visit_domain(company, tiers, users) + [
             ("repaired_at", ">=", start),
             ("repaired_at", "<", stop),
         ]
-        if tiers:
-            domain.append(("tier_id", "in", tiers.ids))
-        if users:
-            domain.append(("user_id", "in", users.ids))
-        return domain
 
     @api.model
     def _kpi_figures(self, company, start, stop, tiers=None, users=None):
@@ -212,15 +207,8 @@ class CustomerFollowupKpi(models.AbstractModel):
         (on_time, finished), (successful, judged) = self.env[
             "customer.followup.repair.report"
         ]._kpi_figures(company, start, stop, tiers, users)
-        for key, numerator, denominator in (
-            ("repair_on_time", on_time, finished),
-            ("repair_success", successful, judged),
-        ):
-            result[key] = {
-                "value": round(100.0 * numerator / denominator, 1) if denominator else None,
-                "numerator": numerator,
-                "denominator": denominator,
-            }
+        result["repair_on_time"] = self._ratio(on_time, finished)
+        result["repair_success"] = self._ratio(successful, judged)
         result["_figures"].update(
             repairs=finished, repairs_on_time=on_time, repairs_repeated=judged - successful
         )
