@@ -63,7 +63,7 @@ class TestAfterSalesKpis(AnomalyCase):
             cls.slow.customer_satisfaction = "2"
 
     @classmethod
-    def _repair(cls, partner, product, scheduled, done=None):
+    def _repair(cls, partner, product, scheduled, done=None, lot=None):
         """A repair order scheduled and finished at Shanghai wall-clock
         times, registered the day before it is scheduled (a repeat repair
         is dated by its scheduled date)."""
@@ -74,6 +74,7 @@ class TestAfterSalesKpis(AnomalyCase):
                     "product_id": product.id,
                     "company_id": cls.company.id,
                     "schedule_date": cls.utc(scheduled),
+                    "lot_id": lot and lot.id,
                 }
             )
         if done:
@@ -162,6 +163,32 @@ class TestAfterSalesKpis(AnomalyCase):
         again.action_repair_cancel()
         self.assertFalse(self.line(self.late).repeat_repair_id)
         self.assertEqual(self.kpis()["repair_success"]["value"], 66.7)
+
+    def test_repeat_days_are_counted_by_date(self):
+        # The late flowmeter of 甲 was finished at 10:00 on 14 November; a
+        # repeat at 17:00 on 14 December is on day 30 (30 days and 7 hours).
+        again = self._repair(self.jia, self.product, datetime(2026, 12, 14, 17, 0))
+        self.assertEqual(self.line(self.late).repeat_repair_id, again)
+        again.schedule_date = self.utc(datetime(2026, 12, 15, 8, 0))  # day 31
+        self.assertFalse(self.line(self.late).repeat_repair_id)
+
+    def test_another_serial_number_is_no_repeat(self):
+        meter = self.env["product.product"].create(
+            {"name": "超声波流量计 Ultrasonic", "is_storable": True, "tracking": "serial"}
+        )
+        sn1, sn2 = (
+            self.env["stock.lot"].create(
+                {"name": name, "product_id": meter.id, "company_id": self.company.id}
+            )
+            for name in ("SN-001", "SN-002")
+        )
+        first = self._repair(
+            self.yi, meter, datetime(2026, 11, 16, 17, 0), datetime(2026, 11, 16, 15, 0), lot=sn1
+        )
+        other = self._repair(self.yi, meter, datetime(2026, 11, 20, 17, 0), lot=sn2)
+        self.assertFalse(self.line(first).repeat_repair_id)
+        other.lot_id = sn1
+        self.assertEqual(self.line(first).repeat_repair_id, other)
 
     def test_response_time_in_elapsed_hours(self):
         kpi = self.kpis()["response_hours"]
