@@ -359,18 +359,16 @@ class CustomerFollowupKpi(models.AbstractModel):
     @api.model
     def _anomaly_response_times(self, anomaly_domain, start, stop):
         """(discovered, responded) UTC datetimes of the anomalies of
-        ``anomaly_domain`` first responded to in [start, stop): the response
-        is the step *Responding* of the timeline (003 第八条 (三)), elapsed
-        time from the discovery. The one place that knows where the two
-        times are kept."""
-        Step = self.env["customer.followup.anomaly.step"].with_context(active_test=False)
-        first_responses = Step._read_group(
-            [("anomaly_id", "any", anomaly_domain), ("state", "=", "responding")],
-            ["anomaly_id"],
-            ["date:min"],
-            having=[("date:min", ">=", start), ("date:min", "<", stop)],
-        )
-        return [(anomaly.discovered_at, responded) for anomaly, responded in first_responses]
+        ``anomaly_domain`` responded to in [start, stop), elapsed time from
+        the discovery (the response: ``_compute_responded_at``)."""
+        Anomaly = self.env["customer.followup.anomaly"].with_context(active_test=False)
+        return [
+            (anomaly["discovered_at"], anomaly["responded_at"])
+            for anomaly in Anomaly.search_read(
+                anomaly_domain + [("responded_at", ">=", start), ("responded_at", "<", stop)],
+                ["discovered_at", "responded_at"],
+            )
+        ]
 
     @api.model
     def _status(self, key, value, company):

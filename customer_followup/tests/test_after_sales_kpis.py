@@ -200,6 +200,25 @@ class TestAfterSalesKpis(AnomalyCase):
         december = self.Kpi._compute(self.company, date(2026, 12, 1), date(2026, 12, 31))
         self.assertEqual(december["response_hours"]["value"], 10.0)
 
+    def test_anomaly_analysis_averages_response_and_satisfaction(self):
+        """The pivot of Anomaly Analysis: response time and the share of
+        customers satisfied after handling, averaged per group."""
+        self.assertEqual(self.quick.responded_at, datetime(2026, 11, 16, 3, 0))
+        self.assertEqual(self.quick.response_hours, 2.0)
+        self.assertEqual(self.slow.response_hours, 65.0)
+        self.assertEqual(self.december.response_hours, 10.0)
+        self.assertEqual(self.quick.satisfied_after_handling, 100.0)
+        self.assertEqual(self.slow.satisfied_after_handling, 0.0)
+        anomalies = self.quick | self.slow | self.december
+        [(hours, satisfied)] = self.Anomaly._read_group(
+            [("id", "in", anomalies.ids)],
+            [],
+            ["response_hours:avg", "satisfied_after_handling:avg"],
+        )
+        # (2 + 65 + 10) / 3 hours; the unrated one of December is no 0.
+        self.assertEqual(round(hours, 1), 25.7)
+        self.assertEqual(satisfied, 50.0)
+
     def test_satisfaction_after_handling(self):
         kpis = self.kpis()
         kpi = kpis["handling_satisfaction"]
