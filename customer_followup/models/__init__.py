@@ -22,6 +22,7 @@ from . import customer_followup_anomaly_step
 from . import customer_followup_anomaly_special
 from . import customer_followup_anomaly_recovery
 from . import customer_followup_anomaly_retention
+from . import customer_followup_anomaly_after_sales
 from . import mail_message
 from . import ir_attachment
 from . import survey_question
