@@ -2,7 +2,7 @@
 #   make run    install everything and start Odoo with the addon and demo data
 #   make test   run the whole test suite on a throwaway database
 # Settings (ODOO_SRC, DB, HTTP_PORT, PGHOST, PGPORT, PGUSER, CF_HOME): see README.
-.PHONY: run test provision bench
+.PHONY: run test provision bench lint
 
 run:
 	@bash tools/run.sh
@@ -16,3 +16,8 @@ provision:
 # Not a set-up command: measures the scheduled jobs (README, Performance).
 bench:
 	@bash tools/bench.sh $(BENCH_ARGS)
+
+# Not a set-up command: the checks of .pre-commit-config.yaml (OCA's lint),
+# run from the virtualenv without pre-commit; CI runs it before the tests.
+lint:
+	@bash tools/lint.sh
