@@ -32,14 +32,22 @@ def odoo_server(tmp_path_factory):
     cmd = [
         _required_env("CF_PYTHON"),
         _required_env("CF_ODOO_BIN"),
-        "-c", _required_env("CF_ODOO_CONF"),
-        "-d", db,
-        "--db-filter", f"^{db}$",
-        "--http-interface", "127.0.0.1",
-        "--http-port", str(port),
-        "--max-cron-threads", "0",
-        "--log-level", "warn",
-        "--logfile", str(log),
+        "-c",
+        _required_env("CF_ODOO_CONF"),
+        "-d",
+        db,
+        "--db-filter",
+        f"^{db}$",
+        "--http-interface",
+        "127.0.0.1",
+        "--http-port",
+        str(port),
+        "--max-cron-threads",
+        "0",
+        "--log-level",
+        "warn",
+        "--logfile",
+        str(log),
     ]
     proc = subprocess.Popen(cmd)
     url = f"http://127.0.0.1:{port}"
@@ -73,7 +81,9 @@ class RpcUser:
         self.models = xmlrpc.client.ServerProxy(f"{server['url']}/xmlrpc/2/object", allow_none=True)
 
     def call(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
+        return self.models.execute_kw(
+            self.db, self.uid, self.password, model, method, list(args), kwargs
+        )
 
 
 @pytest.fixture(scope="session")

@@ -84,7 +84,11 @@ def _copy_database(source, target):
     _execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target)))
     params = _pg_params()
     env = dict(os.environ, PGPASSWORD=params.get("password", os.environ.get("PGPASSWORD", "")))
-    conn_args = [f"--host={params['host']}", f"--port={params['port']}", f"--username={params['user']}"]
+    conn_args = [
+        f"--host={params['host']}",
+        f"--port={params['port']}",
+        f"--username={params['user']}",
+    ]
     dump = subprocess.Popen(
         ["pg_dump", *conn_args, "--format=custom", source], stdout=subprocess.PIPE, env=env
     )
@@ -139,7 +143,7 @@ def _shell(db, script):
         timeout=900,
         check=False,
     )
-    results = [line[len(MARK):] for line in done.stdout.splitlines() if line.startswith(MARK)]
+    results = [line[len(MARK) :] for line in done.stdout.splitlines() if line.startswith(MARK)]
     assert done.returncode == 0 and results, f"odoo-bin shell failed:\n{done.stdout}\n{done.stderr}"
     return json.loads(results[-1])
 
@@ -155,7 +159,9 @@ def _upgrade(db, tmp_path):
     )
     text = log.read_text() if log.exists() else ""
     assert done.returncode == 0, f"the upgrade failed:\n{text}\n{done.stderr}"
-    errors_logged = [line for line in text.splitlines() if " ERROR " in line or " CRITICAL " in line]
+    errors_logged = [
+        line for line in text.splitlines() if " ERROR " in line or " CRITICAL " in line
+    ]
     assert not errors_logged, "the upgrade logged errors:\n" + "\n".join(errors_logged)
 
 

@@ -35,8 +35,21 @@ def export_pot(db):
     with tempfile.NamedTemporaryFile(suffix=".pot", delete=False) as tmp:
         path = tmp.name
     subprocess.run(
-        [sys.executable, odoo_bin, "-c", conf, "-d", db, "--i18n-export", path,
-         "--modules", "customer_followup", "--stop-after-init", "--log-level", "warn"],
+        [
+            sys.executable,
+            odoo_bin,
+            "-c",
+            conf,
+            "-d",
+            db,
+            "--i18n-export",
+            path,
+            "--modules",
+            "customer_followup",
+            "--stop-after-init",
+            "--log-level",
+            "warn",
+        ],
         check=True,
     )
     pot = polib.pofile(path)

@@ -461,9 +461,7 @@ class CustomerFollowupAnomaly(models.Model):
         # A notice like the clocks' ones: the batch of _escalate_each posts it.
         policy = self.policy_id.sudo()
         group = policy.escalation_group_id or policy.notify_group_id
-        users = self.env["customer.followup.escalation.policy"]._role_users(
-            group, self.company_id
-        )
+        users = self.env["customer.followup.escalation.policy"]._role_users(group, self.company_id)
         summary = self.env._("%(anomaly)s: the customer says it is not solved", anomaly=self.name)
         return [(self, users, summary, self.customer_comment or "")]
 

@@ -289,7 +289,7 @@ class TestVisitRules(VisitCase):
         # Raising an anomaly opens its form filled from the problem.
         form_action = action.action_create_anomaly()
         self.assertEqual(form_action["res_model"], "customer.followup.anomaly")
-        defaults = {k[len("default_"):]: v for k, v in form_action["context"].items()}
+        defaults = {k[len("default_") :]: v for k, v in form_action["context"].items()}
         anomaly = self.env["customer.followup.anomaly"].create(
             dict(defaults, category="delivery", severity="major")
         )
