@@ -424,7 +424,8 @@ class CustomerFollowupVisit(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Operation not supported"))
         late = SQL(
-            "(SELECT id FROM customer_followup_visit WHERE scheduled_date > deadline AND state IN %s)",
+            "(SELECT id FROM customer_followup_visit"
+            " WHERE scheduled_date > deadline AND state IN %s)",
             OPEN_STATES,
         )
         return [("id", "in" if (operator == "=") == value else "not in", late)]
@@ -766,7 +767,8 @@ class CustomerFollowupVisit(models.Model):
             (
                 _("Recent orders"),
                 [
-                    f"{o.name} · {o.date_order.date()} · {o.amount_untaxed:,.2f} {o.currency_id.name}"
+                    f"{o.name} · {o.date_order.date()} · "
+                    f"{o.amount_untaxed:,.2f} {o.currency_id.name}"
                     for o in orders
                 ],
             )

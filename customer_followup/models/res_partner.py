@@ -249,7 +249,9 @@ class ResPartner(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT COALESCE(SUM(amount_untaxed / COALESCE(NULLIF(currency_rate, 0), 1)), 0)::float8
+                SELECT COALESCE(
+                           SUM(amount_untaxed / COALESCE(NULLIF(currency_rate, 0), 1)), 0
+                       )::float8
                   FROM sale_order
                  WHERE company_id = %s AND state = 'sale' AND date_order >= %s
                 """,
@@ -456,11 +458,16 @@ class ResPartner(models.Model):
                 SQL(
                     """
                     UPDATE res_partner AS p
-                       SET followup_tier_id = COALESCE(p.followup_tier_id, '{}') || jsonb_build_object(%(c)s, v.tier_id),
-                           followup_tier_rule = COALESCE(p.followup_tier_rule, '{}') || jsonb_build_object(%(c)s, v.rule),
-                           followup_sales_amount = COALESCE(p.followup_sales_amount, '{}') || jsonb_build_object(%(c)s, v.amount),
-                           followup_sales_share = COALESCE(p.followup_sales_share, '{}') || jsonb_build_object(%(c)s, v.share),
-                           followup_cooperation_start = COALESCE(p.followup_cooperation_start, '{}') || jsonb_build_object(%(c)s, v.start),
+                       SET followup_tier_id = COALESCE(p.followup_tier_id, '{}')
+                               || jsonb_build_object(%(c)s, v.tier_id),
+                           followup_tier_rule = COALESCE(p.followup_tier_rule, '{}')
+                               || jsonb_build_object(%(c)s, v.rule),
+                           followup_sales_amount = COALESCE(p.followup_sales_amount, '{}')
+                               || jsonb_build_object(%(c)s, v.amount),
+                           followup_sales_share = COALESCE(p.followup_sales_share, '{}')
+                               || jsonb_build_object(%(c)s, v.share),
+                           followup_cooperation_start = COALESCE(p.followup_cooperation_start, '{}')
+                               || jsonb_build_object(%(c)s, v.start),
                            write_date = %(now)s,
                            write_uid = %(uid)s
                       FROM unnest(%(values)s) AS v(id, tier_id, rule, amount, share, start)

@@ -94,7 +94,10 @@ class TestVisitRules(VisitCase):
         visit.invalidate_recordset()
         self.assertEqual(visit.state, "planned")
         # A 1x1 PNG stands for the customer's signature.
-        visit.signature = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+        visit.signature = (
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+            "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+        )
         visit.action_done()
         self.assertEqual(visit.state, "done")
         self.assertFalse(visit.by_phone)
