@@ -52,8 +52,8 @@ with registry.cursor() as cr:
     cr.execute("SAVEPOINT reference")
     plan._generate_visits(batch_size=40)
     env.flush_all()
-    cr.execute(SQL("SELECT partner_id, period_key, scheduled_date::text FROM customer_followup_visit "
-                   "WHERE plan_id = %s ORDER BY 1, 2", plan.id))
+    cr.execute(SQL("SELECT partner_id, period_key, scheduled_date::text "
+                   "FROM customer_followup_visit WHERE plan_id = %s ORDER BY 1, 2", plan.id))
     reference = cr.fetchall()
     cr.execute("ROLLBACK TO SAVEPOINT reference")
     env.invalidate_all()
@@ -77,9 +77,10 @@ with registry.cursor() as cr:
         ("escalation A", amodel.id, "model._cron_escalate(batch_size=15)"),
         ("escalation B", amodel.id, "model._cron_escalate(batch_size=15)"),
     ):
-        env["ir.cron"].create({"name": f"Two workers: {name}", "model_id": model_id, "state": "code",
-                               "code": code, "interval_number": 1, "interval_type": "days",
-                               "nextcall": due, "user_id": SUPERUSER_ID})
+        env["ir.cron"].create({"name": f"Two workers: {name}", "model_id": model_id,
+                               "state": "code", "code": code, "interval_number": 1,
+                               "interval_type": "days", "nextcall": due,
+                               "user_id": SUPERUSER_ID})
     with open(out, "w") as fh:
         json.dump({"plan": plan.id, "reference": reference, "anomalies": anomalies.ids,
                    "told": len(told)}, fh)
@@ -207,7 +208,8 @@ def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
         )
         visits = [list(row) for row in cr.fetchall()]
         cr.execute(
-            "SELECT res_id, count(*) FROM mail_activity WHERE res_model = 'customer.followup.anomaly' "
+            "SELECT res_id, count(*) FROM mail_activity "
+            "WHERE res_model = 'customer.followup.anomaly' "
             "AND res_id = ANY(%s) AND summary LIKE '%%not reported%%' GROUP BY res_id",
             [facts["anomalies"]],
         )
@@ -222,7 +224,8 @@ def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
         )
         messages = dict(cr.fetchall())
     conn.close()
-    # Log lines: "<date> <time> <pid> INFO <db> odoo.addons.base.models.ir_cron: Job 'Two workers: ...' (id) starting"
+    # Log lines: "<date> <time> <pid> INFO <db> odoo.addons.base.models.ir_cron:
+    # Job 'Two workers: ...' (id) starting"
     workers = {
         line.split()[2]
         for line in text.splitlines()

@@ -145,9 +145,9 @@ class Bench:
             for start in range(0, len(orders), 10000):
                 cr.execute(
                     SQL(
-                        "INSERT INTO sale_order (name, partner_id, partner_invoice_id, partner_shipping_id, "
-                        "company_id, date_order, state, amount_untaxed, currency_rate, currency_id, "
-                        "picking_policy) VALUES %s",
+                        "INSERT INTO sale_order (name, partner_id, partner_invoice_id, "
+                        "partner_shipping_id, company_id, date_order, state, amount_untaxed, "
+                        "currency_rate, currency_id, picking_policy) VALUES %s",
                         SQL(", ").join(orders[start : start + 10000]),
                     )
                 )
@@ -176,8 +176,8 @@ class Bench:
             cr.execute(
                 SQL(
                     "INSERT INTO stock_picking (name, partner_id, company_id, picking_type_id, "
-                    "location_id, state, location_dest_id, date_done, move_type, origin, create_uid) "
-                    "VALUES %s RETURNING id",
+                    "location_id, state, location_dest_id, date_done, move_type, origin, "
+                    "create_uid) VALUES %s RETURNING id",
                     SQL(", ").join(pickings),
                 )
             )
@@ -344,10 +344,12 @@ class Bench:
         self.results[name] = figures
         verdict = " ".join(f"{'PASS' if ok else 'FAIL'}:{label}" for label, ok in checks.items())
         log(
-            f"{name}: {figures['records']} records ({figures['processed']} processed), {figures['wall_s']} s, "
+            f"{name}: {figures['records']} records ({figures['processed']} processed), "
+            f"{figures['wall_s']} s, "
             f"{figures['records_per_s']}/s, {figures['queries_per_1000']} q/1000, "
             f"{figures['batches']} batches, max batch {figures['max_batch_s']} s, "
-            f"peak RSS {figures['peak_rss_mb']} MB, x{figures['ratio_to_raw_insert']} of raw insert  {verdict}"
+            f"peak RSS {figures['peak_rss_mb']} MB, "
+            f"x{figures['ratio_to_raw_insert']} of raw insert  {verdict}"
         )
         return figures
 
@@ -467,7 +469,8 @@ class Bench:
             env.cr.execute(
                 SQL(
                     "UPDATE sale_order SET amount_untaxed = amount_untaxed + "
-                    "CASE WHEN amount_untaxed < 1e9 THEN 1e9 ELSE -1e9 END WHERE partner_id = ANY(%s)",
+                    "CASE WHEN amount_untaxed < 1e9 THEN 1e9 ELSE -1e9 END "
+                    "WHERE partner_id = ANY(%s)",
                     changed,
                 )
             )
@@ -517,8 +520,9 @@ class Bench:
             env.cr.execute("DELETE FROM customer_followup_visit WHERE plan_id IS NOT NULL")
             env.cr.execute(
                 SQL(
-                    "UPDATE customer_followup_plan SET state = 'running', generation_pending = TRUE, "
-                    "generation_cursor = 0, generation_date = %s WHERE id = %s",
+                    "UPDATE customer_followup_plan SET state = 'running', "
+                    "generation_pending = TRUE, generation_cursor = 0, generation_date = %s "
+                    "WHERE id = %s",
                     date.today(),
                     plan_id,
                 )
@@ -594,7 +598,8 @@ class Bench:
         figures["creation_messages"] = messages
         figures["targets"]["no creation message"] = messages == 0
         log(
-            f"visit generation: {messages} creation messages  {'PASS' if not messages else 'FAIL'}:none"
+            f"visit generation: {messages} creation messages  "
+            f"{'PASS' if not messages else 'FAIL'}:none"
         )
 
     def _raw_visits(self, plan_id, columns):
@@ -699,15 +704,18 @@ class Bench:
         def make_due(env):
             env.cr.execute(
                 SQL(
-                    "UPDATE customer_followup_anomaly SET state = 'discovered', escalated_report = FALSE, "
+                    "UPDATE customer_followup_anomaly SET state = 'discovered', "
+                    "escalated_report = FALSE, "
                     "deadline_report = now() at time zone 'utc' - interval '1 hour', "
-                    "next_deadline = now() at time zone 'utc' - interval '1 hour' WHERE id = ANY(%s)",
+                    "next_deadline = now() at time zone 'utc' - interval '1 hour' "
+                    "WHERE id = ANY(%s)",
                     due,
                 )
             )
             env.cr.execute(
                 SQL(
-                    "DELETE FROM mail_activity WHERE res_model = 'customer.followup.anomaly' AND res_id = ANY(%s)",
+                    "DELETE FROM mail_activity WHERE res_model = 'customer.followup.anomaly' "
+                    "AND res_id = ANY(%s)",
                     due,
                 )
             )
@@ -735,8 +743,9 @@ class Bench:
         with self.registry.cursor() as cr:
             cr.execute(
                 SQL(
-                    "UPDATE customer_followup_anomaly SET escalated_report = FALSE, is_overdue = FALSE, "
-                    "deadline_report = discovered_at + interval '1 hour', next_deadline = discovered_at + interval '1 hour' "
+                    "UPDATE customer_followup_anomaly SET escalated_report = FALSE, "
+                    "is_overdue = FALSE, deadline_report = discovered_at + interval '1 hour', "
+                    "next_deadline = discovered_at + interval '1 hour' "
                     "WHERE id = ANY(%s)",
                     due,
                 )
@@ -814,7 +823,8 @@ class Bench:
         log(
             f"deadlines: {n} in {wall:.4f} s = {rate:,.0f}/s (plan_hours: {odoo_rate:,.0f}/s), "
             f"identical on 200 samples: {same}, make-up Sunday worked: {makeup}  "
-            f"{'PASS' if rate >= 50000 else 'FAIL'}:>=50000/s {'PASS' if same else 'FAIL'}:identical"
+            f"{'PASS' if rate >= 50000 else 'FAIL'}:>=50000/s "
+            f"{'PASS' if same else 'FAIL'}:identical"
         )
         self.deadline_rate = rate
         self.run_deadline_recompute()
@@ -877,14 +887,18 @@ class Bench:
                     SQL(
                         """
                     INSERT INTO customer_followup_visit
-                           (name, company_id, partner_id, trigger, channel, scheduled_date, deadline,
-                            user_id, state, period_key, create_date, write_date)
-                    SELECT 'BV' || g, %(company)s, (%(partners)s)[1 + mod(g, %(np)s)], 'routine', 'phone',
-                           now() at time zone 'utc' - interval '2 years' + (mod(g, 1095)) * interval '1 day'
+                           (name, company_id, partner_id, trigger, channel, scheduled_date,
+                            deadline, user_id, state, period_key, create_date, write_date)
+                    SELECT 'BV' || g, %(company)s, (%(partners)s)[1 + mod(g, %(np)s)],
+                           'routine', 'phone',
+                           now() at time zone 'utc' - interval '2 years'
+                               + (mod(g, 1095)) * interval '1 day'
                                + (mod(g, 9)) * interval '1 hour',
-                           now() at time zone 'utc' - interval '2 years' + (mod(g, 1095) + 3) * interval '1 day',
+                           now() at time zone 'utc' - interval '2 years'
+                               + (mod(g, 1095) + 3) * interval '1 day',
                            (%(users)s)[1 + mod(g, %(nu)s)],
-                           CASE WHEN mod(g, 1095) < 730 THEN (CASE WHEN mod(g, 10) = 0 THEN 'planned' ELSE 'done' END)
+                           CASE WHEN mod(g, 1095) < 730
+                                THEN (CASE WHEN mod(g, 10) = 0 THEN 'planned' ELSE 'done' END)
                                 ELSE 'planned' END,
                            'bench/' || g, now(), now()
                       FROM generate_series(1, %(count)s) g
@@ -1037,10 +1051,11 @@ class Bench:
             if getattr(self, "deadline_rate", None)
             else None,
         }
+        peer = self.peers["helpdesk_mgmt_sla_deadlines"]
         log(
             f"peer helpdesk_mgmt_sla: {len(lines)} SLA deadlines in {wall:.2f} s = {rate:,.0f}/s; "
-            f"ours/theirs: job x{self.peers['helpdesk_mgmt_sla_deadlines']['ratio_ours_theirs_job']}, "
-            f"clock x{self.peers['helpdesk_mgmt_sla_deadlines']['ratio_ours_theirs_clock']}"
+            f"ours/theirs: job x{peer['ratio_ours_theirs_job']}, "
+            f"clock x{peer['ratio_ours_theirs_clock']}"
         )
 
     def peer_planner(self):
@@ -1082,7 +1097,8 @@ class Bench:
                 env.flush_all()
             wall = time.perf_counter() - t0
             cr.execute(
-                "SELECT count(*) FROM crm_salesperson_planner_visit WHERE visit_template_id = ANY(%s)",
+                "SELECT count(*) FROM crm_salesperson_planner_visit "
+                "WHERE visit_template_id = ANY(%s)",
                 [templates.ids],
             )
             visits = cr.fetchone()[0]
@@ -1098,7 +1114,8 @@ class Bench:
             "ratio_ours_theirs": round(ours / rate, 1) if ours and rate else None,
         }
         log(
-            f"peer crm_salesperson_planner: {visits} visits of {n} customers in {wall:.1f} s = {rate:,.0f}/s; "
+            f"peer crm_salesperson_planner: {visits} visits of {n} customers "
+            f"in {wall:.1f} s = {rate:,.0f}/s; "
             f"ours/theirs x{self.peers['crm_salesperson_planner_generation']['ratio_ours_theirs']}"
         )
 
