@@ -71,6 +71,11 @@ EXTENSIONS = {
 }
 
 
+def say(message):
+    sys.stdout.write(f"{message}\n")
+    sys.stdout.flush()
+
+
 def fail(message):
     sys.stderr.write(f"[lint] {message}\n")
     sys.exit(1)
@@ -191,7 +196,7 @@ def run_hook(hook, files, exclude):
     if hook.get("language") == "fail":
         names = selected(files, hook, {}, exclude)
         if names:
-            print(f"{hook['entry']}:\n  " + "\n  ".join(names))
+            say(f"{hook['entry']}:\n  " + "\n  ".join(names))
         return not names
     if hook.get("language") == "system":
         command = hook["entry"].split()
@@ -209,7 +214,7 @@ def run_hook(hook, files, exclude):
     status = subprocess.run([*args, *names], cwd=ROOT).returncode
     changed = [name for name, sha in digest(names).items() if before.get(name) != sha]
     if changed:
-        print("files were modified by this hook:\n  " + "\n  ".join(changed))
+        say("files were modified by this hook:\n  " + "\n  ".join(changed))
     return status == 0 and not changed
 
 
@@ -224,14 +229,14 @@ def main(argv):
         for hook in repo["hooks"]:
             name = hook.get("name", hook["id"])
             if "--exit-zero" in hook.get("args", []) and not optional:
-                print(f"[lint] {name}: skipped (never fails; --optional runs it)")
+                say(f"[lint] {name}: skipped (never fails; --optional runs it)")
                 continue
-            print(f"[lint] {name}", flush=True)
+            say(f"[lint] {name}")
             if not run_hook(hook, files, exclude):
                 failed.append(name)
     if failed:
         fail("failed: " + ", ".join(failed))
-    print("[lint] all checks passed")
+    say("[lint] all checks passed")
 
 
 if __name__ == "__main__":
