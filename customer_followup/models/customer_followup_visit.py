@@ -307,7 +307,7 @@ class CustomerFollowupVisit(models.Model):
     # Database
     # ------------------------------------------------------------------
     def init(self):
-        super().init()
+        res = super().init()
         # The guard against duplicate generated visits lives in the database:
         # two generations in two transactions cannot both insert a slot.
         self.env.cr.execute(
@@ -328,6 +328,7 @@ class CustomerFollowupVisit(models.Model):
                 SQL.identifier(self._table),
             )
         )
+        return res
 
     def _read_group_select(self, aggregate_spec, query):
         """Aggregates of the scores count the answers of service follow-ups
