@@ -1,6 +1,9 @@
 from odoo import fields, models
 
 
+# The customer-facing part of res.partner, split from res_partner.py by
+# concern like the follow-up's and the anomaly's portal files.
+# pylint: disable-next=consider-merging-classes-inherited
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
