@@ -10,6 +10,7 @@ odoo-bin, in separate processes, on a throwaway copy of the test database.
 """
 
 import configparser
+import contextlib
 import json
 import os
 import shutil
@@ -67,20 +68,16 @@ def _copy_database(source, target):
     is connected to the source: this process (pytest-odoo's pool) lets go of
     its idle connections first; when an Odoo server of the suite still holds
     some, the copy goes through pg_dump instead."""
-    try:
+    with contextlib.suppress(ImportError):
         from odoo import sql_db  # only there when pytest-odoo runs the suite
 
         sql_db.close_db(source)
-    except ImportError:
-        pass
     create = sql.SQL("CREATE DATABASE {} WITH TEMPLATE {}").format(
         sql.Identifier(target), sql.Identifier(source)
     )
-    try:
+    with contextlib.suppress(errors.ObjectInUse):
         _execute(create)
         return
-    except errors.ObjectInUse:
-        pass
     _execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target)))
     params = _pg_params()
     env = dict(os.environ, PGPASSWORD=params.get("password", os.environ.get("PGPASSWORD", "")))

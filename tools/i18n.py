@@ -95,10 +95,10 @@ def main():
     pot = export_pot(args.db)
     zh_cn, _filled, missing_cn = merge(pot, "zh_CN")
     _zh_tw, filled, missing_tw = merge(pot, "zh_TW", fallback=zh_cn)
-    print(f"{len(pot)} terms; zh_TW filled from zh_CN: {filled}")
+    sys.stdout.write(f"{len(pot)} terms; zh_TW filled from zh_CN: {filled}\n")
     for lang, missing in (("zh_CN", missing_cn), ("zh_TW", missing_tw)):
         for msgid in missing:
-            print(f"untranslated in {lang}: {msgid!r}")
+            sys.stdout.write(f"untranslated in {lang}: {msgid!r}\n")
     if args.check and (missing_cn or missing_tw):
         sys.exit(1)
 
