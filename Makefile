@@ -2,7 +2,7 @@
 #   make run    install everything and start Odoo with the addon and demo data
 #   make test   run the whole test suite on a throwaway database
 # Settings (ODOO_SRC, DB, HTTP_PORT, PGHOST, PGPORT, PGUSER, CF_HOME): see README.
-.PHONY: run test provision bench lint
+.PHONY: run test provision bench lint backup restore
 
 run:
 	@bash tools/run.sh
@@ -21,3 +21,11 @@ bench:
 # run from the virtualenv without pre-commit; CI runs it before the tests.
 lint:
 	@bash tools/lint.sh
+
+# Not set-up commands: back up a database (dump and filestore, one zip) and
+# restore it into a new one (README, Backup and restore).
+backup:
+	@bash tools/backup.sh $(DB) $(FILE)
+
+restore:
+	@bash tools/restore.sh $(FILE) $(DB)
