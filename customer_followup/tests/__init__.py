@@ -20,7 +20,7 @@ from . import test_anomaly_report
 from . import test_anomaly_statistics
 from . import test_kpi
 from . import test_followup_analysis
-from . import test_demo_reports
+from . import test_printed_documents
 from . import test_anomaly_customer
 from . import test_portal_customer
 from . import test_portal_access
@@ -35,3 +35,4 @@ from . import test_survey_campaign
 from . import test_workflow_fields
 from . import test_report_qr
 from . import test_user_form_roles
+from . import test_forms
