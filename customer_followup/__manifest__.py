@@ -95,7 +95,6 @@
         "demo/customer_followup_anomaly_demo.xml",
         "demo/customer_followup_anomaly_special_demo.xml",
         "demo/customer_followup_portal_demo.xml",
-        "demo/customer_followup_sale_series_demo.xml",
         "demo/customer_followup_milestone_demo.xml",
         "demo/repair_order_demo.xml",
     ],

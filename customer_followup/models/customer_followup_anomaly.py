@@ -334,7 +334,7 @@ class CustomerFollowupAnomaly(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         # "Overdue anomalies of my department": the escalated open ones of a
         # department, by next deadline.
         self.env.cr.execute(
@@ -345,6 +345,7 @@ class CustomerFollowupAnomaly(models.Model):
                 SQL.identifier(self._table),
             )
         )
+        return res
 
     # ------------------------------------------------------------------
     # Computes

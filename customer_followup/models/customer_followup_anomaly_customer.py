@@ -123,9 +123,10 @@ class CustomerFollowupAnomaly(models.Model):
             )
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for anomaly in self:
             anomaly.access_url = f"/my/service-issues/{anomaly.id}"
+        return res
 
     def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
         groups = super()._notify_get_recipients_groups(
@@ -189,6 +190,7 @@ class CustomerFollowupAnomaly(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+        return True
 
     def action_take_ownership(self):
         owner = self._first_contact_user()
@@ -243,6 +245,7 @@ class CustomerFollowupAnomaly(models.Model):
             note=note,
             user_id=user.id,
         )
+        return True
 
     # ------------------------------------------------------------------
     # The 72-hour follow-through (001 篇九)
@@ -340,9 +343,10 @@ class CustomerFollowupAnomaly(models.Model):
     # The customer's confirmation
     # ------------------------------------------------------------------
     def _on_enter(self, state, previous, now):
-        super()._on_enter(state, previous, now)
+        res = super()._on_enter(state, previous, now)
         if state == "feedback":
             self._request_customer_confirmation(now)
+        return res
 
     def _customer_recipient(self):
         self.ensure_one()
@@ -461,9 +465,7 @@ class CustomerFollowupAnomaly(models.Model):
         # A notice like the clocks' ones: the batch of _escalate_each posts it.
         policy = self.policy_id.sudo()
         group = policy.escalation_group_id or policy.notify_group_id
-        users = self.env["customer.followup.escalation.policy"]._role_users(
-            group, self.company_id
-        )
+        users = self.env["customer.followup.escalation.policy"]._role_users(group, self.company_id)
         summary = self.env._("%(anomaly)s: the customer says it is not solved", anomaly=self.name)
         return [(self, users, summary, self.customer_comment or "")]
 

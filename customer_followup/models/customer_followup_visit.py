@@ -311,7 +311,7 @@ class CustomerFollowupVisit(models.Model):
     # Database
     # ------------------------------------------------------------------
     def init(self):
-        super().init()
+        res = super().init()
         # The guard against duplicate generated visits lives in the database:
         # two generations in two transactions cannot both insert a slot.
         self.env.cr.execute(
@@ -332,6 +332,7 @@ class CustomerFollowupVisit(models.Model):
                 SQL.identifier(self._table),
             )
         )
+        return res
 
     def _read_group_select(self, aggregate_spec, query):
         """Aggregates of the scores count the answers of service follow-ups
@@ -428,7 +429,8 @@ class CustomerFollowupVisit(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Operation not supported"))
         late = SQL(
-            "(SELECT id FROM customer_followup_visit WHERE scheduled_date > deadline AND state IN %s)",
+            "(SELECT id FROM customer_followup_visit"
+            " WHERE scheduled_date > deadline AND state IN %s)",
             OPEN_STATES,
         )
         return [("id", "in" if (operator == "=") == value else "not in", late)]
@@ -770,7 +772,8 @@ class CustomerFollowupVisit(models.Model):
             (
                 _("Recent orders"),
                 [
-                    f"{o.name} · {o.date_order.date()} · {o.amount_untaxed:,.2f} {o.currency_id.name}"
+                    f"{o.name} · {o.date_order.date()} · "
+                    f"{o.amount_untaxed:,.2f} {o.currency_id.name}"
                     for o in orders
                 ],
             )

@@ -8,9 +8,10 @@ class CustomerFollowupVisit(models.Model):
     _inherit = ["customer.followup.visit", "customer.followup.portal"]
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for visit in self:
             visit.access_url = f"/my/follow-ups/{visit.id}"
+        return res
 
     def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
         groups = super()._notify_get_recipients_groups(

@@ -20,7 +20,7 @@ from . import test_anomaly_report
 from . import test_anomaly_statistics
 from . import test_kpi
 from . import test_followup_analysis
-from . import test_demo_reports
+from . import test_printed_documents
 from . import test_anomaly_customer
 from . import test_portal_customer
 from . import test_portal_access
@@ -37,3 +37,4 @@ from . import test_after_sales_kpis
 from . import test_report_qr
 from . import test_user_form_roles
 from . import test_visit_calendar
+from . import test_forms

@@ -23,6 +23,7 @@ LOOP = [
     "closed",
 ]
 
+
 class AnomalyCase(CustomerFollowupCase):
     """A company working Monday to Friday 08:00-12:00 and 13:00-17:00 in
     Shanghai, with its own public holiday and make-up working day, and one

@@ -54,14 +54,18 @@ class TestGenerationFaults(VisitCase):
         plan = super()._plan(
             date(2027, 1, 1), date(2027, 12, 31), partner_ids=[(6, 0, self.customers.ids)]
         )
-        plan.write({"state": "running", "generation_pending": True, "generation_cursor": 0,
-                    "generation_date": date(2027, 1, 4)})
+        plan.write(
+            {
+                "state": "running",
+                "generation_pending": True,
+                "generation_cursor": 0,
+                "generation_date": date(2027, 1, 4),
+            }
+        )
         return plan
 
     def _keys(self, plan):
-        return sorted(
-            (v.partner_id.id, v.period_key, v.scheduled_date) for v in plan.visit_ids
-        )
+        return sorted((v.partner_id.id, v.period_key, v.scheduled_date) for v in plan.visit_ids)
 
     def _run_cron(self, batch_size=2, runs=10):
         with freeze_time("2027-01-04 02:00:00"):

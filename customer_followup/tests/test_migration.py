@@ -152,6 +152,7 @@ class TestMigration(TransactionCase):
         self.assertFalse(cr.fetchall(), "the recorded flag is computed now")
         self.assertEqual((tracking.old_value_char, tracking.new_value_char), ("0", "4"))
 
+
 @tagged("post_install", "-at_install")
 class TestMigration2(AnomalyCase):
     """18.0.1.1.0 → 18.0.2.0.0: the regulations' clocks on what is open."""
