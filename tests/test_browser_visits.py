@@ -1,10 +1,14 @@
 """Follow-up work as people do it, in a real browser (Odoo tours in headless
-Chromium), as the demo users: the specialist's day and the manager's plan
-approval. Each test makes the visit or plan its tour works on, whatever other
-tests did to the demo's; each tour leaves a screenshot of its end state."""
+Chromium), as the demo users: the specialist's day, on a desktop and on a
+phone, and the manager's plan approval. Each test makes the visit or plan its
+tour works on, whatever other tests did to the demo's; each tour leaves a
+screenshot of its end state."""
 
+import base64
+import io
 from datetime import date, timedelta
 
+from PIL import Image
 from tour_screenshots import TourScreenshotMixin
 
 from odoo import Command, fields
@@ -13,6 +17,25 @@ from odoo.tests import HttpCase, tagged
 # Names the tours look for (customer_followup/static/tests/tours/).
 TOUR_CUSTOMER = "嘉兴巡检仪表有限公司"
 TOUR_PLAN = "重点客户年度回访计划 Key customer yearly plan"
+PHONE_CUSTOMER = "嘉兴现场仪表有限公司"
+PHONE_SIGNER = "李建国"
+
+
+def make_tour_customer(env, name, specialist):
+    """A key customer of the specialist's, new to the follow-up records."""
+    company = env.ref("base.main_company")
+    customer = env["res.partner"].create(
+        {"name": name, "is_company": True, "customer_rank": 1, "city": "嘉兴"}
+    )
+    customer.with_company(company).write(
+        {
+            "followup_tier_id": env.ref("customer_followup.tier_key").id,
+            "followup_tier_manual": True,
+            "followup_tier_manual_reason": "新签框架协议",
+            "followup_user_id": specialist.id,
+        }
+    )
+    return customer
 
 
 @tagged("post_install", "-at_install", "customer_followup_browser")
@@ -26,19 +49,7 @@ class TestBrowserVisits(TourScreenshotMixin, HttpCase):
         cls.tier_key = cls.env.ref("customer_followup.tier_key")
 
     def _tour_customer(self):
-        """A key customer of the specialist's, new to the follow-up records."""
-        customer = self.env["res.partner"].create(
-            {"name": TOUR_CUSTOMER, "is_company": True, "customer_rank": 1, "city": "嘉兴"}
-        )
-        customer.with_company(self.company).write(
-            {
-                "followup_tier_id": self.tier_key.id,
-                "followup_tier_manual": True,
-                "followup_tier_manual_reason": "新签框架协议",
-                "followup_user_id": self.specialist.id,
-            }
-        )
-        return customer
+        return make_tour_customer(self.env, TOUR_CUSTOMER, self.specialist)
 
     def test_specialist_records_a_visit_and_raises_an_anomaly(self):
         customer = self._tour_customer()
@@ -154,3 +165,53 @@ class TestBrowserVisits(TourScreenshotMixin, HttpCase):
         self.assertIn("客户回访分析报告", html)
         self.assertIn(analysis.name, html)
         self.assertIn("Tell customers about shipping dates earlier", html)
+
+
+@tagged("post_install", "-at_install", "customer_followup_browser")
+class TestBrowserVisitsPhone(TourScreenshotMixin, HttpCase):
+    """The specialist on site with a phone: a 390×844 touch screen, where Odoo
+    shows the kanban and the mobile form (actions under the cog menu)."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+    phone_screen = (390, 844)
+
+    def test_specialist_records_an_onsite_visit_signed_on_the_phone(self):
+        specialist = self.env.ref("customer_followup.demo_user_wangfang")
+        customer = make_tour_customer(self.env, PHONE_CUSTOMER, specialist)
+        visit = self.env["customer.followup.visit"].create(
+            {
+                "partner_id": customer.id,
+                "company_id": self.env.ref("base.main_company").id,
+                "user_id": specialist.id,
+                "trigger": "routine",
+                "channel": "onsite",
+                "scheduled_date": fields.Datetime.now(),
+            }
+        )
+
+        self.start_tour_and_screenshot(
+            "/odoo",
+            "customer_followup_specialist_phone",
+            "specialist_phone_signed",
+            login="wangfang",
+        )
+
+        self.env.invalidate_all()
+        self.assertRecordValues(
+            visit,
+            [
+                {
+                    "state": "done",
+                    "satisfaction": "4",
+                    "score_quality": "5",
+                    "signed_by": PHONE_SIGNER,
+                }
+            ],
+        )
+        self.assertTrue(visit.done_date)
+        signature = base64.b64decode(visit.signature)
+        self.assertTrue(signature.startswith(b"\x89PNG"), "the drawn signature is stored as a PNG")
+        image = Image.open(io.BytesIO(signature)).convert("RGBA")
+        inked = sum(1 for pixel in image.getdata() if pixel[3])
+        self.assertGreater(inked, 100, "the signature holds the strokes drawn on the screen")
