@@ -99,6 +99,9 @@
         "demo/repair_order_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "customer_followup/static/src/scss/followup_form.scss",
+        ],
         "web.report_assets_common": [
             "customer_followup/static/src/scss/report.scss",
         ],

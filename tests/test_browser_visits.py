@@ -210,6 +210,8 @@ class TestBrowserVisitsPhone(TourScreenshotMixin, HttpCase):
             ],
         )
         self.assertTrue(visit.done_date)
+        self.assertTrue(visit.signed_on, "the signature is dated when it was drawn")
+        self.assertEqual(visit.action_ids.mapped("name"), ["现场压力表指针抖动"])
         signature = base64.b64decode(visit.signature)
         self.assertTrue(signature.startswith(b"\x89PNG"), "the drawn signature is stored as a PNG")
         image = Image.open(io.BytesIO(signature)).convert("RGBA")

@@ -624,7 +624,7 @@ class CustomerFollowupVisit(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = [self._scores_as_choices(vals) for vals in vals_list]
+        vals_list = [self._signed_now(self._scores_as_choices(vals)) for vals in vals_list]
         for vals in vals_list:
             if vals.get("state", "planned") != "planned" and not self.env.su:
                 raise UserError(self.env._("A new follow-up starts as planned."))
@@ -648,7 +648,7 @@ class CustomerFollowupVisit(models.Model):
         return super(CustomerFollowupVisit, Visit).create(vals_list)
 
     def write(self, vals):
-        vals = self._scores_as_choices(vals)
+        vals = self._signed_now(self._scores_as_choices(vals))
         if "state" in vals and not self.env.su:
             # Each step has its button and its checks (done needs the
             # outcome and stamps the date, a done follow-up is not cancelled).
@@ -663,6 +663,14 @@ class CustomerFollowupVisit(models.Model):
         for any write; only write()'s refusal of these fields is skipped.
         Private: no client can call it."""
         return super().write(vals)
+
+    @api.model
+    def _signed_now(self, vals):
+        """A signature drawn on the screen is dated when it is recorded,
+        unless the date of signing is given with it."""
+        if vals.get("signature") and not vals.get("signed_on"):
+            return {**vals, "signed_on": fields.Datetime.now()}
+        return vals
 
     @api.model
     def _scores_as_choices(self, vals):

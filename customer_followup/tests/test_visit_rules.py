@@ -102,6 +102,21 @@ class TestVisitRules(VisitCase):
         self.assertEqual(visit.state, "done")
         self.assertFalse(visit.by_phone)
 
+    def test_signature_dated_when_recorded(self):
+        visit = self._visit(self.customer, channel="onsite", signed_by="李建国")
+        self.assertFalse(visit.signed_on)
+        # A 1x1 PNG stands for the signature drawn on the phone.
+        with freeze_time("2026-03-10 06:15:00"):
+            visit.signature = (
+                "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+                "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+            )
+        self.assertEqual(visit.signed_on, datetime(2026, 3, 10, 6, 15))
+        # A date of signing given with the signature (a paper form typed in later) is kept.
+        with freeze_time("2026-03-12 02:00:00"):
+            visit.write({"signature": visit.signature, "signed_on": datetime(2026, 3, 11, 9, 0)})
+        self.assertEqual(visit.signed_on, datetime(2026, 3, 11, 9, 0))
+
     def test_non_customer_rejected(self):
         stranger = self.env["res.partner"].create({"name": "Supplier only", "is_company": True})
         with self.assertRaises(ValidationError):

@@ -6,6 +6,7 @@ import { registry } from "@web/core/registry";
 // in a 390×844 touch browser).
 const CUSTOMER = "嘉兴现场仪表有限公司";
 const SIGNER = "李建国";
+const PROBLEM = "现场压力表指针抖动";
 
 const visitField = (name) => `.o_form_view .o_field_widget[name='${name}']`;
 const statusIs = (state) =>
@@ -122,7 +123,7 @@ registry.category("web_tour.tours").add("customer_followup_specialist_phone", {
         {
             content: "Who signs for the customer",
             trigger: `${visitField("signed_by")} input`,
-            run: `edit ${SIGNER}`,
+            run: `edit ${SIGNER} && click body`,
         },
         {
             content: "Hand the phone to the customer: open the signature pad",
@@ -151,6 +152,44 @@ registry.category("web_tour.tours").add("customer_followup_specialist_phone", {
             trigger: `${visitField("signature")} img.o_signature`,
         },
         {
+            content: "The signer's name is kept",
+            trigger: `${visitField("signed_by")} input:value('${SIGNER}')`,
+        },
+        // A problem seen on site, on a card: no table wider than the screen.
+        {
+            content: "Open the Problems found tab",
+            trigger: ".o_form_view .o_notebook .nav-link[name='problems']",
+            run: "click",
+        },
+        {
+            content: "Add a problem",
+            trigger: `${visitField("action_ids")} .o-kanban-button-new`,
+            run: "click",
+        },
+        {
+            content: "Describe the problem",
+            trigger: ".modal .o_form_view .o_field_widget[name='name'] input",
+            run: `edit ${PROBLEM}`,
+        },
+        {
+            content: "Keep it",
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The problem shows as a card",
+            trigger: `${visitField("action_ids")} .o_kanban_record:contains('${PROBLEM}')`,
+        },
+        {
+            content: "Back to the outcome: the signer's name is still there",
+            trigger: ".o_form_view .o_notebook .nav-link[name='outcome']",
+            run: "click",
+        },
+        {
+            content: "The signer's name is kept",
+            trigger: `${visitField("signed_by")} input:value('${SIGNER}')`,
+        },
+        {
             content: "Open the actions of the follow-up",
             trigger: ".o_control_panel .o_cp_action_menus button:has(.fa-cog)",
             run: "click",
@@ -165,8 +204,17 @@ registry.category("web_tour.tours").add("customer_followup_specialist_phone", {
             trigger: statusIs("done"),
         },
         {
+            content: "Back to the outcome",
+            trigger: ".o_form_view .o_notebook .nav-link[name='outcome']",
+            run: "click",
+        },
+        {
             content: "Back on the signature: it is the customer's",
             trigger: `${visitField("signature")} img.o_signature`,
+            run() {
+                // The screenshot of the end state shows the outcome and the signature.
+                this.anchor.scrollIntoView({ block: "center" });
+            },
         },
     ],
 });
