@@ -10,7 +10,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.customer_followup_anomaly import CATEGORIES, OPEN_STATES
-from ..models.customer_followup_anomaly_customer import plain_text
+from ..models.customer_followup_anomaly_portal import plain_text
 from ..models.customer_followup_visit import OPEN_STATES as VISIT_OPEN_STATES
 
 ANOMALY = "customer.followup.anomaly"
