@@ -397,6 +397,11 @@ class CustomerFollowupAnomaly(models.Model):
             raise UserError(
                 self.env._("%(anomaly)s is not waiting for your confirmation.", anomaly=self.name)
             )
+        return self._check_rating(rating, comment, rejecting)
+
+    def _check_rating(self, rating, comment, rejecting):
+        """The customer's rating (0–5) and comment as plain text; saying it
+        is not solved needs a comment."""
         try:
             rating = int(rating)
         except (TypeError, ValueError):
@@ -482,15 +487,7 @@ class CustomerFollowupAnomaly(models.Model):
         done; "not solved" opens a new anomaly, since a closed one stays
         closed, and tells the next level."""
         self.ensure_one()
-        try:
-            rating = int(rating)
-        except (TypeError, ValueError):
-            rating = -1
-        if not 0 <= rating <= 5:
-            raise UserError(self.env._("Rate the handling from 0 to 5."))
-        comment = plain_text(comment)
-        if not solved and not comment:
-            raise UserError(self.env._("Tell us what is not solved."))
+        rating, comment = self._check_rating(rating, comment, rejecting=not solved)
         summary = (
             self.env._("Still solved, says the customer (rating %(rating)s/5).", rating=rating)
             if solved
