@@ -291,7 +291,9 @@ class CustomerFollowupVisit(models.Model):
     survey_user_input_id = fields.Many2one(
         "survey.user_input", string="Questionnaire answer", readonly=True, copy=False
     )
-    survey_url = fields.Char(compute="_compute_survey_url")
+    # Computed as superuser: follow-up staff send the questionnaire's link
+    # without survey rights (answers are the Surveys app's).
+    survey_url = fields.Char(compute="_compute_survey_url", compute_sudo=True)
 
     script_id = fields.Many2one(
         "customer.followup.script",
@@ -502,9 +504,7 @@ class CustomerFollowupVisit(models.Model):
     @api.depends("survey_user_input_id")
     def _compute_survey_url(self):
         for visit in self:
-            # sudo: follow-up staff send the questionnaire's link without
-            # survey rights (answers are the Surveys app's).
-            answer = visit.survey_user_input_id.sudo()
+            answer = visit.survey_user_input_id
             visit.survey_url = visit.get_base_url() + answer.get_start_url() if answer else False
 
     @api.depends("trigger", "channel", "company_id")
