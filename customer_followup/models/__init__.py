@@ -36,7 +36,7 @@ from . import customer_followup_analysis
 from . import customer_followup_survey_campaign
 from . import res_config_settings
 from . import customer_followup_portal
-from . import customer_followup_anomaly_customer
+from . import customer_followup_anomaly_portal
 from . import customer_followup_visit_portal
 from . import customer_followup_complaint_mailbox
 from . import res_partner_portal
