@@ -211,7 +211,7 @@ class TestAnomalyEscalation(MockEmail, AnomalyCase):
         with (
             patch.object(Anomaly, "_escalate", failing),
             self.assertLogs(
-                "odoo.addons.customer_followup.models.customer_followup_anomaly", "ERROR"
+                "odoo.addons.customer_followup.models.customer_followup_anomaly_escalation", "ERROR"
             ),
         ):
             escalated = self.escalate(late)

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from odoo.addons.customer_followup.models.customer_followup_anomaly import (
+from odoo.addons.customer_followup.models.customer_followup_anomaly_notification import (
     CustomerFollowupAnomaly,
 )
 from odoo.addons.customer_followup.models.customer_followup_visit_generator import (
