@@ -50,7 +50,7 @@ ANOMALY_FIELDS = [
     "deadline_report",
     "plan_approved_by",
     "escalated_report",
-    "is_overdue",
+    "is_escalated",
     "member_ids",
     "partner_id",
     "customer_satisfaction",

@@ -199,9 +199,9 @@ def test_the_whole_flow_over_xmlrpc(people, customer):
     refused(specialist.call, "ir.actions.server", "run", [server_action], context=context)
     manager.call("ir.actions.server", "run", [server_action], context=context)
     escalated = manager.call(
-        Anomaly, "read", [anomaly_id], ["is_overdue", "escalated_report", "activity_ids", "state"]
+        Anomaly, "read", [anomaly_id], ["is_escalated", "escalated_report", "activity_ids", "state"]
     )[0]
-    assert escalated["is_overdue"] and escalated["escalated_report"]
+    assert escalated["is_escalated"] and escalated["escalated_report"]
     assert escalated["activity_ids"], "the next level got a to-do"
     assert escalated["state"] == "discovered"
 

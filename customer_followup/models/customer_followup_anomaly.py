@@ -322,7 +322,7 @@ class CustomerFollowupAnomaly(models.Model):
             "name",
             "verification_visit_id",
             "resolved_at",
-            "is_overdue",
+            "is_escalated",
             "escalated_report",
             "escalated_respond",
             "escalated_plan",

@@ -44,7 +44,7 @@ class CustomerFollowupAnomaly(models.Model):
         compute="_compute_deadline_status",
     )
     time_left = fields.Char(compute="_compute_deadline_status")
-    is_overdue = fields.Boolean(
+    is_escalated = fields.Boolean(
         "Escalated", readonly=True, copy=False, help="A deadline was missed and escalated."
     )
     escalated_report = fields.Boolean(readonly=True, copy=False)

@@ -28,8 +28,8 @@ class CustomerFollowupAnomaly(models.Model):
         self.env.cr.execute(
             SQL(
                 "CREATE INDEX IF NOT EXISTS %s ON %s (department, next_deadline) "
-                "WHERE is_overdue AND state NOT IN ('closed', 'cancelled')",
-                SQL.identifier("customer_followup_anomaly_overdue_department_idx"),
+                "WHERE is_escalated AND state NOT IN ('closed', 'cancelled')",
+                SQL.identifier("customer_followup_anomaly_escalated_department_idx"),
                 SQL.identifier(self._table),
             )
         )
@@ -114,7 +114,7 @@ class CustomerFollowupAnomaly(models.Model):
         conditional UPDATE: of two workers racing, only one gets each row."""
         if not self:
             return self
-        self.flush_recordset([flag, "is_overdue"])
+        self.flush_recordset([flag, "is_escalated"])
         # Rows another worker holds are skipped, not waited for: it is
         # escalating them.
         rows = claim_rows(
@@ -122,7 +122,7 @@ class CustomerFollowupAnomaly(models.Model):
             SQL(
                 """
                 UPDATE customer_followup_anomaly
-                   SET %(flag)s = TRUE, is_overdue = TRUE
+                   SET %(flag)s = TRUE, is_escalated = TRUE
                  WHERE id IN (
                         SELECT id FROM customer_followup_anomaly
                          WHERE id IN %(ids)s AND %(flag)s IS NOT TRUE
@@ -133,7 +133,7 @@ class CustomerFollowupAnomaly(models.Model):
                 ids=tuple(self.ids),
             ),
         )
-        self.invalidate_recordset([flag, "is_overdue"])
+        self.invalidate_recordset([flag, "is_escalated"])
         return self.browse([row[0] for row in rows])
 
     def _escalate_each(self, step, unclaim_flag=True):
@@ -257,7 +257,7 @@ class CustomerFollowupAnomaly(models.Model):
                 UPDATE customer_followup_anomaly a
                    SET progress_deadline = v.new,
                        progress_escalation_count = COALESCE(a.progress_escalation_count, 0) + 1,
-                       is_overdue = TRUE
+                       is_escalated = TRUE
                   FROM (VALUES %s) AS v(id, old, new)
                  WHERE a.id = v.id AND a.progress_deadline = v.old
                    AND a.id IN (
@@ -269,5 +269,5 @@ class CustomerFollowupAnomaly(models.Model):
                 tuple(self.ids),
             ),
         )
-        self.invalidate_recordset(["progress_deadline", "progress_escalation_count", "is_overdue"])
+        self.invalidate_recordset(["progress_deadline", "progress_escalation_count", "is_escalated"])
         return self.browse([row[0] for row in rows])

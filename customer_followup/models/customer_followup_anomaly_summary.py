@@ -50,7 +50,7 @@ class CustomerFollowupAnomaly(models.Model):
         closed = Anomaly.search_count(base + [("closed_at", ">=", start), ("closed_at", "<", stop)])
         still_open = Anomaly.search_count(base + [("state", "in", OPEN_STATES)])
         escalated = Anomaly.search_count(
-            base + [("state", "in", OPEN_STATES), ("is_overdue", "=", True)]
+            base + [("state", "in", OPEN_STATES), ("is_escalated", "=", True)]
         )
         users = self.env["customer.followup.escalation.policy"]._role_users(
             policy.notify_group_id, policy.company_id

@@ -43,7 +43,7 @@ class TestAnomalyEscalation(MockEmail, AnomalyCase):
             self.assertNotIn(anomaly, self.escalate(before), severity)
             after = anomaly.deadline_report + timedelta(minutes=1)
             self.assertIn(anomaly, self.escalate(after), severity)
-            self.assertTrue(anomaly.escalated_report and anomaly.is_overdue)
+            self.assertTrue(anomaly.escalated_report and anomaly.is_escalated)
             self.assertEqual(len(self.todos(anomaly, boss)), 1, severity)
             messages = len(anomaly.message_ids)
             # The next run (and the one after) leaves it alone.

@@ -152,6 +152,7 @@ class TestMigration(TransactionCase):
         self.assertFalse(cr.fetchall(), "the recorded flag is computed now")
         self.assertEqual((tracking.old_value_char, tracking.new_value_char), ("0", "4"))
 
+
 @tagged("post_install", "-at_install")
 class TestMigration2(AnomalyCase):
     """18.0.1.1.0 → 18.0.2.0.0: the regulations' clocks on what is open."""
@@ -199,3 +200,86 @@ class TestMigration2(AnomalyCase):
         )
         self.assertFalse(self.policy("general").inform_company_head)
         self.assertEqual(self.tier_normal.response_hours, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestMigration21(AnomalyCase):
+    """18.0.2.0.0 → 18.0.2.1.0: names that say what things are, policies
+    made with the company."""
+
+    def test_upgrade_renames_is_overdue_and_keeps_every_value(self):
+        cr = self.env.cr
+        escalated = self.anomaly(severity="general")
+        calm = self.anomaly(severity="general")
+        # What 18.0.2.0.0 left: the flag in is_overdue, its partial index
+        # under the old name, a saved filter naming it.
+        cr.execute(
+            SQL(
+                "UPDATE customer_followup_anomaly SET is_escalated = (id = %s) WHERE id IN %s;"
+                "ALTER TABLE customer_followup_anomaly RENAME COLUMN is_escalated TO is_overdue;"
+                "ALTER INDEX customer_followup_anomaly_escalated_department_idx "
+                "RENAME TO customer_followup_anomaly_overdue_department_idx;"
+                "UPDATE ir_model_fields SET name = 'is_overdue' "
+                "WHERE model = 'customer.followup.anomaly' AND name = 'is_escalated'",
+                escalated.id,
+                (escalated | calm)._ids,
+            )
+        )
+        saved = self.env["ir.filters"].create(
+            {
+                "name": "My escalated anomalies",
+                "model_id": "customer.followup.anomaly",
+                "domain": "[('is_overdue', '=', True)]",
+            }
+        )
+        saved.flush_recordset()
+        script = load_script(
+            "customer_followup/migrations/18.0.2.1.0/pre-workflow.py", "customer_followup"
+        )
+        script.migrate(cr, "18.0.2.0.0")
+        script.migrate(cr, "18.0.2.0.0")  # a second run changes nothing
+        self.env.invalidate_all()
+        self.assertTrue(escalated.is_escalated)
+        self.assertFalse(calm.is_escalated)
+        self.assertEqual(
+            self.Anomaly.search(
+                [("id", "in", (escalated | calm).ids), ("is_escalated", "=", True)]
+            ),
+            escalated,
+        )
+        indexes = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT indexname, indexdef FROM pg_indexes "
+                    "WHERE tablename = 'customer_followup_anomaly'"
+                )
+            )
+        )
+        self.assertIn("is_escalated", indexes["customer_followup_anomaly_escalated_department_idx"])
+        self.assertNotIn("customer_followup_anomaly_overdue_department_idx", indexes)
+        field = self.env["ir.model.fields"]._get("customer.followup.anomaly", "is_escalated")
+        self.assertTrue(field)
+        self.assertEqual(
+            field.get_external_id()[field.id],
+            "customer_followup.field_customer_followup_anomaly__is_escalated",
+        )
+        self.assertEqual(saved.domain, "[('is_escalated', '=', True)]")
+
+    def test_upgrade_gives_policies_to_companies_without_them(self):
+        Policy = self.env["customer.followup.escalation.policy"].with_context(active_test=False)
+        company = self.env["res.company"].create({"name": "Company of 18.0.2.0.0"})
+        # 18.0.2.0.0 made them the first time an anomaly needed them.
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM customer_followup_escalation_policy WHERE company_id = %s",
+                company.id,
+            )
+        )
+        self.env.invalidate_all()
+        script = load_script(
+            "customer_followup/migrations/18.0.2.1.0/post-workflow.py", "customer_followup"
+        )
+        script.migrate(self.env.cr, "18.0.2.0.0")
+        script.migrate(self.env.cr, "18.0.2.0.0")  # a second run changes nothing
+        policies = Policy.search([("company_id", "=", company.id)])
+        self.assertEqual(sorted(policies.mapped("severity")), ["critical", "general", "major"])

@@ -531,7 +531,7 @@ class Bench:
         # Put them back: nothing due for the next jobs.
         with self.registry.cursor() as cr:
             cr.execute(SQL(
-                "UPDATE customer_followup_anomaly SET escalated_report = FALSE, is_overdue = FALSE, "
+                "UPDATE customer_followup_anomaly SET escalated_report = FALSE, is_escalated = FALSE, "
                 "deadline_report = discovered_at + interval '1 hour', next_deadline = discovered_at + interval '1 hour' "
                 "WHERE id = ANY(%s)", due))
 
@@ -666,7 +666,7 @@ class Bench:
                     "|", ("user_id", "=", user.id), ("participant_ids", "in", user.id),
                     ("state", "in", ("planned", "prepared", "postponed", "unreachable"))]),
                 "overdue_anomalies_my_department": (uenv["customer.followup.anomaly"], [
-                    ("is_my_department", "=", True), ("is_overdue", "=", True),
+                    ("is_my_department", "=", True), ("is_escalated", "=", True),
                     ("state", "not in", ("closed", "cancelled"))]),
             }
             for name, (Model, domain) in lists.items():
