@@ -155,8 +155,9 @@ def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
                 cr.execute("SELECT generation_pending FROM customer_followup_plan WHERE id = %s",
                            [facts["plan"]])
                 pending = cr.fetchone()[0]
-                cr.execute("SELECT count(*) FROM customer_followup_anomaly "
-                           "WHERE id = ANY(%s) AND NOT COALESCE(escalated_report, FALSE)",
+                cr.execute("SELECT count(*) FROM customer_followup_anomaly_clock "
+                           "WHERE anomaly_id = ANY(%s) AND step = 'report' "
+                           "AND NOT COALESCE(escalated, FALSE)",
                            [facts["anomalies"]])
                 left = cr.fetchone()[0]
             if not pending and not left:

@@ -16,6 +16,7 @@ from . import customer_followup_plan
 from . import stock_picking
 from . import sale_order
 from . import customer_followup_escalation_policy
+from . import customer_followup_anomaly_clock
 from . import customer_followup_anomaly
 from . import customer_followup_anomaly_workflow
 from . import customer_followup_anomaly_clocks

@@ -323,11 +323,6 @@ class CustomerFollowupAnomaly(models.Model):
             "verification_visit_id",
             "resolved_at",
             "is_escalated",
-            "escalated_report",
-            "escalated_respond",
-            "escalated_plan",
-            "escalated_resolve",
-            "escalated_review",
             "last_progress_at",
             "progress_deadline",
             "progress_escalation_count",
@@ -373,6 +368,7 @@ class CustomerFollowupAnomaly(models.Model):
                 for anomaly in anomalies
             ]
         )
+        anomalies._place_clocks()
         anomalies._notify_discovery()
         for anomaly in anomalies.filtered("visit_action_id"):
             # sudo: the problem found on a follow-up keeps track of what it
@@ -393,6 +389,9 @@ class CustomerFollowupAnomaly(models.Model):
         old_severity = {a.id: a.severity for a in self} if "severity" in vals else {}
         old_state = {a.id: a.state for a in self} if "state" in vals else {}
         res = super().write(vals)
+        if {"severity", "company_id", "discovered_at", "partner_id"} & set(vals):
+            # The clocks follow the policy, the customer's tier and the start.
+            self._place_clocks()
         if old_state:
             self._log_steps(old_state, vals.get("state"))
         if old_severity:

@@ -2,42 +2,31 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .customer_followup_anomaly import OPEN_STATES
-from .customer_followup_anomaly_workflow import CLOCK_STATES, CLOCKS, HANDLING_STATES
+from .customer_followup_anomaly_workflow import CLOCK_STATES, HANDLING_STATES, WORKFLOW
 
 
 class CustomerFollowupAnomaly(models.Model):
-    """The clocks of an anomaly: the deadlines of its steps, placed from
-    its severity's escalation policy and its customer's tier, the next one
-    due, and the daily progress report of 较大 and 重大 anomalies."""
+    """The clocks of an anomaly: one line per clock (report, response
+    promise, plan, resolution, review meeting) with its deadline, placed
+    from the severity's escalation policy and the customer's tier; the next
+    one due; the daily progress report of 较大 and 重大 anomalies."""
 
     _inherit = "customer.followup.anomaly"
 
     round_the_clock = fields.Boolean(
         "7×24 clocks",
-        compute="_compute_deadlines",
+        compute="_compute_round_the_clock",
         store=True,
         help="The customer's tier promises 7×24 response: the plan clock "
         "runs in elapsed time even where the policy counts it in working hours.",
     )
-    # Elapsed minutes from discovery, for every customer (003 第八条 (二)).
-    deadline_report = fields.Datetime(
-        "Report by", compute="_compute_deadlines", store=True, copy=False
-    )
-    # Elapsed hours from discovery: the response promise of the customer's
-    # tier (000 第七条: 48 h for key customers); empty when it promises none.
-    deadline_respond = fields.Datetime(
-        "Respond by", compute="_compute_deadlines", store=True, copy=False
-    )
-    deadline_plan = fields.Datetime("Plan by", compute="_compute_deadlines", store=True, copy=False)
-    deadline_resolve = fields.Datetime(
-        "Resolve by", compute="_compute_deadlines", store=True, copy=False
+    clock_ids = fields.One2many(
+        "customer.followup.anomaly.clock", "anomaly_id", string="Clocks", readonly=True
     )
     resolved_at = fields.Datetime(readonly=True, copy=False)
-    deadline_review = fields.Datetime(
-        "Review meeting by", compute="_compute_deadline_review", store=True, copy=False
-    )
     next_deadline = fields.Datetime(compute="_compute_next_deadline", store=True, index=True)
     deadline_status = fields.Selection(
         [("none", "No deadline"), ("ok", "On time"), ("soon", "Due soon"), ("late", "Late")],
@@ -47,11 +36,6 @@ class CustomerFollowupAnomaly(models.Model):
     is_escalated = fields.Boolean(
         "Escalated", readonly=True, copy=False, help="A deadline was missed and escalated."
     )
-    escalated_report = fields.Boolean(readonly=True, copy=False)
-    escalated_respond = fields.Boolean("Response promise escalated", readonly=True, copy=False)
-    escalated_plan = fields.Boolean(readonly=True, copy=False)
-    escalated_resolve = fields.Boolean(readonly=True, copy=False)
-    escalated_review = fields.Boolean(readonly=True, copy=False)
     progress_note = fields.Text("Today's progress")
     last_progress_at = fields.Datetime(readonly=True, copy=False)
     progress_deadline = fields.Datetime(
@@ -59,13 +43,53 @@ class CustomerFollowupAnomaly(models.Model):
     )
     progress_escalation_count = fields.Integer(readonly=True, copy=False)
 
-    @api.depends("policy_id", "discovered_at", "partner_id", "company_id")
-    def _compute_deadlines(self):
+    def _tier_promises(self):
+        """The 7×24 promise and the response hours of each customer's tier,
+        read once per company for all the customers of the batch rather
+        than record by record: ``{(company id, partner id): (7×24, hours)}``."""
+        tier_of = {}
+        for company in self.company_id | self.env.company:
+            # Every customer's tier counts, whoever records the anomaly.
+            partners = self.sudo().partner_id.commercial_partner_id.with_company(company)
+            for partner in partners:
+                tier = partner.followup_tier_id
+                tier_of[company.id, partner.id] = (bool(tier.round_the_clock), tier.response_hours)
+        return tier_of
+
+    def _tier_promise(self, tier_of):
+        company = self.company_id or self.env.company
+        key = (company.id, self.partner_id.commercial_partner_id.id)
+        return tier_of.get(key, (False, 0))
+
+    @api.depends("partner_id", "company_id")
+    def _compute_round_the_clock(self):
+        tier_of = self._tier_promises()
+        for anomaly in self:
+            anomaly.round_the_clock = anomaly._tier_promise(tier_of)[0]
+
+    def _clock_runs(self, step):
+        """Whether the clock ``step`` runs in this anomaly's state."""
+        return self.state in CLOCK_STATES[step]
+
+    def _clock(self, step):
+        self.ensure_one()
+        return self.clock_ids.filtered(lambda clock: clock.step == step)[:1]
+
+    def _clock_deadline(self, step):
+        """The deadline of the clock ``step``; False where it has none."""
+        return self._clock(step).deadline
+
+    def _clock_deadlines(self):
+        """The deadline of every clock of these anomalies, as the policy of
+        their severity and their customer's tier place it:
+        ``{anomaly id: {step: deadline or False}}``. The review meeting's
+        runs only once the handling is finished."""
         WorkingTime = self.env["customer.followup.working.time"]
-        # Imports and severity changes touch many anomalies at once: one
-        # precomputed clock per calendar places all their deadlines by
-        # bisection instead of reading the calendar for each deadline.
-        clocks = {}
+        # Imports, severity changes and calendar changes touch many
+        # anomalies at once: one precomputed clock per calendar places all
+        # their deadlines by bisection instead of reading the calendar for
+        # each deadline.
+        calendars = {}
         starts = {}
         for anomaly in self:
             company = anomaly.company_id or self.env.company
@@ -75,61 +99,90 @@ class CustomerFollowupAnomaly(models.Model):
         def add_working(company, start, hours):
             calendar = company.resource_calendar_id
             service = WorkingTime.with_company(company)
-            if calendar not in clocks:
+            if calendar not in calendars:
                 first, last = min(starts[calendar]), max(starts[calendar])
-                clocks[calendar] = service._clock(
+                calendars[calendar] = service._clock(
                     calendar, first - timedelta(days=1), last + timedelta(days=45)
                 )
-            deadline = clocks[calendar].add(start, hours * 3600.0)
+            deadline = calendars[calendar].add(start, hours * 3600.0)
             return deadline or service.plan_hours(start, hours, calendar)
 
-        # The 7×24 promise and the response time of each customer's tier,
-        # read once per company for all the customers of the batch rather
-        # than record by record.
-        tier_of = {}
-        for company in self.company_id | self.env.company:
-            # Stored computes run as superuser: every customer's tier counts.
-            partners = self.partner_id.commercial_partner_id.with_company(company)
-            for partner in partners:
-                tier = partner.followup_tier_id
-                tier_of[company.id, partner.id] = (bool(tier.round_the_clock), tier.response_hours)
-        # The policies' clocks as plain values, once per policy.
-        rules = {}
-        for policy in self.policy_id:
-            rules[policy.id] = (
-                policy.report_within_minutes,
-                policy.plan_within_hours,
-                policy.plan_hours_elapsed,
-                policy.resolve_within_working_days,
-            )
-
+        tier_of = self._tier_promises()
+        result = {}
         for anomaly in self:
             policy = anomaly.policy_id
             company = anomaly.company_id or self.env.company
             start = anomaly.discovered_at
-            rtc, response_hours = tier_of.get(
-                (company.id, anomaly.partner_id.commercial_partner_id.id), (False, 0)
+            rtc, response_hours = anomaly._tier_promise(tier_of)
+            deadlines = result[anomaly.id] = dict.fromkeys(("report", "plan", "resolve"), False)
+            # Elapsed hours from discovery: the response promise of the
+            # customer's tier (000 第七条: 48 h for key customers).
+            deadlines["respond"] = bool(start and response_hours) and start + timedelta(
+                hours=response_hours
             )
-            anomaly.round_the_clock = rtc
-            anomaly.deadline_respond = (
-                start + timedelta(hours=response_hours) if start and response_hours else False
-            )
+            if anomaly.resolved_at:
+                days = policy.review_meeting_within_days
+                deadlines["review"] = bool(days) and anomaly.resolved_at + timedelta(days=days)
             if not (policy and start):
-                anomaly.deadline_report = anomaly.deadline_plan = False
-                anomaly.deadline_resolve = False
                 continue
-            report_minutes, plan_hours, plan_elapsed, days = rules[policy.id]
-            anomaly.deadline_report = start + timedelta(minutes=report_minutes)
-            if not plan_hours:
-                anomaly.deadline_plan = False
-            elif rtc or plan_elapsed:
-                anomaly.deadline_plan = start + timedelta(hours=plan_hours)
-            else:
-                anomaly.deadline_plan = add_working(company, start, plan_hours)
+            # Elapsed minutes from discovery, for every customer (003 第八条 (二)).
+            deadlines["report"] = start + timedelta(minutes=policy.report_within_minutes)
+            plan_hours = policy.plan_within_hours
+            if plan_hours and (rtc or policy.plan_hours_elapsed):
+                deadlines["plan"] = start + timedelta(hours=plan_hours)
+            elif plan_hours:
+                deadlines["plan"] = add_working(company, start, plan_hours)
             # Working days are days × the calendar's hours per day of working
             # time, as the working-time service's plan_working_days counts them.
+            days = policy.resolve_within_working_days
             hours_per_day = company.resource_calendar_id.hours_per_day or 8.0
-            anomaly.deadline_resolve = days and add_working(company, start, days * hours_per_day)
+            deadlines["resolve"] = bool(days) and add_working(company, start, days * hours_per_day)
+        return result
+
+    def _place_clocks(self):
+        """Give these anomalies their clock lines, or move their deadlines
+        where the policy, the tier or the calendar now places them: new
+        lines in one create, changed deadlines in one UPDATE."""
+        # sudo: the clocks are written by the application only (no group
+        # may create or change them), whoever moves the anomaly.
+        anomalies = self.sudo()
+        Clock = self.env["customer.followup.anomaly.clock"].sudo()
+        existing = {(clock.anomaly_id.id, clock.step): clock for clock in anomalies.clock_ids}
+        to_create, moved = [], []
+        for anomaly_id, deadlines in anomalies._clock_deadlines().items():
+            for step, deadline in deadlines.items():
+                clock = existing.get((anomaly_id, step))
+                if clock and clock.deadline != (deadline or False):
+                    moved.append((clock.id, deadline or None))
+                elif not clock and deadline:
+                    to_create.append({"anomaly_id": anomaly_id, "step": step, "deadline": deadline})
+        Clock.create(to_create)
+        if moved:
+            self.env.execute_query(
+                SQL(
+                    "UPDATE customer_followup_anomaly_clock c SET deadline = v.deadline "
+                    "FROM (VALUES %s) AS v(id, deadline) WHERE c.id = v.id",
+                    SQL(", ").join(SQL("(%s, %s::timestamp)", *row) for row in moved),
+                )
+            )
+            clocks = Clock.browse([row[0] for row in moved])
+            clocks.invalidate_recordset(["deadline", "on_time"])
+            clocks.modified(["deadline"])
+        anomalies.flush_recordset(["next_deadline"])
+
+    def _move_clocks(self, state, previous, now):
+        """The clocks on entering ``state`` (WORKFLOW): the one it meets is
+        met now, the ones it starts are placed; going back reopens the
+        clock the left state had met."""
+        step, left = WORKFLOW[state], WORKFLOW[previous]
+        # sudo: the clocks are written by the application only.
+        anomaly = self.sudo()
+        if step.get("meets"):
+            anomaly._clock(step["meets"]).met_at = now
+        if state == left.get("back") and left.get("meets"):
+            anomaly._clock(left["meets"]).met_at = False
+        if step.get("starts"):
+            self._place_clocks()
 
     @api.model
     def _recompute_open_deadlines(self, calendars=None):
@@ -138,8 +191,8 @@ class CustomerFollowupAnomaly(models.Model):
         of the companies working on ``calendars`` (all when not given).
 
         One working clock per calendar serves every anomaly and the changed
-        values are written in batched UPDATEs, so 10,000 anomalies cost a
-        few dozen queries.
+        values are written in one UPDATE, so 10,000 anomalies cost a few
+        dozen queries.
 
         :return: the anomalies whose deadlines were placed again
         """
@@ -149,43 +202,15 @@ class CustomerFollowupAnomaly(models.Model):
         # sudo: a calendar is edited by HR or an administrator, who need no
         # access to the anomalies of the companies working on it.
         anomalies = self.sudo().with_context(active_test=False).search(domain)
-        if not anomalies:
-            return anomalies
-        fnames = [
-            name for name, field in self._fields.items() if field.compute == "_compute_deadlines"
-        ]
-        for fname in fnames:
-            self.env.add_to_compute(self._fields[fname], anomalies)
-        anomalies.flush_recordset(fnames)
-        self.env.add_to_compute(self._fields["next_deadline"], anomalies)
-        anomalies.flush_recordset(["next_deadline"])
+        anomalies._place_clocks()
         return anomalies
 
-    @api.depends("policy_id", "resolved_at")
-    def _compute_deadline_review(self):
-        for anomaly in self:
-            days = anomaly.policy_id.review_meeting_within_days
-            anomaly.deadline_review = (
-                days and anomaly.resolved_at and anomaly.resolved_at + timedelta(days=days)
-            )
-
-    @api.depends(
-        "state",
-        "deadline_report",
-        "deadline_respond",
-        "deadline_plan",
-        "deadline_resolve",
-        "deadline_review",
-    )
+    @api.depends("clock_ids.deadline", "clock_ids.running")
     def _compute_next_deadline(self):
         for anomaly in self:
             # The earliest clock still running: the 24-hour plan clock of a
             # key customer's 较大 anomaly runs out before its 48-hour response.
-            deadlines = [
-                anomaly[deadline]
-                for clock, (deadline, _flag) in CLOCKS.items()
-                if anomaly.state in CLOCK_STATES[clock] and anomaly[deadline]
-            ]
+            deadlines = [c.deadline for c in anomaly.sudo().clock_ids if c.running and c.deadline]
             anomaly.next_deadline = min(deadlines, default=False)
 
     @api.depends("next_deadline")
@@ -222,11 +247,11 @@ class CustomerFollowupAnomaly(models.Model):
         for anomaly in self:
             # The clocks follow the new severity: a deadline still ahead may
             # be missed, and escalated, again.
-            reset = {
-                flag: False
-                for deadline, flag in CLOCKS.values()
-                if anomaly[flag] and anomaly[deadline] and anomaly[deadline] > now
-            }
+            # sudo: the clocks are written by the application only.
+            anomaly.sudo().clock_ids.filtered(
+                lambda c: c.escalated and c.deadline and c.deadline > now
+            ).escalated = False
+            reset = {}
             policy = anomaly.policy_id
             if anomaly.state in HANDLING_STATES:
                 if policy.daily_progress_required and not anomaly.progress_deadline:

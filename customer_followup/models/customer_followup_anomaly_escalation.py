@@ -2,12 +2,11 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
-from odoo.osv import expression
 from odoo.tools import SQL
 
 from .claims import claim_rows
 from .customer_followup_anomaly import MANAGER_GROUP
-from .customer_followup_anomaly_workflow import CLOCK_STATES, CLOCKS, HANDLING_STATES
+from .customer_followup_anomaly_workflow import CLOCKS, HANDLING_STATES
 
 _logger = logging.getLogger(__name__)
 
@@ -74,66 +73,74 @@ class CustomerFollowupAnomaly(models.Model):
         return self._escalate_overdue(scope, now or fields.Datetime.now(), batch_size)[0]
 
     def _escalate_overdue(self, scope, now, batch_size):
-        """:return: the escalated anomalies and how many are left to escalate"""
+        """Escalate the clock lines past their deadline, still running and
+        not escalated yet: one query finds a batch of them, whichever their
+        clock, one UPDATE per clock claims them.
+
+        :return: the escalated anomalies and how many are left to escalate"""
+        Clock = self.env["customer.followup.anomaly.clock"]
+        domain = scope + [
+            ("running", "=", True),
+            ("escalated", "=", False),
+            ("deadline", "<", now),
+        ]
+        if self:
+            domain.append(("anomaly_id", "in", self.ids))
+        # One more than a batch tells whether more are left: counting them
+        # costs a query only when they are. The scheduled job runs as
+        # superuser, and a manager's rules give every clock of their
+        # companies, archived anomalies included.
+        due = Clock.search(domain, limit=batch_size + 1, order="id")
+        more = len(due) > batch_size
+        due = due[:batch_size]
         escalated = self.browse()
-        remaining = 0
-        domains = {}
-        for step, (deadline, flag) in CLOCKS.items():
-            domains[step] = scope + [
-                ("state", "in", CLOCK_STATES[step]),
-                (deadline, "!=", False),
-                (deadline, "<", now),
-                (flag, "=", False),
-            ]
-            if self:
-                domains[step].append(("id", "in", self.ids))
-        # Every anomaly in scope: the scheduled job runs as superuser, and a
-        # manager's rules give every anomaly of their companies.
-        Anomaly = self.with_context(active_test=False)
-        # Most runs find nothing due: one query says so for every step.
-        if not Anomaly.search(expression.OR(list(domains.values())), limit=1):
-            return escalated, remaining
-        for step, (_deadline, flag) in CLOCKS.items():
-            domain = domains[step]
-            # One more than a batch tells whether more are left: counting
-            # them costs a query only when they are.
-            candidates = Anomaly.search(domain, limit=batch_size + 1, order="id")
-            more = len(candidates) > batch_size
-            candidates = candidates[:batch_size]
-            claimed = candidates._claim_escalation(flag)
+        claimed_count = 0
+        for step in CLOCKS:
+            anomalies = self.browse(
+                due.filtered(lambda c, step=step: c.step == step).anomaly_id.ids
+            )
+            claimed = anomalies._claim_escalation(step)
+            claimed_count += len(claimed)
             escalated |= claimed._escalate_each(step)
-            if more:
-                remaining += Anomaly.search_count(domain)
-            else:
-                # Rows another worker holds are still to be done by it.
-                remaining += len(candidates - claimed)
+        # Lines another worker holds are still to be done by it.
+        remaining = Clock.search_count(domain) if more else len(due) - claimed_count
         return escalated, remaining
 
-    def _claim_escalation(self, flag):
-        """Mark ``flag`` on these anomalies where no one did yet, in one
-        conditional UPDATE: of two workers racing, only one gets each row."""
+    def _claim_escalation(self, step):
+        """Mark the clock ``step`` of these anomalies escalated where no one
+        did yet, and the anomalies with it, in one statement: of two workers
+        racing, only one gets each line."""
         if not self:
             return self
-        self.flush_recordset([flag, "is_escalated"])
-        # Rows another worker holds are skipped, not waited for: it is
-        # escalating them.
+        Clock = self.env["customer.followup.anomaly.clock"]
+        Clock.flush_model(["escalated"])
+        self.flush_recordset(["is_escalated"])
+        # Lines (and anomalies) another worker holds are skipped, not waited
+        # for: it is escalating them.
         rows = claim_rows(
             self.env,
             SQL(
                 """
-                UPDATE customer_followup_anomaly
-                   SET %(flag)s = TRUE, is_escalated = TRUE
-                 WHERE id IN (
-                        SELECT id FROM customer_followup_anomaly
-                         WHERE id IN %(ids)s AND %(flag)s IS NOT TRUE
-                           FOR NO KEY UPDATE SKIP LOCKED)
+                WITH claimed AS (
+                    UPDATE customer_followup_anomaly_clock
+                       SET escalated = TRUE
+                     WHERE id IN (
+                            SELECT c.id FROM customer_followup_anomaly_clock c
+                              JOIN customer_followup_anomaly a ON a.id = c.anomaly_id
+                             WHERE c.anomaly_id IN %(ids)s AND c.step = %(step)s
+                               AND c.escalated IS NOT TRUE
+                               FOR NO KEY UPDATE OF c, a SKIP LOCKED)
+                 RETURNING anomaly_id)
+                UPDATE customer_followup_anomaly SET is_escalated = TRUE
+                 WHERE id IN (SELECT anomaly_id FROM claimed)
              RETURNING id
                 """,
-                flag=SQL.identifier(flag),
                 ids=tuple(self.ids),
+                step=step,
             ),
         )
-        self.invalidate_recordset([flag, "is_escalated"])
+        Clock.invalidate_model(["escalated"])
+        self.invalidate_recordset(["is_escalated"])
         return self.browse([row[0] for row in rows])
 
     def _escalate_each(self, step, unclaim_flag=True):
@@ -144,7 +151,7 @@ class CustomerFollowupAnomaly(models.Model):
         record; the chatter messages, inbox notifications and to-dos of the
         whole batch are then created together, a few queries in all."""
         done = self.browse()
-        flag = CLOCKS[step][1] if step in CLOCKS else None
+        clock = step if step in CLOCKS else None
         notices = []
         roles = {}
         for anomaly in self:
@@ -154,8 +161,8 @@ class CustomerFollowupAnomaly(models.Model):
                 done |= anomaly
             except Exception:
                 _logger.exception("Escalating anomaly %s (%s) failed", anomaly.id, step)
-                if flag and unclaim_flag:
-                    anomaly._release_escalation(flag)
+                if clock and unclaim_flag:
+                    anomaly._release_escalation(clock)
         try:
             with self.env.cr.savepoint():
                 self._notify_users_batch(notices)
@@ -170,19 +177,22 @@ class CustomerFollowupAnomaly(models.Model):
                 except Exception:
                     _logger.exception("Escalating anomaly %s (%s) failed", anomaly.id, step)
                     done -= anomaly
-                    if flag and unclaim_flag:
-                        anomaly._release_escalation(flag)
+                    if clock and unclaim_flag:
+                        anomaly._release_escalation(clock)
         return done
 
-    def _release_escalation(self, flag):
+    def _release_escalation(self, step):
+        """Leave the clock ``step`` of these anomalies to the next run."""
+        self.env["customer.followup.anomaly.clock"].flush_model(["escalated"])
         self.env.execute_query(
             SQL(
-                "UPDATE customer_followup_anomaly SET %s = FALSE WHERE id IN %s",
-                SQL.identifier(flag),
+                "UPDATE customer_followup_anomaly_clock SET escalated = FALSE "
+                "WHERE anomaly_id IN %s AND step = %s",
                 tuple(self.ids),
+                step,
             )
         )
-        self.invalidate_recordset([flag])
+        self.env["customer.followup.anomaly.clock"].invalidate_model(["escalated"])
 
     def _escalate(self, step, roles=None):
         """What escalating this anomaly's ``step`` tells whom.
@@ -269,5 +279,7 @@ class CustomerFollowupAnomaly(models.Model):
                 tuple(self.ids),
             ),
         )
-        self.invalidate_recordset(["progress_deadline", "progress_escalation_count", "is_escalated"])
+        self.invalidate_recordset(
+            ["progress_deadline", "progress_escalation_count", "is_escalated"]
+        )
         return self.browse([row[0] for row in rows])

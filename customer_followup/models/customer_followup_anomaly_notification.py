@@ -43,7 +43,7 @@ class CustomerFollowupAnomaly(models.Model):
                         customer=anomaly.partner_id.display_name,
                         deadline=format_datetime(
                             self.env,
-                            anomaly.deadline_report,
+                            anomaly._clock_deadline("report"),
                             tz=anomaly._calendar_tz(),
                             dt_format="yyyy-MM-dd HH:mm",
                         ),

@@ -2,14 +2,12 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from .customer_followup_anomaly import OPEN_STATES, STATE_KEYS
+from .customer_followup_anomaly_clock import CLOCK_STEPS
 
 
 def _is_late_plan(anomaly):
-    return bool(
-        anomaly.plan_deadline
-        and anomaly.deadline_resolve
-        and anomaly.plan_deadline > anomaly.deadline_resolve
-    )
+    resolve_by = anomaly._clock_deadline("resolve")
+    return bool(anomaly.plan_deadline and resolve_by and anomaly.plan_deadline > resolve_by)
 
 
 # The handling loop as one table: the buttons and write() read it, nothing
@@ -22,8 +20,9 @@ def _is_late_plan(anomaly):
 #   back_requires  fields filled in before going back from it
 #   moved_by       the level of the severity's policy that moves it on or back
 #                  (plan approval, closing: 003 第八至十一条)
-#   meets          the clock its entry stops: its deadline is the step's
-#   starts         the clock its entry starts
+#   meets          the clock its entry meets (its line's met at; its deadline
+#                  is the timeline step's); going back reopens it
+#   starts         the clocks its entry starts (their lines are placed)
 #   handling       a daily progress report is due in it (较大, 重大)
 #   on_enter       methods run on entering it, in order; each may return
 #                  values the loop writes
@@ -99,17 +98,9 @@ WORKFLOW = {
 }
 HANDLING_STATES = [state for state in STATE_KEYS if WORKFLOW[state].get("handling")]
 
-# The clocks of a step, each met on entering its state (WORKFLOW "meets"):
-# (deadline field, flag set once escalated).
-CLOCKS = {
-    # Elapsed minutes from discovery (003 第八条 (二)).
-    "report": ("deadline_report", "escalated_report"),
-    # The tier's response promise (000 第七条).
-    "respond": ("deadline_respond", "escalated_respond"),
-    "plan": ("deadline_plan", "escalated_plan"),
-    "resolve": ("deadline_resolve", "escalated_resolve"),
-    "review": ("deadline_review", "escalated_review"),
-}
+# The clocks, each met on entering a state (WORKFLOW "meets"): one line per
+# clock and anomaly (customer_followup_anomaly_clock.py).
+CLOCKS = [step for step, _label in CLOCK_STEPS]
 
 
 def _clock_states(clock):
@@ -237,7 +228,7 @@ class CustomerFollowupAnomaly(models.Model):
 
     def _step_deadline(self, state):
         clock = WORKFLOW[state].get("meets")
-        return clock and self[CLOCKS[clock][0]] or False
+        return clock and self._clock_deadline(clock) or False
 
     def _log_steps(self, old_state, new_state):
         now = fields.Datetime.now()
@@ -267,7 +258,7 @@ class CustomerFollowupAnomaly(models.Model):
     def _on_enter(self, state, previous, now):
         """Run the on-entry effects of ``state`` (WORKFLOW "on_enter") and
         write what they set; the daily progress clock stops outside the
-        handling states."""
+        handling states; the clocks the state meets or starts move."""
         vals = {}
         for method in WORKFLOW[state].get("on_enter", ()):
             vals.update(getattr(self, method)(state, previous, now) or {})
@@ -275,6 +266,7 @@ class CustomerFollowupAnomaly(models.Model):
             vals["progress_deadline"] = False
         if vals:
             self._write_workflow(vals)
+        self._move_clocks(state, previous, now)
 
     # On-entry effects recording facts; those telling people are in
     # customer_followup_anomaly_notification.py, the clocks' in _clocks.py.

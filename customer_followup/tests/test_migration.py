@@ -1,4 +1,6 @@
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
 
 from odoo.modules.migration import load_script
 from odoo.tests import TransactionCase, tagged
@@ -167,7 +169,8 @@ class TestMigration2(AnomalyCase):
         # the new levels, the normal tier's invented 72-hour promise.
         cr.execute(
             SQL(
-                "UPDATE customer_followup_anomaly SET deadline_report = %s WHERE id = %s",
+                "UPDATE customer_followup_anomaly_clock SET deadline = %s "
+                "WHERE anomaly_id = %s AND step = 'report'",
                 self.utc(datetime(2026, 11, 23, 8, 20)),
                 anomaly.id,
             )
@@ -191,7 +194,9 @@ class TestMigration2(AnomalyCase):
         script.migrate(cr, "18.0.1.1.0")
         self.env.invalidate_all()
         # 30 elapsed minutes.
-        self.assertEqual(self.local(anomaly.deadline_report), datetime(2026, 11, 20, 17, 0))
+        self.assertEqual(
+            self.local(anomaly._clock_deadline("report")), datetime(2026, 11, 20, 17, 0)
+        )
         self.assertEqual(closed_policy.closer_group_id, closed_policy.approver_group_id)
         self.assertTrue(closed_policy.inform_company_head)
         self.assertEqual(
@@ -283,3 +288,53 @@ class TestMigration21(AnomalyCase):
         script.migrate(self.env.cr, "18.0.2.0.0")  # a second run changes nothing
         policies = Policy.search([("company_id", "=", company.id)])
         self.assertEqual(sorted(policies.mapped("severity")), ["critical", "general", "major"])
+
+    def test_upgrade_makes_a_line_of_each_clock(self):
+        """18.0.2.0.0 kept each clock as a pair of columns (deadline,
+        escalated): each becomes a line with its deadline, whether it was
+        escalated and when it was met."""
+        cr = self.env.cr
+        found = self.utc(datetime(2026, 11, 20, 9, 0))
+        handled = self.anomaly(severity="major", discovered_at=found)
+        with freeze_time(found + timedelta(minutes=30)):
+            self.advance(handled, "investigating")
+        waiting = self.anomaly(severity="general", discovered_at=found)
+        report_by = self.utc(datetime(2026, 11, 20, 10, 0))
+        resolve_by = self.utc(datetime(2026, 11, 23, 9, 0))
+        cr.execute(
+            SQL(
+                "ALTER TABLE customer_followup_anomaly ADD COLUMN deadline_report timestamp, "
+                "ADD COLUMN escalated_report boolean, ADD COLUMN deadline_resolve timestamp, "
+                "ADD COLUMN escalated_resolve boolean;"
+                "UPDATE customer_followup_anomaly SET deadline_report = %s, "
+                "escalated_report = (id = %s), deadline_resolve = %s WHERE id IN %s;"
+                "DELETE FROM customer_followup_anomaly_clock WHERE anomaly_id IN %s",
+                report_by,
+                waiting.id,
+                resolve_by,
+                (handled | waiting)._ids,
+                (handled | waiting)._ids,
+            )
+        )
+        script = load_script(
+            "customer_followup/migrations/18.0.2.1.0/post-workflow.py", "customer_followup"
+        )
+        script.migrate(cr, "18.0.2.0.0")
+        script.migrate(cr, "18.0.2.0.0")  # a second run changes nothing
+        self.env.invalidate_all()
+        for anomaly in (handled, waiting):
+            self.assertEqual(sorted(anomaly.clock_ids.mapped("step")), ["report", "resolve"])
+            self.assertEqual(anomaly._clock_deadline("report"), report_by)
+            self.assertEqual(anomaly._clock_deadline("resolve"), resolve_by)
+            self.assertFalse(anomaly._clock("resolve").met_at)
+            self.assertTrue(anomaly._clock("resolve").running)
+        # Reported 30 elapsed minutes after discovery: met, on time.
+        report = handled._clock("report")
+        self.assertEqual(report.met_at, found + timedelta(minutes=30))
+        self.assertTrue(report.on_time)
+        self.assertFalse(report.running)
+        self.assertFalse(report.escalated)
+        # Still waiting for its report, and escalated.
+        self.assertTrue(waiting._clock("report").escalated)
+        self.assertTrue(waiting._clock("report").running)
+        self.assertFalse(waiting._clock("report").met_at)

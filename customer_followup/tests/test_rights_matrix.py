@@ -350,6 +350,18 @@ class TestRightsMatrix(AnomalyCase):
                 write={"note": "matrix"},
                 fresh=lambda role, user: anomaly(self.own_customer[role]).step_ids,
             ),
+            "anomaly clock": dict(
+                records=lambda role, user: (
+                    anomaly(self.own_customer[role]).clock_ids,
+                    anomaly(self.foreign_customer).clock_ids,
+                ),
+                create=lambda role, user: {
+                    "anomaly_id": anomaly(self.own_customer[role]).id,
+                    "step": "review",
+                },
+                write={"escalated": True},
+                fresh=lambda role, user: anomaly(self.own_customer[role]).clock_ids,
+            ),
             "recovery from third parties": dict(
                 records=lambda role, user: (recovery(anomaly(self.own_customer[role])),) * 2,
                 create=lambda role, user: {
@@ -410,6 +422,7 @@ class TestRightsMatrix(AnomalyCase):
             "follow-up script": "customer.followup.script",
             "service anomaly": "customer.followup.anomaly",
             "anomaly step": "customer.followup.anomaly.step",
+            "anomaly clock": "customer.followup.anomaly.clock",
             "recovery from third parties": "customer.followup.anomaly.recovery",
             "escalation policy": "customer.followup.escalation.policy",
             "milestone": "customer.followup.milestone",
@@ -774,6 +787,7 @@ class TestRightsMatrix(AnomalyCase):
             "problem found",
             "service anomaly",
             "anomaly step",
+            "anomaly clock",
             "escalation policy",
             "follow-up analysis report",
         ):

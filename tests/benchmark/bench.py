@@ -186,8 +186,8 @@ class Bench:
             self.anomaly_ids = [r[0] for r in cr.fetchall()]
             cr.execute("ANALYZE customer_followup_anomaly")
             columns = ["name", "company_id", "partner_id", "category", "severity", "state", "description",
-                       "department", "discovered_at", "policy_id", "deadline_report", "deadline_plan",
-                       "deadline_resolve", "next_deadline", "source", "active", "round_the_clock",
+                       "department", "discovered_at", "policy_id", "next_deadline", "source", "active",
+                       "round_the_clock",
                        "create_uid", "write_uid", "create_date", "write_date"]
             cr.execute(SQL("SELECT %s FROM customer_followup_anomaly",
                            SQL(", ").join(SQL.identifier(c) for c in columns)))
@@ -513,15 +513,19 @@ class Bench:
 
         def make_due(env):
             env.cr.execute(SQL(
-                "UPDATE customer_followup_anomaly SET state = 'discovered', escalated_report = FALSE, "
-                "deadline_report = now() at time zone 'utc' - interval '1 hour', "
+                "UPDATE customer_followup_anomaly SET state = 'discovered', "
                 "next_deadline = now() at time zone 'utc' - interval '1 hour' WHERE id = ANY(%s)", due))
+            env.cr.execute(SQL(
+                "UPDATE customer_followup_anomaly_clock SET escalated = FALSE, running = TRUE, "
+                "deadline = now() at time zone 'utc' - interval '1 hour' "
+                "WHERE anomaly_id = ANY(%s) AND step = 'report'", due))
             env.cr.execute(SQL(
                 "DELETE FROM mail_activity WHERE res_model = 'customer.followup.anomaly' AND res_id = ANY(%s)", due))
             env.registry.clear_cache()
 
         def count(env):
-            return env["customer.followup.anomaly"].search_count([("id", "in", due), ("escalated_report", "=", True)])
+            return env["customer.followup.anomaly.clock"].search_count(
+                [("anomaly_id", "in", due), ("step", "=", "report"), ("escalated", "=", True)])
 
         self.measure("escalation_1000_due", 1000, make_due, self.batches_until(step), {
             "<=5s": lambda f: f["wall_s"] <= 5,
@@ -531,9 +535,12 @@ class Bench:
         # Put them back: nothing due for the next jobs.
         with self.registry.cursor() as cr:
             cr.execute(SQL(
-                "UPDATE customer_followup_anomaly SET escalated_report = FALSE, is_escalated = FALSE, "
-                "deadline_report = discovered_at + interval '1 hour', next_deadline = discovered_at + interval '1 hour' "
-                "WHERE id = ANY(%s)", due))
+                "UPDATE customer_followup_anomaly SET is_escalated = FALSE, "
+                "next_deadline = discovered_at + interval '1 hour' WHERE id = ANY(%s)", due))
+            cr.execute(SQL(
+                "UPDATE customer_followup_anomaly_clock c SET escalated = FALSE, "
+                "deadline = a.discovered_at + interval '1 hour' FROM customer_followup_anomaly a "
+                "WHERE a.id = c.anomaly_id AND c.anomaly_id = ANY(%s) AND c.step = 'report'", due))
 
     # ------------------------------------------------------------------
     # Deadlines
