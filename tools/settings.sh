@@ -9,4 +9,7 @@ PGPORT="${PGPORT:-5432}"
 PGUSER="${PGUSER:-odoo}"
 HTTP_PORT="${HTTP_PORT:-8069}"
 DB="${DB:-customer_followup}"
+# The addons `make run` and `make test` install (comma-separated, no spaces):
+# the addon and its bridges to optional Odoo apps.
+CF_ADDONS="${CF_ADDONS:-customer_followup,customer_followup_hr_expense}"
 export PGHOST PGPORT PGUSER
