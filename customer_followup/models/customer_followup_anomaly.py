@@ -323,6 +323,7 @@ class CustomerFollowupAnomaly(models.Model):
             "verification_visit_id",
             "resolved_at",
             "is_escalated",
+            "clock_ids",
             "last_progress_at",
             "progress_deadline",
             "progress_escalation_count",
