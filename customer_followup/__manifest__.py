@@ -33,6 +33,9 @@
         "repair",
         # customers' own follow-ups, service issues and complaints (issue 6)
         "portal",
+        # follow-ups in their owner's Odoo calendar, customers invited with
+        # the .ics (issue 19)
+        "calendar",
     ],
     "data": [
         "security/customer_followup_security.xml",
@@ -64,6 +67,7 @@
         "views/customer_followup_escalation_policy_views.xml",
         "views/res_partner_anomaly_views.xml",
         "views/customer_followup_anomaly_menus.xml",
+        "report/customer_followup_report_paperformat.xml",
         "report/customer_followup_visit_report.xml",
         "report/customer_followup_anomaly_report.xml",
         "report/customer_followup_anomaly_statistics_report.xml",
@@ -92,6 +96,9 @@
         "demo/customer_followup_milestone_demo.xml",
     ],
     "assets": {
+        "web.report_assets_common": [
+            "customer_followup/static/src/scss/report.scss",
+        ],
         "web.assets_tests": [
             "customer_followup/static/tests/tours/**/*",
         ],
