@@ -17,7 +17,13 @@ from . import customer_followup_plan
 from . import stock_picking
 from . import sale_order
 from . import customer_followup_escalation_policy
+from . import customer_followup_anomaly_clock
 from . import customer_followup_anomaly
+from . import customer_followup_anomaly_workflow
+from . import customer_followup_anomaly_clocks
+from . import customer_followup_anomaly_notification
+from . import customer_followup_anomaly_escalation
+from . import customer_followup_anomaly_summary
 from . import customer_followup_anomaly_step
 from . import customer_followup_anomaly_special
 from . import customer_followup_anomaly_recovery

@@ -708,7 +708,8 @@ class CustomerFollowupAnomaly(models.Model):
         approved = anomaly.plan_approved_at and anomaly.state not in ("plan", "investigating")
         return {
             "measures": anomaly.plan_measures if approved else False,
-            "deadline": (anomaly.plan_deadline if approved else False) or anomaly.deadline_resolve,
+            "deadline": (anomaly.plan_deadline if approved else False)
+            or anomaly._clock_deadline("resolve"),
             "told": anomaly.customer_told
             if anomaly.state in ("feedback", "review", "closed")
             else False,
