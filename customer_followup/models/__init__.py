@@ -22,6 +22,7 @@ from . import customer_followup_anomaly_step
 from . import customer_followup_anomaly_special
 from . import customer_followup_anomaly_recovery
 from . import customer_followup_anomaly_retention
+from . import customer_followup_anomaly_after_sales
 from . import mail_message
 from . import ir_attachment
 from . import survey_question
@@ -40,3 +41,5 @@ from . import customer_followup_visit_portal
 from . import customer_followup_complaint_mailbox
 from . import res_partner_portal
 from . import resource_calendar_leaves
+from . import calendar_event
+from . import customer_followup_visit_calendar

@@ -957,35 +957,13 @@ class CustomerFollowupVisit(models.Model):
             )
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for rescheduling."))
-        if not new_date or new_date <= fields.Datetime.now():
-            raise UserError(self.env._("A follow-up cannot be rescheduled into the past."))
-        if not customer_time and not self._in_calling_window(new_date):
-            windows = ", ".join(
-                f"{int(a):02d}:{round(a % 1 * 60):02d}–{int(b):02d}:{round(b % 1 * 60):02d}"
-                for a, b in self._calling_windows()
-            )
-            raise UserError(
-                self.env._(
-                    "%(date)s is not in a calling window (%(windows)s) of a working day. "
-                    "Choose one of the proposed times, or tick that the customer asked "
-                    "for this time and write down their words.",
-                    date=format_datetime(
-                        self.env,
-                        new_date,
-                        tz=self.company_id.resource_calendar_id.tz or "UTC",
-                        dt_format="yyyy-MM-dd HH:mm",
-                    ),
-                    windows=windows,
-                )
-            )
+        self._check_new_time(new_date, customer_time)
         vals = {
-            "scheduled_date": new_date,
+            **self._new_time_vals(new_date),
             "reschedule_reason": reason,
             "attempt_count": self.attempt_count + 1,
             "state": "unreachable" if unreachable else "postponed",
         }
-        if self.deadline and self.deadline < new_date:
-            vals["deadline"] = new_date
         self._write_workflow(vals)
         if customer_time:
             body = self.env._(
@@ -1003,6 +981,57 @@ class CustomerFollowupVisit(models.Model):
             )
         self.message_post(body=body)
         return True
+
+    def _check_new_time(self, new_date, customer_time=False, in_calendar=False):
+        """Refuse ``new_date`` (naive UTC) for this follow-up: in the past,
+        or outside the calling windows of a working day unless
+        ``customer_time`` (the customer asked for it). Shared by the
+        *Reschedule* wizard and the Odoo calendar (``in_calendar``: the
+        follow-up's event was dragged there)."""
+        self.ensure_one()
+        if not new_date or new_date <= fields.Datetime.now():
+            raise UserError(self.env._("A follow-up cannot be rescheduled into the past."))
+        if customer_time or self._in_calling_window(new_date):
+            return
+        windows = ", ".join(
+            f"{int(a):02d}:{round(a % 1 * 60):02d}–{int(b):02d}:{round(b % 1 * 60):02d}"
+            for a, b in self._calling_windows()
+        )
+        date = format_datetime(
+            self.env,
+            new_date,
+            tz=self.company_id.resource_calendar_id.tz or "UTC",
+            dt_format="yyyy-MM-dd HH:mm",
+        )
+        if in_calendar:
+            raise UserError(
+                self.env._(
+                    "%(date)s is not in a calling window (%(windows)s) of a working day: "
+                    "move the event of %(visit)s into one. When the customer asked for "
+                    "this time, use Reschedule on the follow-up and write down their words.",
+                    date=date,
+                    windows=windows,
+                    visit=self.display_name,
+                )
+            )
+        raise UserError(
+            self.env._(
+                "%(date)s is not in a calling window (%(windows)s) of a working day. "
+                "Choose one of the proposed times, or tick that the customer asked "
+                "for this time and write down their words.",
+                date=date,
+                windows=windows,
+            )
+        )
+
+    def _new_time_vals(self, new_date):
+        """The values that move the follow-up to ``new_date``: a deadline
+        before it moves with it."""
+        self.ensure_one()
+        vals = {"scheduled_date": new_date}
+        if self.deadline and self.deadline < new_date:
+            vals["deadline"] = new_date
+        return vals
 
     def _in_calling_window(self, when):
         """Whether ``when`` (naive UTC) falls in a calling window of a working

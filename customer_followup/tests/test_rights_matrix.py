@@ -208,6 +208,12 @@ class TestRightsMatrix(AnomalyCase):
                 }
             )
 
+        def repair_line(customer):
+            repair = env["repair.order"].create(
+                {"partner_id": customer.id, "company_id": company.id}
+            )
+            return env["customer.followup.repair.report"].browse(repair.id)
+
         def expense(customer, user):
             return env["customer.followup.visit.expense"].create(
                 {
@@ -417,6 +423,15 @@ class TestRightsMatrix(AnomalyCase):
                 write={"date_from": date(2026, 10, 1), "date_to": date(2026, 10, 31)},
                 fresh=lambda role, user: wizard(user),
             ),
+            "after-sales repair analysis": dict(
+                records=lambda role, user: (
+                    repair_line(self.own_customer[role]),
+                    repair_line(self.foreign_customer),
+                ),
+                create=lambda role, user: {"name": "matrix"},
+                write={"name": "matrix"},
+                fresh=lambda role, user: repair_line(self.own_customer[role]),
+            ),
             "follow-up analysis report": dict(
                 records=lambda role, user: (analysis(),) * 2,
                 create=lambda role, user: {
@@ -449,6 +464,7 @@ class TestRightsMatrix(AnomalyCase):
             "complaint mailbox": "customer.followup.complaint.mailbox",
             "anomaly statistics": "customer.followup.anomaly.statistics",
             "follow-up analysis report": "customer.followup.analysis",
+            "after-sales repair analysis": "customer.followup.repair.report",
         }[label]
 
     def setUp(self):
