@@ -23,6 +23,7 @@ from . import test_followup_analysis
 from . import test_printed_documents
 from . import test_anomaly_customer
 from . import test_portal_customer
+from . import test_portal_rules
 from . import test_portal_access
 from . import test_partner_import
 from . import test_job_faults

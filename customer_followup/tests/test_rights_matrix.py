@@ -388,6 +388,18 @@ class TestRightsMatrix(AnomalyCase):
                 write={"note": "matrix"},
                 fresh=lambda role, user: anomaly(self.own_customer[role]).step_ids,
             ),
+            "anomaly clock": dict(
+                records=lambda role, user: (
+                    anomaly(self.own_customer[role]).clock_ids,
+                    anomaly(self.foreign_customer).clock_ids,
+                ),
+                create=lambda role, user: {
+                    "anomaly_id": anomaly(self.own_customer[role]).id,
+                    "step": "review",
+                },
+                write={"escalated": True},
+                fresh=lambda role, user: anomaly(self.own_customer[role]).clock_ids,
+            ),
             "recovery from third parties": dict(
                 records=lambda role, user: (recovery(anomaly(self.own_customer[role])),) * 2,
                 create=lambda role, user: {
@@ -458,6 +470,7 @@ class TestRightsMatrix(AnomalyCase):
             "follow-up script": "customer.followup.script",
             "service anomaly": "customer.followup.anomaly",
             "anomaly step": "customer.followup.anomaly.step",
+            "anomaly clock": "customer.followup.anomaly.clock",
             "recovery from third parties": "customer.followup.anomaly.recovery",
             "escalation policy": "customer.followup.escalation.policy",
             "milestone": "customer.followup.milestone",
@@ -834,6 +847,7 @@ class TestRightsMatrix(AnomalyCase):
             "visit expense",
             "service anomaly",
             "anomaly step",
+            "anomaly clock",
             "escalation policy",
             "follow-up analysis report",
         ):

@@ -299,7 +299,7 @@ class TestVisitRules(VisitCase):
         self.assertEqual(anomaly.visit_id, visit)
         self.assertEqual(anomaly.source, "visit")
         self.assertEqual(anomaly.description, "Lead time too long")
-        self.assertTrue(anomaly.deadline_report)
+        self.assertTrue(anomaly._clock_deadline("report"))
         self.assertIn(anomaly.name, action.message_ids.mapped("body")[0])
         with self.assertRaises(UserError):
             action.action_done()  # the result for the customer first
