@@ -21,7 +21,7 @@ class CustomerFollowupAnomaly(models.Model):
     _inherit = "customer.followup.anomaly"
 
     def init(self):
-        super().init()
+        res = super().init()
         # "Overdue anomalies of my department": the escalated open ones of a
         # department, by next deadline.
         self.env.cr.execute(
@@ -32,6 +32,7 @@ class CustomerFollowupAnomaly(models.Model):
                 SQL.identifier(self._table),
             )
         )
+        return res
 
     @api.model
     def _cron_escalate(self, batch_size=ESCALATION_BATCH):
