@@ -1211,7 +1211,7 @@ class CustomerFollowupVisit(models.Model):
 
         Called by whoever validates the event (a warehouse user, a repair
         technician, the handler closing an anomaly), who needs no follow-up
-        rights: the follow-ups are inserted by the generator as the
+        rights: the follow-ups are created by the generator as the
         application, for each customer's follow-up owner.
         """
         WorkingTime = self.env["customer.followup.working.time"]
@@ -1273,14 +1273,12 @@ class CustomerFollowupVisit(models.Model):
                 "tier_id": tier.id,
                 "trigger": event["trigger"],
                 "channel": "phone",
-                "by_phone": True,
                 "scheduled_date": scheduled,
                 "deadline": deadline,
                 "user_id": partner.followup_user_id.id
                 or (event.get("fallback_user") and event["fallback_user"].id)
                 or False,
                 "period_key": event["key"],
-                "report_due_date": False,
             }
             # Preparation 3 working days before, from the clock's dates.
             tz = pytz.timezone(calendar.tz or "UTC")
@@ -1289,7 +1287,7 @@ class CustomerFollowupVisit(models.Model):
             if len(before) >= PREPARATION_WORKING_DAYS:
                 vals["preparation_date"] = before[-PREPARATION_WORKING_DAYS]
             vals_list.append(vals)
-        visits = self.env["customer.followup.visit.generator"]._insert_visits(vals_list)
+        visits = self.env["customer.followup.visit.generator"]._create_visits(vals_list)
         # Key events are few and urgent: their owners get an activity at once.
         visits._schedule_owner_activity()
         visits.filtered("planned_after_deadline")._warn_planned_after_deadline()
