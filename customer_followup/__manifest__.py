@@ -4,7 +4,7 @@
     "name": "Customer Follow-up",
     "summary": "Customer follow-up (客户回访) and service-anomaly handling "
     "(客户服务异常处置) for manufacturers: tiers, plans, visits, escalations",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Sales/Customer Service",
     "license": "LGPL-3",
     "author": "customer_followup contributors",
@@ -29,8 +29,6 @@
         "sale_stock",
         # the online-questionnaire follow-up channel
         "survey",
-        # a finished repair order triggers the after-service follow-up
-        "repair",
         # customers' own follow-ups, service issues and complaints (issue 6)
         "portal",
     ],

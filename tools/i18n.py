@@ -1,8 +1,9 @@
-"""Keep customer_followup's translations complete.
+"""Keep the translations of customer_followup and its bridges complete.
 
-    python tools/i18n.py DB          # export the .pot from DB (addon installed
-                                     # and up to date), merge it into zh_CN.po
-                                     # and zh_TW.po, report what is missing
+    python tools/i18n.py DB          # for every addon of the repository: export
+                                     # its .pot from DB (addons installed and up
+                                     # to date), merge it into zh_CN.po and
+                                     # zh_TW.po, report what is missing
     python tools/i18n.py DB --check  # the same, exit 1 if anything is untranslated
 
 zh_CN.po is written by hand. zh_TW.po entries that nobody translated yet are
@@ -21,11 +22,13 @@ import tempfile
 import polib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-I18N = os.path.join(ROOT, "customer_followup", "i18n")
-POT = os.path.join(I18N, "customer_followup.pot")
+# The addons of the repository: the folders at its top holding a manifest.
+ADDONS = sorted(
+    name for name in os.listdir(ROOT) if os.path.isfile(os.path.join(ROOT, name, "__manifest__.py"))
+)
 
 
-def export_pot(db):
+def export_pot(db, addon):
     conf = os.path.join(ROOT, ".run", "odoo.conf")
     odoo_bin = os.path.join(os.environ.get("CF_ODOO", ""), "odoo-bin")
     if not os.path.exists(odoo_bin):
@@ -35,8 +38,21 @@ def export_pot(db):
     with tempfile.NamedTemporaryFile(suffix=".pot", delete=False) as tmp:
         path = tmp.name
     subprocess.run(
-        [sys.executable, odoo_bin, "-c", conf, "-d", db, "--i18n-export", path,
-         "--modules", "customer_followup", "--stop-after-init", "--log-level", "warn"],
+        [
+            sys.executable,
+            odoo_bin,
+            "-c",
+            conf,
+            "-d",
+            db,
+            "--i18n-export",
+            path,
+            "--modules",
+            addon,
+            "--stop-after-init",
+            "--log-level",
+            "warn",
+        ],
         check=True,
     )
     pot = polib.pofile(path)
@@ -44,12 +60,13 @@ def export_pot(db):
     # No creation date: the file changes only when its terms do.
     pot.metadata.pop("POT-Creation-Date", None)
     pot.metadata.pop("PO-Revision-Date", None)
-    pot.save(POT)
+    os.makedirs(os.path.join(ROOT, addon, "i18n"), exist_ok=True)
+    pot.save(os.path.join(ROOT, addon, "i18n", f"{addon}.pot"))
     return pot
 
 
-def merge(pot, lang, fallback=None):
-    path = os.path.join(I18N, f"{lang}.po")
+def merge(pot, addon, lang, fallback=None):
+    path = os.path.join(ROOT, addon, "i18n", f"{lang}.po")
     po = polib.pofile(path) if os.path.exists(path) else polib.POFile()
     po.metadata = dict(pot.metadata, Language=lang)
     po.merge(pot)
@@ -79,14 +96,17 @@ def main():
     parser.add_argument("db")
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
-    pot = export_pot(args.db)
-    zh_cn, _filled, missing_cn = merge(pot, "zh_CN")
-    _zh_tw, filled, missing_tw = merge(pot, "zh_TW", fallback=zh_cn)
-    print(f"{len(pot)} terms; zh_TW filled from zh_CN: {filled}")
-    for lang, missing in (("zh_CN", missing_cn), ("zh_TW", missing_tw)):
-        for msgid in missing:
-            print(f"untranslated in {lang}: {msgid!r}")
-    if args.check and (missing_cn or missing_tw):
+    incomplete = False
+    for addon in ADDONS:
+        pot = export_pot(args.db, addon)
+        zh_cn, _filled, missing_cn = merge(pot, addon, "zh_CN")
+        _zh_tw, filled, missing_tw = merge(pot, addon, "zh_TW", fallback=zh_cn)
+        print(f"{addon}: {len(pot)} terms; zh_TW filled from zh_CN: {filled}")
+        for lang, missing in (("zh_CN", missing_cn), ("zh_TW", missing_tw)):
+            for msgid in missing:
+                print(f"{addon}: untranslated in {lang}: {msgid!r}")
+        incomplete = incomplete or bool(missing_cn or missing_tw)
+    if args.check and incomplete:
         sys.exit(1)
 
 

@@ -32,8 +32,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "[test] installing customer_followup (with demo data) into throwaway database $TEST_DB"
-if ! "$PY" "$CF_ODOO/odoo-bin" -c "$CF_CONF" -d "$TEST_DB" -i customer_followup \
+# Each addon's module tests, and the module names as --test-tags wants them.
+ADDON_TESTS=()
+TEST_TAGS=""
+for addon in ${CF_ADDONS//,/ }; do
+    ADDON_TESTS+=("$addon/tests")
+    TEST_TAGS="${TEST_TAGS:+$TEST_TAGS,}/$addon"
+done
+
+echo "[test] installing $CF_ADDONS (with demo data) into throwaway database $TEST_DB"
+if ! "$PY" "$CF_ODOO/odoo-bin" -c "$CF_CONF" -d "$TEST_DB" -i "$CF_ADDONS" \
         --stop-after-init --log-level=warn --logfile="$LOG"; then
     cat "$LOG"; echo "[test] FAILED: the addon did not install"; exit 1
 fi
@@ -55,7 +63,7 @@ pytest_rc=0
     --odoo-database="$TEST_DB" --odoo-config="$CF_CONF" --odoo-http --odoo-log-level=warn \
     --odoo-extra=log-handler=odoo.tests.common:CRITICAL \
     --odoo-extra=screenshots="$ROOT/.run/artifacts" \
-    -rfEs "$@" customer_followup/tests tests || pytest_rc=$?
+    -rfEs "$@" "${ADDON_TESTS[@]}" tests || pytest_rc=$?
 drop_db "$TEST_DB"
 
 if [ $# -gt 0 ]; then
@@ -70,12 +78,12 @@ fi
 # post_install ones after it. On a free port: the portal tests call the
 # server, and 8069 may be someone's `make run`.
 PLAIN_PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-echo "[test] running odoo-bin -i customer_followup --test-enable on a fresh database $PLAIN_DB (log: $PLAIN_LOG)"
+echo "[test] running odoo-bin -i $CF_ADDONS --test-enable on a fresh database $PLAIN_DB (log: $PLAIN_LOG)"
 plain_start=$SECONDS
 plain_rc=0
 timeout --kill-after=60 "$PLAIN_TIMEOUT" \
-    "$PY" "$CF_ODOO/odoo-bin" -c "$CF_CONF" -d "$PLAIN_DB" -i customer_followup \
-    --test-enable --test-tags /customer_followup --stop-after-init \
+    "$PY" "$CF_ODOO/odoo-bin" -c "$CF_CONF" -d "$PLAIN_DB" -i "$CF_ADDONS" \
+    --test-enable --test-tags "$TEST_TAGS" --stop-after-init \
     --http-interface 127.0.0.1 --http-port "$PLAIN_PORT" --max-cron-threads 0 \
     --log-level=info --logfile="$PLAIN_LOG" || plain_rc=$?
 echo "[test] the plain run took $((SECONDS - plain_start)) s of elapsed time (exit status $plain_rc)"

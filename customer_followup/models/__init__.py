@@ -27,7 +27,6 @@ from . import survey_question
 from . import survey_question_answer
 from . import survey_user_input
 from . import res_users
-from . import repair_order
 from . import customer_followup_kpi
 from . import customer_followup_kpi_line
 from . import customer_followup_analysis

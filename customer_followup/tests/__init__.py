@@ -14,7 +14,6 @@ from . import test_anomaly_escalation
 from . import test_anomaly_access
 from . import test_visit_survey
 from . import test_visit_script
-from . import test_visit_service
 from . import test_visit_report
 from . import test_anomaly_report
 from . import test_anomaly_statistics
