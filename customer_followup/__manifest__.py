@@ -52,6 +52,7 @@
         "views/res_users_views.xml",
         "views/customer_followup_menus.xml",
         "views/customer_followup_visit_views.xml",
+        "views/customer_followup_visit_problem_views.xml",
         "views/customer_followup_plan_views.xml",
         "views/customer_followup_milestone_views.xml",
         "views/customer_followup_script_views.xml",

@@ -233,10 +233,10 @@ class CustomerFollowupVisit(models.Model):
     would_recommend = fields.Boolean("Would recommend us", copy=False)
     opinions = fields.Html("Opinions and suggestions", copy=False)
     content = fields.Html("Follow-up content", copy=False)
-    action_ids = fields.One2many(
-        "customer.followup.visit.action", "visit_id", string="Problems found", copy=False
+    problem_ids = fields.One2many(
+        "customer.followup.visit.problem", "visit_id", string="Problems found", copy=False
     )
-    action_open_count = fields.Integer("Open problems", compute="_compute_action_open_count")
+    problem_open_count = fields.Integer("Open problems", compute="_compute_problem_open_count")
     # The customer's handwriting: follow-up staff only, even where a visit is shared.
     signature = fields.Binary(
         copy=False, attachment=True, groups="customer_followup.group_customer_followup_user"
@@ -450,10 +450,10 @@ class CustomerFollowupVisit(models.Model):
             for measure, fname in SCORE_MEASURES.items():
                 visit[measure] = int(visit[fname]) if counted and visit[fname] else 0.0
 
-    @api.depends("action_ids.state")
-    def _compute_action_open_count(self):
+    @api.depends("problem_ids.state")
+    def _compute_problem_open_count(self):
         for visit in self:
-            visit.action_open_count = len(visit.action_ids.filtered(lambda a: a.state == "open"))
+            visit.problem_open_count = len(visit.problem_ids.filtered(lambda a: a.state == "open"))
 
     @api.depends("state", "is_overdue", "planned_after_deadline")
     def _compute_color(self):
@@ -820,7 +820,7 @@ class CustomerFollowupVisit(models.Model):
             )
 
         sections.append((_("Past follow-ups"), [past(v) for v in visits]))
-        open_actions = self.env["customer.followup.visit.action"].search(
+        open_problems = self.env["customer.followup.visit.problem"].search(
             [
                 ("partner_id", "=", partner.id),
                 ("state", "=", "open"),
@@ -829,7 +829,7 @@ class CustomerFollowupVisit(models.Model):
             limit=limit,
         )
         sections.append(
-            (_("Open problems"), [f"{a.name} ({a.visit_id.name})" for a in open_actions])
+            (_("Open problems"), [f"{p.name} ({p.visit_id.name})" for p in open_problems])
         )
         parts = []
         for title, lines in sections:

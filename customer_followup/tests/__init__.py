@@ -27,6 +27,7 @@ from . import test_partner_import
 from . import test_job_faults
 from . import test_rights_matrix
 from . import test_migration
+from . import test_migration_problem
 from . import test_anomaly_chain
 from . import test_analysis_schedule
 from . import test_visit_sale_series
