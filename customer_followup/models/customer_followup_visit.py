@@ -1273,6 +1273,11 @@ class CustomerFollowupVisit(models.Model):
                 "tier_id": tier.id,
                 "trigger": event["trigger"],
                 "channel": "phone",
+                # The stored computed fields, known here: create() would
+                # compute them one follow-up at a time.
+                "by_phone": True,
+                "survey_id": False,
+                "report_due_date": False,
                 "scheduled_date": scheduled,
                 "deadline": deadline,
                 "user_id": partner.followup_user_id.id
