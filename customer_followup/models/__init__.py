@@ -28,7 +28,6 @@ from . import survey_question_answer
 from . import survey_user_input
 from . import res_users
 from . import customer_followup_kpi
-from . import customer_followup_kpi_line
 from . import customer_followup_analysis
 from . import customer_followup_survey_campaign
 from . import res_config_settings
