@@ -2,7 +2,7 @@
 #   make run    install everything and start Odoo with the addon and demo data
 #   make test   run the whole test suite on a throwaway database
 # Settings (ODOO_SRC, DB, HTTP_PORT, PGHOST, PGPORT, PGUSER, CF_HOME): see README.
-.PHONY: run test provision bench
+.PHONY: run test provision bench load backup restore
 
 run:
 	@bash tools/run.sh
@@ -16,3 +16,16 @@ provision:
 # Not a set-up command: measures the scheduled jobs (README, Performance).
 bench:
 	@bash tools/bench.sh $(BENCH_ARGS)
+
+# Not a set-up command: 50 users for 5 minutes while the jobs run, on one
+# server and on two behind nginx (README, Performance).
+load:
+	@bash tools/load.sh
+
+# Not set-up commands: back up a database (dump and filestore, one zip) and
+# restore it into a new one (README, Backup and restore).
+backup:
+	@bash tools/backup.sh $(DB) $(FILE)
+
+restore:
+	@bash tools/restore.sh $(FILE) $(DB)

@@ -1,6 +1,7 @@
 """Fixtures for the end-to-end tests: an Odoo server started from the same
 installation `make test` set up, driven from outside like an integration."""
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -23,12 +24,10 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def odoo_server(tmp_path_factory):
-    """Start `odoo-bin` on a free loopback port against the test database."""
-    db = _required_env("CF_TEST_DB")
+@contextlib.contextmanager
+def running_odoo(db, log):
+    """`odoo-bin` serving ``db`` on a free loopback port, its log in ``log``."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("odoo") / "server.log"
     cmd = [
         _required_env("CF_PYTHON"),
         _required_env("CF_ODOO_BIN"),
@@ -40,7 +39,7 @@ def odoo_server(tmp_path_factory):
         "--max-cron-threads", "0",
         "--log-level", "warn",
         "--logfile", str(log),
-    ]
+    ]  # fmt: skip
     proc = subprocess.Popen(cmd)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -53,12 +52,28 @@ def odoo_server(tmp_path_factory):
                 proc.kill()
                 pytest.fail(f"Odoo did not start:\n{log.read_text() if log.exists() else ''}")
             time.sleep(0.5)
-    yield {"url": url, "db": db}
-    proc.terminate()
     try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield {"url": url, "db": db}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def odoo_server(tmp_path_factory):
+    """Start `odoo-bin` on a free loopback port against the test database."""
+    log = tmp_path_factory.mktemp("odoo") / "server.log"
+    with running_odoo(_required_env("CF_TEST_DB"), log) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def start_odoo():
+    """A server of one's own on another database: ``with start_odoo(db, log) as server``."""
+    return running_odoo
 
 
 class RpcUser:
@@ -73,7 +88,9 @@ class RpcUser:
         self.models = xmlrpc.client.ServerProxy(f"{server['url']}/xmlrpc/2/object", allow_none=True)
 
     def call(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
+        return self.models.execute_kw(
+            self.db, self.uid, self.password, model, method, list(args), kwargs
+        )
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,12 @@
 """Keep the translations of customer_followup and its bridges complete.
 
-    python tools/i18n.py DB          # for every addon of the repository: export
-                                     # its .pot from DB (addons installed and up
-                                     # to date), merge it into zh_CN.po and
-                                     # zh_TW.po, report what is missing
+    python tools/i18n.py DB          # export each addon's .pot from DB (addons
+                                     # installed and up to date), merge it into
+                                     # zh_CN.po and zh_TW.po, report what is missing
     python tools/i18n.py DB --check  # the same, exit 1 if anything is untranslated
+    python tools/i18n.py DB --addon customer_followup_hr_expense   # one addon only
+
+The addons are those of CF_ADDONS (tools/settings.sh), or --addon.
 
 zh_CN.po is written by hand. zh_TW.po entries that nobody translated yet are
 filled from zh_CN with OpenCC (s2twp: Taiwan vocabulary and punctuation) and
@@ -22,9 +24,8 @@ import tempfile
 import polib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-# The addons of the repository: the folders at its top holding a manifest.
-ADDONS = sorted(
-    name for name in os.listdir(ROOT) if os.path.isfile(os.path.join(ROOT, name, "__manifest__.py"))
+ADDONS = os.environ.get(
+    "CF_ADDONS", "customer_followup,customer_followup_repair,customer_followup_hr_expense"
 )
 
 
@@ -38,21 +39,8 @@ def export_pot(db, addon):
     with tempfile.NamedTemporaryFile(suffix=".pot", delete=False) as tmp:
         path = tmp.name
     subprocess.run(
-        [
-            sys.executable,
-            odoo_bin,
-            "-c",
-            conf,
-            "-d",
-            db,
-            "--i18n-export",
-            path,
-            "--modules",
-            addon,
-            "--stop-after-init",
-            "--log-level",
-            "warn",
-        ],
+        [sys.executable, odoo_bin, "-c", conf, "-d", db, "--i18n-export", path,
+         "--modules", addon, "--stop-after-init", "--log-level", "warn"],
         check=True,
     )
     pot = polib.pofile(path)
@@ -95,16 +83,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("db")
     parser.add_argument("--check", action="store_true")
+    parser.add_argument("--addon", action="append", help="only this addon (repeatable)")
     args = parser.parse_args()
     incomplete = False
-    for addon in ADDONS:
+    for addon in args.addon or ADDONS.split(","):
         pot = export_pot(args.db, addon)
         zh_cn, _filled, missing_cn = merge(pot, addon, "zh_CN")
         _zh_tw, filled, missing_tw = merge(pot, addon, "zh_TW", fallback=zh_cn)
         print(f"{addon}: {len(pot)} terms; zh_TW filled from zh_CN: {filled}")
         for lang, missing in (("zh_CN", missing_cn), ("zh_TW", missing_tw)):
             for msgid in missing:
-                print(f"{addon}: untranslated in {lang}: {msgid!r}")
+                print(f"untranslated in {addon} {lang}: {msgid!r}")
         incomplete = incomplete or bool(missing_cn or missing_tw)
     if args.check and incomplete:
         sys.exit(1)

@@ -9,8 +9,9 @@ ODOO=("$CF_VENV/bin/python" "$CF_ODOO/odoo-bin" -c "$CF_CONF" -d "$DB")
 STAMP_DIR="$CF_HOME/stamps"
 STAMP="$STAMP_DIR/$DB.addon.sha1"
 mkdir -p "$STAMP_DIR"
-# The addons' fingerprint (and the list itself): any change of their files means `-u`.
-addon_hash="$(cd "$ROOT" && { echo "$CF_ADDONS"; find ${CF_ADDONS//,/ } -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha1sum; } | sha1sum | cut -d' ' -f1)"
+IFS=, read -r -a ADDONS <<< "$CF_ADDONS"
+# The addons' fingerprint: any change of their files means `-u`.
+addon_hash="$(cd "$ROOT" && find "${ADDONS[@]}" -type f ! -name '*.pyc' ! -path '*/__pycache__/*' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -d' ' -f1)"
 
 db_exists() {
     "$CF_VENV/bin/python" - "$DB" <<'PY'
@@ -21,41 +22,27 @@ cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (sys.argv[1],))
 sys.exit(0 if cur.fetchone() else 1)
 PY
 }
-module_installed() {
-    "$CF_VENV/bin/python" - "$DB" <<'PY'
-import os, sys, psycopg2
-conn = psycopg2.connect(host=os.environ["PGHOST"], port=os.environ["PGPORT"], user=os.environ["PGUSER"], dbname=sys.argv[1])
-cur = conn.cursor()
-try:
-    cur.execute("SELECT 1 FROM ir_module_module WHERE name = 'customer_followup' AND state = 'installed'")
-except Exception:
-    sys.exit(1)
-sys.exit(0 if cur.fetchone() else 1)
-PY
-}
-# The addons of CF_ADDONS not installed in the database, comma-separated.
-not_installed() {
+modules_installed() {
     "$CF_VENV/bin/python" - "$DB" "$CF_ADDONS" <<'PY'
 import os, sys, psycopg2
 conn = psycopg2.connect(host=os.environ["PGHOST"], port=os.environ["PGPORT"], user=os.environ["PGUSER"], dbname=sys.argv[1])
 cur = conn.cursor()
-cur.execute("SELECT name FROM ir_module_module WHERE state = 'installed'")
-installed = {name for (name,) in cur.fetchall()}
-print(",".join(name for name in sys.argv[2].split(",") if name not in installed))
+names = sys.argv[2].split(",")
+try:
+    cur.execute("SELECT count(*) FROM ir_module_module WHERE name = ANY(%s) AND state = 'installed'", (names,))
+except Exception:
+    sys.exit(1)
+sys.exit(0 if cur.fetchone()[0] == len(names) else 1)
 PY
 }
 
-if ! db_exists || ! module_installed; then
+if ! db_exists || ! modules_installed; then
     echo "[run] installing $CF_ADDONS with demo data into database '$DB' (a few minutes the first time)"
     "${ODOO[@]}" -i "$CF_ADDONS" --load-language=zh_CN,zh_TW --stop-after-init --log-level=warn
     echo "$addon_hash" > "$STAMP"
 elif [ "$(cat "$STAMP" 2>/dev/null)" != "$addon_hash" ]; then
-    # The addons of the list not installed yet (a new bridge) are installed,
-    # the others upgraded (-i on an installed addon would reload its
-    # noupdate data).
-    new_addons="$(not_installed)"
     echo "[run] the addons changed: upgrading $CF_ADDONS in '$DB'"
-    "${ODOO[@]}" ${new_addons:+-i "$new_addons"} -u "$CF_ADDONS" --stop-after-init --log-level=warn
+    "${ODOO[@]}" -u "$CF_ADDONS" --stop-after-init --log-level=warn
     echo "$addon_hash" > "$STAMP"
 fi
 

@@ -9,7 +9,7 @@ PGPORT="${PGPORT:-5432}"
 PGUSER="${PGUSER:-odoo}"
 HTTP_PORT="${HTTP_PORT:-8069}"
 DB="${DB:-customer_followup}"
-# The addons `make run` and `make test` install and test: the core and its
-# bridges to optional apps (each installs by itself where its app is).
-CF_ADDONS="${CF_ADDONS:-customer_followup,customer_followup_repair}"
+# The addons `make run` and `make test` install (comma-separated, no spaces):
+# the addon and its bridges to optional Odoo apps.
+CF_ADDONS="${CF_ADDONS:-customer_followup,customer_followup_repair,customer_followup_hr_expense}"
 export PGHOST PGPORT PGUSER

@@ -32,11 +32,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Each addon's module tests, and the module names as --test-tags wants them.
-ADDON_TESTS=()
+# The addons' module tests (customer_followup/tests, each bridge's tests/)
+# and their --test-tags for the plain run.
+IFS=, read -r -a ADDONS <<< "$CF_ADDONS"
+MODULE_TESTS=()
 TEST_TAGS=""
-for addon in ${CF_ADDONS//,/ }; do
-    ADDON_TESTS+=("$addon/tests")
+for addon in "${ADDONS[@]}"; do
+    [ -d "$ROOT/$addon/tests" ] && MODULE_TESTS+=("$addon/tests")
     TEST_TAGS="${TEST_TAGS:+$TEST_TAGS,}/$addon"
 done
 
@@ -63,7 +65,7 @@ pytest_rc=0
     --odoo-database="$TEST_DB" --odoo-config="$CF_CONF" --odoo-http --odoo-log-level=warn \
     --odoo-extra=log-handler=odoo.tests.common:CRITICAL \
     --odoo-extra=screenshots="$ROOT/.run/artifacts" \
-    -rfEs "$@" "${ADDON_TESTS[@]}" tests || pytest_rc=$?
+    -rfEs "$@" "${MODULE_TESTS[@]}" tests || pytest_rc=$?
 drop_db "$TEST_DB"
 
 if [ $# -gt 0 ]; then

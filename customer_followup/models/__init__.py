@@ -9,6 +9,7 @@ from . import res_company
 from . import res_partner
 from . import customer_followup_visit
 from . import customer_followup_visit_problem
+from . import customer_followup_visit_expense
 from . import customer_followup_script
 from . import customer_followup_milestone
 from . import customer_followup_visit_generator

@@ -145,6 +145,13 @@ class CustomerFollowupTier(models.Model):
         help="With 'After every order above an amount': orders of at least this untaxed "
         "amount, in company currency.",
     )
+    # 001 篇二: visit expenses are reimbursed within the company's limit.
+    expense_limit = fields.Monetary(
+        "Expense limit per follow-up",
+        help="Expenses of one follow-up of this tier's customers up to this amount, in "
+        "company currency, are approved when submitted; above it the owner's "
+        "supervisor approves them. 0 = no limit.",
+    )
     response_hours = fields.Integer(
         "Response promise (hours)",
         help="A service anomaly of this tier's customers must be answered "

@@ -237,6 +237,10 @@ class CustomerFollowupVisit(models.Model):
         "customer.followup.visit.problem", "visit_id", string="Problems found", copy=False
     )
     problem_open_count = fields.Integer("Open problems", compute="_compute_problem_open_count")
+    # Travel, meals, gifts... reimbursed within the tier's limit (001 篇二).
+    expense_ids = fields.One2many(
+        "customer.followup.visit.expense", "visit_id", string="Expenses", copy=False
+    )
     # The customer's handwriting: follow-up staff only, even where a visit is shared.
     signature = fields.Binary(
         copy=False, attachment=True, groups="customer_followup.group_customer_followup_user"
@@ -1298,6 +1302,25 @@ class CustomerFollowupVisit(models.Model):
         visits.filtered("planned_after_deadline")._warn_planned_after_deadline()
         return visits
 
+    def _expense_tier(self):
+        """The tier whose expense limit applies: the customer's tier when the
+        follow-up was planned, else its tier now."""
+        self.ensure_one()
+        return self.tier_id or self.partner_id.with_company(self.company_id).followup_tier_id
+
+    def _expense_total(self):
+        """Submitted and approved expenses of the follow-up (refused and
+        draft ones do not count against the limit)."""
+        self.ensure_one()
+        # sudo: the limit counts every owner's expenses of the follow-up,
+        # including those the submitter may not read.
+        expenses = (
+            self.env["customer.followup.visit.expense"]
+            .sudo()
+            .search([("visit_id", "=", self.id), ("state", "in", ("to_approve", "approved"))])
+        )
+        return sum(expenses.mapped("amount"))
+
     def _owner_supervisors(self, heads):
         """The owner's supervisor, or the department heads of the company
         when none is set.
@@ -1305,15 +1328,25 @@ class CustomerFollowupVisit(models.Model):
         :param dict heads: department heads already looked up, by company
         """
         self.ensure_one()
-        supervisor = self.user_id.followup_supervisor_id
+        return self._supervisors_of(self.user_id, self.company_id, heads)
+
+    @api.model
+    def _supervisors_of(self, user, company, heads):
+        """``user``'s follow-up supervisor, or the department heads of
+        ``company`` when none is set (also who approves visit expenses
+        above their limit).
+
+        :param dict heads: department heads already looked up, by company
+        """
+        supervisor = user.followup_supervisor_id
         if supervisor:
             return supervisor
-        if self.company_id not in heads:
+        if company not in heads:
             dept_head = self.env.ref("customer_followup.group_customer_followup_dept_head")
-            heads[self.company_id] = self.env["customer.followup.escalation.policy"]._role_users(
-                dept_head, self.company_id
+            heads[company] = self.env["customer.followup.escalation.policy"]._role_users(
+                dept_head, company
             )
-        return heads[self.company_id]
+        return heads[company]
 
     def _warn_planned_after_deadline(self):
         """A follow-up whose first calling window comes after its deadline

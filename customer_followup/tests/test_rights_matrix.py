@@ -35,7 +35,7 @@ class _Undo(Exception):
     """Rolls back the savepoint of an operation that succeeded."""
 
 
-CELL = re.compile(r"^(?P<ops>[crwd]*|–)\s*(?:\((?P<scope>own|shared)\))?$")
+CELL = re.compile(r"^(?P<ops>[crwd]*|–)\s*(?:\((?P<scope>own|shared|team)\))?$")
 
 
 def readme_tables():
@@ -208,6 +208,16 @@ class TestRightsMatrix(AnomalyCase):
                 }
             )
 
+        def expense(customer, user):
+            return env["customer.followup.visit.expense"].create(
+                {
+                    "visit_id": visit(customer).id,
+                    "user_id": user.id,
+                    "name": "matrix",
+                    "amount": 100,
+                }
+            )
+
         flag_vals = {"name": "Matrix flag", "code": "matrix_flag"}
         return {
             "customer tier": dict(
@@ -318,6 +328,28 @@ class TestRightsMatrix(AnomalyCase):
                     {"visit_id": visit(self.own_customer[role]).id, "name": "fresh"}
                 ),
             ),
+            # The other record is another specialist's, who has no
+            # supervisor: department heads approve it, so it is their team's.
+            "visit expense": dict(
+                records=lambda role, user: (
+                    expense(self.own_customer[role], user),
+                    expense(self.foreign_customer, self.user_other),
+                ),
+                create=lambda role, user: {
+                    "visit_id": visit(self.own_customer[role]).id,
+                    "user_id": user.id,
+                    "name": "new",
+                    "amount": 200,
+                },
+                create_other=lambda role, user: {
+                    "visit_id": visit(self.foreign_customer).id,
+                    "user_id": user.id,
+                    "name": "new",
+                    "amount": 200,
+                },
+                write={"name": "matrix (corrected)"},
+                fresh=lambda role, user: expense(self.own_customer[role], user),
+            ),
             "follow-up script": dict(
                 records=lambda role, user: (self.script,) * 2,
                 create=lambda role, user: {"name": "New script", "company_id": company.id},
@@ -407,6 +439,7 @@ class TestRightsMatrix(AnomalyCase):
             "follow-up plan": "customer.followup.plan",
             "follow-up visit": "customer.followup.visit",
             "problem found": "customer.followup.visit.problem",
+            "visit expense": "customer.followup.visit.expense",
             "follow-up script": "customer.followup.script",
             "service anomaly": "customer.followup.anomaly",
             "anomaly step": "customer.followup.anomaly.step",
@@ -766,12 +799,21 @@ class TestRightsMatrix(AnomalyCase):
         )
         self.Visit.create(self._visit_vals(customer, self.user_cs))
         self.Anomaly.create(self._anomaly_vals(customer, self.user_cs))
+        self.env["customer.followup.visit.expense"].create(
+            {
+                "visit_id": self.Visit.create(self._visit_vals(customer, self.user_cs)).id,
+                "user_id": self.user_cs.id,
+                "name": "matrix",
+                "amount": 100,
+            }
+        )
         user = self.user_company_b
         for label in (
             "customer tier",
             "follow-up plan",
             "follow-up visit",
             "problem found",
+            "visit expense",
             "service anomaly",
             "anomaly step",
             "escalation policy",

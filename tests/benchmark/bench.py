@@ -31,6 +31,8 @@ import sys
 import time
 from datetime import date, datetime, timedelta
 
+import references
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PEER_ADDONS = os.path.join(ROOT, ".run", "bench-addons", "odoo", "addons")
 PEER_MODULES = ["helpdesk_mgmt_sla", "crm_salesperson_planner"]
@@ -197,13 +199,18 @@ class Bench:
     # ------------------------------------------------------------------
     # Measuring
     # ------------------------------------------------------------------
-    def measure(self, name, records, setup, job, targets, raw=None, count=None):
+    def measure(self, name, records, setup, job, targets, raw=None, count=None, ref=None):
         """Run ``job`` (a generator of batch functions, each run in its own
         transaction as Odoo's cron does) ``--runs`` times after ``setup``.
 
         :param raw: name of the raw insert rate to compare with
         :param count: function(env) -> records actually produced (else ``records``)
+        :param ref: the reference the verdicts are judged against
+            (references.py): ``"cpu"`` for Python-bound jobs, else the raw insert
         """
+        ref = ref or raw or "res_partner"
+        if ref == "cpu":
+            self.raw_rates["cpu"] = references.cpu_loop_rate()
         runs = []
         for _run in range(self.args.runs):
             with self.registry.cursor() as cr:
@@ -252,7 +259,10 @@ class Bench:
             "raw_insert_rows_per_s": round(raw_rate) if raw_rate else None,
             "ratio_to_raw_insert": round(rate / raw_rate, 3) if rate and raw_rate else None,
             "load": load(),
+            "reference": ref,
+            "reference_rate": round(self.raw_rates.get(ref) or 0),
         }
+        references.at_reference(figures, references.speed(ref, self.raw_rates.get(ref)))
         checks = {label: bool(check(figures)) for label, check in targets.items()}
         figures["targets"] = checks
         self.results[name] = figures
@@ -260,7 +270,9 @@ class Bench:
         log(f"{name}: {figures['records']} records ({figures['processed']} processed), {figures['wall_s']} s, "
             f"{figures['records_per_s']}/s, {figures['queries_per_1000']} q/1000, "
             f"{figures['batches']} batches, max batch {figures['max_batch_s']} s, "
-            f"peak RSS {figures['peak_rss_mb']} MB, x{figures['ratio_to_raw_insert']} of raw insert  {verdict}")
+            f"peak RSS {figures['peak_rss_mb']} MB, x{figures['ratio_to_raw_insert']} of raw insert; "
+            f"machine at x{figures['speed']} of the calibration run ({ref}): {figures['wall_ref_s']} s, "
+            f"max batch {figures['max_batch_ref_s']} s at reference speed  {verdict}")
         return figures
 
     def batches_until(self, step):
@@ -335,15 +347,15 @@ class Bench:
             self.vacuum("res_partner")
 
         self.measure("tier_first_classification", n, reset, self.batches_until(step), {
-            "<=10s": lambda f: f["wall_s"] <= 10,
-            "batch<=5s": lambda f: f["max_batch_s"] <= 5,
+            "<=10s": lambda f: f["wall_ref_s"] <= 10,
+            "batch<=5s": lambda f: f["max_batch_ref_s"] <= 5,
             "mem<1GiB": lambda f: f["peak_rss_mb"] < 1024,
         })
         self.measure("tier_nothing_changed", n, lambda env: self.vacuum("res_partner"),
                      self.batches_until(step), {
-            "<=2.5s": lambda f: f["wall_s"] <= 2.5,
+            "<=2.5s": lambda f: f["wall_ref_s"] <= 2.5,
             "<=1q/1000": lambda f: f["queries_per_1000"] <= 1,
-            "batch<=5s": lambda f: f["max_batch_s"] <= 5,
+            "batch<=5s": lambda f: f["max_batch_ref_s"] <= 5,
         })
 
         changed = self.partner_ids[:1000]
@@ -366,9 +378,9 @@ class Bench:
             return env.cr.fetchone()[0]
 
         figures = self.measure("tier_1000_changes", n, bump, self.batches_until(step), {
-            "<=5s": lambda f: f["wall_s"] <= 5,
-            "batch<=5s": lambda f: f["max_batch_s"] <= 5,
-        })
+            "<=5s": lambda f: f["wall_ref_s"] <= 5,
+            "batch<=5s": lambda f: f["max_batch_ref_s"] <= 5,
+        }, ref="cpu")
         with self.registry.cursor() as cr:
             figures["chatter_entries_last_run"] = changes(self.env(cr))
 
@@ -419,11 +431,11 @@ class Bench:
         self._raw_visits(plan_id, columns)
         figures = self.measure("visit_generation_year", self.args.customers, reset,
                                self.batches_until(step), {
-            "<=15s": lambda f: f["wall_s"] <= 15,
-            ">=7000/s": lambda f: (f["records_per_s"] or 0) >= 7000,
+            "<=15s": lambda f: f["wall_ref_s"] <= 15,
+            ">=7000/s": lambda f: (f["records_per_s_ref"] or 0) >= 7000,
             "<=15q/1000": lambda f: f["queries_per_1000"] <= 15,
-            "<=0.3s/1000-visit batch": lambda f: (f["max_batch_s_per_1000"] or 0) <= 0.3,
-            "batch<=5s": lambda f: f["max_batch_s"] <= 5,
+            "<=0.3s/1000-visit batch": lambda f: (f["max_batch_ref_s_per_1000"] or 0) <= 0.3,
+            "batch<=5s": lambda f: f["max_batch_ref_s"] <= 5,
             "within 4x raw": lambda f: (f["ratio_to_raw_insert"] or 0) >= 0.25,
             "mem<1GiB": lambda f: f["peak_rss_mb"] < 1024,
         }, raw="customer_followup_visit", count=count)
@@ -432,6 +444,14 @@ class Bench:
                 "SELECT count(*) FROM mail_message WHERE model = 'customer.followup.visit' "
                 "AND res_id IN (SELECT id FROM customer_followup_visit WHERE plan_id = %s)", plan_id))
             messages = cr.fetchone()[0]
+        copy = self.raw_rates.get("customer_followup_visit_copy")
+        figures["copy_rows_per_s"] = round(copy) if copy else None
+        figures["ratio_to_copy"] = round(figures["records_per_s"] / copy, 3) if copy else None
+        # COPY is measured in the same run: a ratio, whatever the machine's speed.
+        figures["targets"]["within 2x COPY"] = (figures["ratio_to_copy"] or 0) >= 0.5
+        log(f"visit generation: {figures['records_per_s']}/s = x{figures['ratio_to_copy']} of COPY "
+            f"({figures['copy_rows_per_s']} rows/s)  "
+            f"{'PASS' if figures['targets']['within 2x COPY'] else 'FAIL'}:within 2x COPY")
         figures["creation_messages"] = messages
         figures["targets"]["no creation message"] = messages == 0
         log(f"visit generation: {messages} creation messages  {'PASS' if not messages else 'FAIL'}:none")
@@ -462,6 +482,13 @@ class Bench:
             row[columns.index("name")] = "RAW" + row[columns.index("name")]
         self.vacuum("customer_followup_visit")
         self.raw_insert("customer_followup_visit", "customer_followup_visit", columns, rows)
+        with self.registry.cursor() as cr:
+            copied = [["CPY" + row[0][3:], *row[1:]] for row in rows]
+            rate = references.copy_rate(cr, "customer_followup_visit", columns, copied)
+            cr.rollback()
+        self.raw_rates["customer_followup_visit_copy"] = rate
+        log(f"COPY of {len(rows)} customer_followup_visit rows: {rate:,.0f} rows/s")
+        self.vacuum("customer_followup_visit")
         return True
 
     # ------------------------------------------------------------------
@@ -484,9 +511,9 @@ class Bench:
             return env.cr.fetchone()[0]
 
         self.measure("delivery_trigger_1000", len(self.picking_ids), reset, job, {
-            "batch<=5s": lambda f: f["max_batch_s"] <= 5,
+            "batch<=5s": lambda f: f["max_batch_ref_s"] <= 5,
             "all planned": lambda f: f["records"] == len(self.picking_ids),
-        }, raw="customer_followup_visit", count=count)
+        }, raw="customer_followup_visit", count=count, ref="cpu")
 
     # ------------------------------------------------------------------
     # Escalation
@@ -505,9 +532,9 @@ class Bench:
             calendars = cr.fetchone()[0]
         n = len(self.anomaly_ids)
         self.measure("escalation_scan_nothing_due", n, lambda env: None, self.batches_until(step), {
-            "<=1s": lambda f: f["wall_s"] <= 1,
+            "<=1s": lambda f: f["wall_ref_s"] <= 1,
             f"<=10+5x{calendars} queries": lambda f: f["queries"] <= 10 + 5 * calendars,
-        }, raw="customer_followup_anomaly")
+        }, raw="customer_followup_anomaly", ref="cpu")
 
         due = self.anomaly_ids[:1000]
 
@@ -524,10 +551,10 @@ class Bench:
             return env["customer.followup.anomaly"].search_count([("id", "in", due), ("escalated_report", "=", True)])
 
         self.measure("escalation_1000_due", 1000, make_due, self.batches_until(step), {
-            "<=5s": lambda f: f["wall_s"] <= 5,
-            "batch<=5s": lambda f: f["max_batch_s"] <= 5,
+            "<=5s": lambda f: f["wall_ref_s"] <= 5,
+            "batch<=5s": lambda f: f["max_batch_ref_s"] <= 5,
             "all escalated": lambda f: f["records"] == 1000,
-        }, raw="customer_followup_anomaly", count=count)
+        }, raw="customer_followup_anomaly", count=count, ref="cpu")
         # Put them back: nothing due for the next jobs.
         with self.registry.cursor() as cr:
             cr.execute(SQL(
@@ -555,6 +582,7 @@ class Bench:
             ])
             starts = [base + timedelta(minutes=rng.randrange(0, 60 * 24 * 90)) for _i in range(n)]
             hours = [rng.choice([1, 2, 0.5, 24, 48, 8, 24]) for _i in range(n)]
+            self.raw_rates["cpu"] = references.cpu_loop_rate()
             walls = []
             for _run in range(self.args.runs):
                 t0 = time.perf_counter()
@@ -576,17 +604,22 @@ class Bench:
             makeup = wt.plan_hours(datetime(2026, 9, 26, 8, 0), 1, calendar)
             cr.rollback()
         rate = n / wall
+        factor = references.speed("cpu", self.raw_rates["cpu"]) or 1.0
+        rate_ref = rate / factor
         self.results["deadlines_10000"] = {
             "records": n, "wall_s": round(wall, 4), "records_per_s": round(rate),
+            "reference": "cpu", "reference_rate": round(self.raw_rates["cpu"]), "speed": round(factor, 3),
+            "records_per_s_ref": round(rate_ref),
             "plan_hours_per_s": round(odoo_rate), "identical_on_sample": same,
             "makeup_day_counted": makeup.date() == date(2026, 9, 27),
             "load": load(),
-            "targets": {">=50000/s": rate >= 50000, "identical": same,
+            "targets": {">=50000/s": rate_ref >= 50000, "identical": same,
                         "make-up day": makeup.date() == date(2026, 9, 27)},
         }
         log(f"deadlines: {n} in {wall:.4f} s = {rate:,.0f}/s (plan_hours: {odoo_rate:,.0f}/s), "
+            f"{rate_ref:,.0f}/s at reference speed (machine x{factor:.2f}), "
             f"identical on 200 samples: {same}, make-up Sunday worked: {makeup}  "
-            f"{'PASS' if rate >= 50000 else 'FAIL'}:>=50000/s {'PASS' if same else 'FAIL'}:identical")
+            f"{'PASS' if rate_ref >= 50000 else 'FAIL'}:>=50000/s {'PASS' if same else 'FAIL'}:identical")
         self.deadline_rate = rate
         self.run_deadline_recompute()
 
@@ -613,8 +646,8 @@ class Bench:
             self.done += len(self.anomaly_ids)
 
         self.measure("deadline_recompute_after_calendar_change", len(self.anomaly_ids), reset, job, {
-            "batch<=5s": lambda f: f["max_batch_s"] <= 5,
-        }, raw="customer_followup_anomaly")
+            "batch<=5s": lambda f: f["max_batch_ref_s"] <= 5,
+        }, raw="customer_followup_anomaly", ref="cpu")
         with self.registry.cursor() as cr:
             cr.execute(SQL("DELETE FROM resource_calendar_leaves WHERE name = 'Bench holiday'"))
 
@@ -840,6 +873,7 @@ def main():
     parser.add_argument("--visits", type=int, default=1000000, help="visits for the list timings")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--peer-runs", type=int, default=1)
+    parser.add_argument("--no-peers", action="store_true", help="install no OCA peer (make load's database)")
     parser.add_argument("--peer-customers", type=int, default=500,
                         help="customers fed to the planner peer (0: all; its generation runs about 100 visits/s)")
     parser.add_argument("--db", default="cf_bench")
@@ -851,7 +885,7 @@ def main():
     odoo_bin = os.environ["CF_ODOO_BIN"]
     conf = os.path.join(ROOT, ".run", "odoo.conf")
     modules = ["customer_followup"]
-    if os.path.isdir(PEER_ADDONS):
+    if os.path.isdir(PEER_ADDONS) and not args.no_peers:
         # The peers live in their own folder, added to this database's addons path only.
         bench_conf = os.path.join(ROOT, ".run", "bench.conf")
         with open(conf) as src, open(bench_conf, "w") as dst:

@@ -1,0 +1,2 @@
+from . import test_hr_expense
+from . import test_i18n
