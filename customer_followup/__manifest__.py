@@ -29,8 +29,6 @@
         "sale_stock",
         # the online-questionnaire follow-up channel
         "survey",
-        # a finished repair order triggers the after-service follow-up
-        "repair",
         # customers' own follow-ups, service issues and complaints (issue 6)
         "portal",
         # follow-ups in their owner's Odoo calendar, customers invited with
@@ -58,6 +56,7 @@
         "views/res_users_views.xml",
         "views/customer_followup_menus.xml",
         "views/customer_followup_visit_views.xml",
+        "views/customer_followup_visit_problem_views.xml",
         "views/customer_followup_plan_views.xml",
         "views/customer_followup_milestone_views.xml",
         "views/customer_followup_script_views.xml",
