@@ -15,7 +15,14 @@
     # that a company without Repair installs the follow-ups only.
     "depends": ["customer_followup", "repair"],
     "data": [
+        "security/ir.model.access.csv",
+        "security/customer_followup_repair_report_security.xml",
         "views/res_config_settings_views.xml",
+        "views/repair_order_views.xml",
+        "report/customer_followup_repair_report_views.xml",
+    ],
+    "demo": [
+        "demo/repair_order_demo.xml",
     ],
     "auto_install": True,
     "installable": True,

@@ -34,7 +34,6 @@ from . import test_analysis_schedule
 from . import test_visit_sale_series
 from . import test_survey_campaign
 from . import test_workflow_fields
-from . import test_after_sales_kpis
 from . import test_report_qr
 from . import test_user_form_roles
 from . import test_visit_calendar
