@@ -84,12 +84,12 @@ class TestBrowserVisits(TourScreenshotMixin, HttpCase):
             ],
         )
         self.assertTrue(visit.done_date)
-        problem = visit.action_ids
+        problem = visit.problem_ids
         self.assertRecordValues(
             problem, [{"name": "仪表读数漂移 Flowmeter reading drifts", "state": "open"}]
         )
         anomaly = self.env["customer.followup.anomaly"].search(
-            [("visit_action_id", "=", problem.id)]
+            [("visit_problem_id", "=", problem.id)]
         )
         self.assertRecordValues(
             anomaly,
@@ -106,7 +106,9 @@ class TestBrowserVisits(TourScreenshotMixin, HttpCase):
                 }
             ],
         )
-        self.assertTrue(anomaly.deadline_report, "the report clock started when it was saved")
+        self.assertTrue(
+            anomaly._clock_deadline("report"), "the report clock started when it was saved"
+        )
         self.assertTrue(anomaly.next_deadline)
         self.assertEqual(
             anomaly.step_ids.sorted("id").mapped("state"),
@@ -211,7 +213,7 @@ class TestBrowserVisitsPhone(TourScreenshotMixin, HttpCase):
         )
         self.assertTrue(visit.done_date)
         self.assertTrue(visit.signed_on, "the signature is dated when it was drawn")
-        self.assertEqual(visit.action_ids.mapped("name"), ["现场压力表指针抖动"])
+        self.assertEqual(visit.problem_ids.mapped("name"), ["现场压力表指针抖动"])
         signature = base64.b64decode(visit.signature)
         self.assertTrue(signature.startswith(b"\x89PNG"), "the drawn signature is stored as a PNG")
         image = Image.open(io.BytesIO(signature)).convert("RGBA")

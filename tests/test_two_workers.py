@@ -181,8 +181,9 @@ def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
                 )
                 pending = cr.fetchone()[0]
                 cr.execute(
-                    "SELECT count(*) FROM customer_followup_anomaly "
-                    "WHERE id = ANY(%s) AND NOT COALESCE(escalated_report, FALSE)",
+                    "SELECT count(*) FROM customer_followup_anomaly_clock "
+                    "WHERE anomaly_id = ANY(%s) AND step = 'report' "
+                    "AND NOT COALESCE(escalated, FALSE)",
                     [facts["anomalies"]],
                 )
                 left = cr.fetchone()[0]

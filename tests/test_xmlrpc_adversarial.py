@@ -17,7 +17,7 @@ SCRIPT = "<script>alert('cf')</script><img src=x onerror=alert(1)>"
 VISIT = "customer.followup.visit"
 ANOMALY = "customer.followup.anomaly"
 PLAN = "customer.followup.plan"
-PROBLEM = "customer.followup.visit.action"
+PROBLEM = "customer.followup.visit.problem"
 
 VISIT_FIELDS = [
     "name",
@@ -47,10 +47,10 @@ ANOMALY_FIELDS = [
     "description",
     "keywords",
     "closed_at",
-    "deadline_report",
+    "next_deadline",
     "plan_approved_by",
-    "escalated_report",
-    "is_overdue",
+    "clock_ids",
+    "is_escalated",
     "member_ids",
     "partner_id",
     "customer_satisfaction",
@@ -246,9 +246,9 @@ BAD_WRITES = {
     "attempts": ("visit", {"attempt_count": 99}),
     "anomaly reference": ("anomaly", {"name": "YC-FAKE"}),
     "closed at": ("anomaly", {"closed_at": "2020-01-01 00:00:00"}),
-    "computed deadline": ("anomaly", {"deadline_report": "2099-01-01 00:00:00"}),
+    "computed deadline": ("anomaly", {"next_deadline": "2099-01-01 00:00:00"}),
     "plan approved by": ("anomaly", {"plan_approved_by": 2}),
-    "escalation flag": ("anomaly", {"escalated_report": True}),
+    "escalation flag": ("anomaly", {"is_escalated": True}),
     "retention": ("anomaly", {"retain_until": "2020-01-01"}),
     "problem's company": ("problem", {"company_id": 1}),
     "plan approved by hand": ("plan", {"approved_by_id": 2}),

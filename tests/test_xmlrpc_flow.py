@@ -138,7 +138,7 @@ def test_the_whole_flow_over_xmlrpc(people, customer):
             "score_attitude": 4,
             "score_speed": 2,
             "opinions": "<p>交货晚了两天，包装破损</p>",
-            "action_ids": [(0, 0, {"name": "包装破损", "category": "delivery"})],
+            "problem_ids": [(0, 0, {"name": "包装破损", "category": "delivery"})],
         },
     )
     specialist.call("customer.followup.visit", "action_done", [visit_id])
@@ -153,7 +153,7 @@ def test_the_whole_flow_over_xmlrpc(people, customer):
         "customer.followup.visit",
         "read",
         [visit_id],
-        ["state", "done_date", "reviewer_id", "action_ids", "preparation_summary"],
+        ["state", "done_date", "reviewer_id", "problem_ids", "preparation_summary"],
     )[0]
     assert visit["state"] == "done" and visit["done_date"]
     assert visit["reviewer_id"][0] == manager.uid
@@ -161,9 +161,9 @@ def test_the_whole_flow_over_xmlrpc(people, customer):
 
     # The problem found becomes a major service anomaly, discovered a week ago
     # and never reported: its report deadline is long gone.
-    problem_id = visit["action_ids"][0]
+    problem_id = visit["problem_ids"][0]
     action = specialist.call(
-        "customer.followup.visit.action", "action_create_anomaly", [problem_id]
+        "customer.followup.visit.problem", "action_create_anomaly", [problem_id]
     )
     assert action["res_model"] == "customer.followup.anomaly"
     defaults = {
@@ -199,16 +199,27 @@ def test_the_whole_flow_over_xmlrpc(people, customer):
     refused(specialist.call, "ir.actions.server", "run", [server_action], context=context)
     manager.call("ir.actions.server", "run", [server_action], context=context)
     escalated = manager.call(
-        Anomaly, "read", [anomaly_id], ["is_overdue", "escalated_report", "activity_ids", "state"]
+        Anomaly, "read", [anomaly_id], ["is_escalated", "activity_ids", "state"]
     )[0]
-    assert escalated["is_overdue"] and escalated["escalated_report"]
+    report_clock = manager.call(
+        "customer.followup.anomaly.clock",
+        "search_read",
+        [["anomaly_id", "=", anomaly_id], ["step", "=", "report"]],
+        fields=["escalated"],
+    )[0]
+    assert escalated["is_escalated"] and report_clock["escalated"]
     assert escalated["activity_ids"], "the next level got a to-do"
     assert escalated["state"] == "discovered"
 
     # The closed loop, step by step.
     for step in ("action_report", "action_respond", "action_investigate"):
         specialist.call(Anomaly, step, [anomaly_id])
-    deadline = specialist.call(Anomaly, "read", [anomaly_id], ["deadline_resolve"])[0]
+    resolve_clock = specialist.call(
+        "customer.followup.anomaly.clock",
+        "search_read",
+        [["anomaly_id", "=", anomaly_id], ["step", "=", "resolve"]],
+        fields=["deadline"],
+    )[0]
     specialist.call(
         Anomaly,
         "write",
@@ -218,7 +229,7 @@ def test_the_whole_flow_over_xmlrpc(people, customer):
             "root_cause": "包装强度不足",
             "plan_measures": "补发并加固包装",
             "plan_owner_ids": [(6, 0, [specialist.uid])],
-            "plan_deadline": deadline["deadline_resolve"],
+            "plan_deadline": resolve_clock["deadline"],
         },
     )
     specialist.call(Anomaly, "action_submit_plan", [anomaly_id])

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 
 class CustomerFollowupVisit(models.Model):
@@ -6,6 +6,21 @@ class CustomerFollowupVisit(models.Model):
 
     _name = "customer.followup.visit"
     _inherit = ["customer.followup.visit", "customer.followup.portal"]
+
+    @api.model
+    def _portal_readable_fields(self):
+        # What the customer's pages show of its follow-ups: when, how, its own scores.
+        return super()._portal_readable_fields() | {
+            "scheduled_date",
+            "done_date",
+            "channel",
+            "trigger",
+            "satisfaction",
+            "score_quality",
+            "score_delivery",
+            "score_attitude",
+            "score_speed",
+        }
 
     def _compute_access_url(self):
         res = super()._compute_access_url()

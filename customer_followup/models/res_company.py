@@ -210,4 +210,8 @@ class ResCompany(models.Model):
         # sudo: whoever creates a company (an administrator) may not be a
         # Customer Follow-up manager, who alone creates tiers.
         self.env["customer.followup.tier"].sudo()._setup_company_tiers(companies)
+        # Every company handles its anomalies on its own clocks, copied from
+        # the main company's. sudo: as for the tiers, only managers create
+        # escalation policies.
+        self.env["customer.followup.escalation.policy"].sudo()._setup_company_policies(companies)
         return companies

@@ -171,9 +171,7 @@ class ResPartner(models.Model):
         res = super().write(vals)
         if not self.env.su and _RECOMPUTE_ON.intersection(vals):
             # Show at once which rule (or which reason) decides the tier.
-            # sudo: the tier engine reads the company's sales, which the
-            # writer (a specialist, a salesperson) may not.
-            self.sudo()._followup_recompute_tiers()
+            self._followup_refresh_tiers()
         return res
 
     @api.model
@@ -510,10 +508,15 @@ class ResPartner(models.Model):
         self.browse(list(bodies))._message_log_batch(bodies)
 
     def action_followup_recompute_tier(self):
-        # sudo: the tier engine reads the company's sales, which the user
-        # asking for the customer's tier may not.
-        self.sudo()._followup_recompute_tiers()
+        self._followup_refresh_tiers()
         return True
+
+    def _followup_refresh_tiers(self):
+        """The tiers of these customers, recomputed now for whoever changed
+        their figures or asks (the nightly pass does the rest)."""
+        # sudo: the tier engine reads the company's sales, which the user (a
+        # specialist, a salesperson) may not.
+        self.sudo()._followup_recompute_tiers()
 
     # ------------------------------------------------------------------
     # Follow-up visits

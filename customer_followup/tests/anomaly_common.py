@@ -144,7 +144,7 @@ class AnomalyCase(CustomerFollowupCase):
                         "root_cause": "物流排期错误",
                         "plan_measures": "加急发货",
                         "plan_owner_ids": [Command.set(self.user_cs.ids)],
-                        "plan_deadline": anomaly.deadline_resolve
+                        "plan_deadline": anomaly._clock_deadline("resolve")
                         or anomaly.discovered_at + timedelta(days=3),
                     }
                 )

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from odoo.addons.customer_followup.models.customer_followup_anomaly import (
+from odoo.addons.customer_followup.models.customer_followup_anomaly_notification import (
     CustomerFollowupAnomaly,
 )
 from odoo.addons.customer_followup.models.customer_followup_visit_generator import (
@@ -138,7 +138,7 @@ class TestEscalationFaults(AnomalyCase):
         anomalies = Anomaly.browse()
         for _n in range(5):
             anomalies |= self.anomaly(severity="general", discovered_at=found)
-        late = max(anomalies.mapped("deadline_report")) + timedelta(minutes=5)
+        late = max(anomalies.mapped(lambda a: a._clock_deadline("report"))) + timedelta(minutes=5)
         # The worker dies after notifying the first batch, before the commit.
         with (
             self.assertRaises(WorkerKilled),
@@ -148,7 +148,7 @@ class TestEscalationFaults(AnomalyCase):
         ):
             anomalies.action_escalate_overdue(batch_size=2)
         self.env.invalidate_all()
-        self.assertFalse(any(anomalies.mapped("escalated_report")))
+        self.assertFalse(any(anomalies.mapped(lambda a: a._clock("report").escalated)))
         self.assertFalse(anomalies.activity_ids)
         # The next runs escalate all of them, each once.
         with freeze_time(late):
@@ -157,7 +157,7 @@ class TestEscalationFaults(AnomalyCase):
             again = anomalies.action_escalate_overdue(batch_size=10)
         self.assertEqual(len(first), 2)
         self.assertEqual(first | rest, anomalies)
-        self.assertFalse(again & anomalies.filtered("escalated_report"))
+        self.assertFalse(again & anomalies.filtered(lambda a: a._clock("report").escalated))
         boss = self.user_deputy
         for anomaly in anomalies:
             todos = anomaly.activity_ids.filtered(

@@ -314,10 +314,10 @@ class TestRightsMatrix(AnomalyCase):
             ),
             "problem found": dict(
                 records=lambda role, user: (
-                    env["customer.followup.visit.action"].create(
+                    env["customer.followup.visit.problem"].create(
                         {"visit_id": visit(self.own_customer[role]).id, "name": "own"}
                     ),
-                    env["customer.followup.visit.action"].create(
+                    env["customer.followup.visit.problem"].create(
                         {"visit_id": visit(self.foreign_customer).id, "name": "other"}
                     ),
                 ),
@@ -330,7 +330,7 @@ class TestRightsMatrix(AnomalyCase):
                     "name": "new",
                 },
                 write={"result": "matrix"},
-                fresh=lambda role, user: env["customer.followup.visit.action"].create(
+                fresh=lambda role, user: env["customer.followup.visit.problem"].create(
                     {"visit_id": visit(self.own_customer[role]).id, "name": "fresh"}
                 ),
             ),
@@ -387,6 +387,18 @@ class TestRightsMatrix(AnomalyCase):
                 },
                 write={"note": "matrix"},
                 fresh=lambda role, user: anomaly(self.own_customer[role]).step_ids,
+            ),
+            "anomaly clock": dict(
+                records=lambda role, user: (
+                    anomaly(self.own_customer[role]).clock_ids,
+                    anomaly(self.foreign_customer).clock_ids,
+                ),
+                create=lambda role, user: {
+                    "anomaly_id": anomaly(self.own_customer[role]).id,
+                    "step": "review",
+                },
+                write={"escalated": True},
+                fresh=lambda role, user: anomaly(self.own_customer[role]).clock_ids,
             ),
             "recovery from third parties": dict(
                 records=lambda role, user: (recovery(anomaly(self.own_customer[role])),) * 2,
@@ -453,11 +465,12 @@ class TestRightsMatrix(AnomalyCase):
             "make-up working day": "customer.followup.makeup.day",
             "follow-up plan": "customer.followup.plan",
             "follow-up visit": "customer.followup.visit",
-            "problem found": "customer.followup.visit.action",
+            "problem found": "customer.followup.visit.problem",
             "visit expense": "customer.followup.visit.expense",
             "follow-up script": "customer.followup.script",
             "service anomaly": "customer.followup.anomaly",
             "anomaly step": "customer.followup.anomaly.step",
+            "anomaly clock": "customer.followup.anomaly.clock",
             "recovery from third parties": "customer.followup.anomaly.recovery",
             "escalation policy": "customer.followup.escalation.policy",
             "milestone": "customer.followup.milestone",
@@ -834,6 +847,7 @@ class TestRightsMatrix(AnomalyCase):
             "visit expense",
             "service anomaly",
             "anomaly step",
+            "anomaly clock",
             "escalation policy",
             "follow-up analysis report",
         ):

@@ -251,9 +251,6 @@ class Bench:
                 "department",
                 "discovered_at",
                 "policy_id",
-                "deadline_report",
-                "deadline_plan",
-                "deadline_resolve",
                 "next_deadline",
                 "source",
                 "active",
@@ -740,10 +737,16 @@ class Bench:
             env.cr.execute(
                 SQL(
                     "UPDATE customer_followup_anomaly SET state = 'discovered', "
-                    "escalated_report = FALSE, "
-                    "deadline_report = now() at time zone 'utc' - interval '1 hour', "
                     "next_deadline = now() at time zone 'utc' - interval '1 hour' "
                     "WHERE id = ANY(%s)",
+                    due,
+                )
+            )
+            env.cr.execute(
+                SQL(
+                    "UPDATE customer_followup_anomaly_clock SET escalated = FALSE, running = TRUE, "
+                    "deadline = now() at time zone 'utc' - interval '1 hour' "
+                    "WHERE anomaly_id = ANY(%s) AND step = 'report'",
                     due,
                 )
             )
@@ -757,8 +760,8 @@ class Bench:
             env.registry.clear_cache()
 
         def count(env):
-            return env["customer.followup.anomaly"].search_count(
-                [("id", "in", due), ("escalated_report", "=", True)]
+            return env["customer.followup.anomaly.clock"].search_count(
+                [("anomaly_id", "in", due), ("step", "=", "report"), ("escalated", "=", True)]
             )
 
         self.measure(
@@ -779,10 +782,17 @@ class Bench:
         with self.registry.cursor() as cr:
             cr.execute(
                 SQL(
-                    "UPDATE customer_followup_anomaly SET escalated_report = FALSE, "
-                    "is_overdue = FALSE, deadline_report = discovered_at + interval '1 hour', "
-                    "next_deadline = discovered_at + interval '1 hour' "
-                    "WHERE id = ANY(%s)",
+                    "UPDATE customer_followup_anomaly SET is_escalated = FALSE, "
+                    "next_deadline = discovered_at + interval '1 hour' WHERE id = ANY(%s)",
+                    due,
+                )
+            )
+            cr.execute(
+                SQL(
+                    "UPDATE customer_followup_anomaly_clock c SET escalated = FALSE, "
+                    "deadline = a.discovered_at + interval '1 hour' "
+                    "FROM customer_followup_anomaly a "
+                    "WHERE a.id = c.anomaly_id AND c.anomaly_id = ANY(%s) AND c.step = 'report'",
                     due,
                 )
             )
@@ -988,7 +998,7 @@ class Bench:
                     uenv["customer.followup.anomaly"],
                     [
                         ("is_my_department", "=", True),
-                        ("is_overdue", "=", True),
+                        ("is_escalated", "=", True),
                         ("state", "not in", ("closed", "cancelled")),
                     ],
                 ),
@@ -1243,7 +1253,7 @@ def main():
     parser.add_argument(
         "--only",
         default="",
-        help="comma-separated jobs: tiers,visits,delivery,escalation," "deadlines,indexes,peers",
+        help="comma-separated jobs: tiers,visits,delivery,escalation,deadlines,indexes,peers",
     )
     args = parser.parse_args()
     odoo_bin = os.environ["CF_ODOO_BIN"]

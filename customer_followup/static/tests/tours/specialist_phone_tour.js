@@ -163,7 +163,7 @@ registry.category("web_tour.tours").add("customer_followup_specialist_phone", {
         },
         {
             content: "Add a problem",
-            trigger: `${visitField("action_ids")} .o-kanban-button-new`,
+            trigger: `${visitField("problem_ids")} .o-kanban-button-new`,
             run: "click",
         },
         {
@@ -178,7 +178,7 @@ registry.category("web_tour.tours").add("customer_followup_specialist_phone", {
         },
         {
             content: "The problem shows as a card",
-            trigger: `${visitField("action_ids")} .o_kanban_record:contains('${PROBLEM}')`,
+            trigger: `${visitField("problem_ids")} .o_kanban_record:contains('${PROBLEM}')`,
         },
         {
             content: "Back to the outcome: the signer's name is still there",
