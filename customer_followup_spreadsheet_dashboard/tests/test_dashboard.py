@@ -62,7 +62,9 @@ class TestCustomerFollowupDashboard(TransactionCase):
         return safe_eval(
             domain,
             {
-                "context_today": lambda: fields.Date.context_today(self.env.user.with_user(user)),
+                "context_today": lambda: fields.Date.context_today(
+                    self.env["res.users"].with_user(user)
+                ),
                 "relativedelta": relativedelta,
                 "datetime": safe_datetime,
                 "uid": user.id,
