@@ -25,6 +25,10 @@ PORTAL_CUSTOMERS = 5
 DUE_ANOMALIES = 1000
 
 
+def say(text):
+    sys.stdout.write(f"{text}\n")
+
+
 def registry(db, conf):
     import odoo
 
@@ -125,7 +129,8 @@ def setup(db, conf, url):
             "WHERE state = 'running'"
         )
         cr.execute(
-            "SELECT id FROM customer_followup_anomaly WHERE state = 'discovered' ORDER BY id LIMIT %s",
+            "SELECT id FROM customer_followup_anomaly WHERE state = 'discovered' "
+            "ORDER BY id LIMIT %s",
             [DUE_ANOMALIES],
         )
         due = [r[0] for r in cr.fetchall()]
@@ -151,8 +156,9 @@ def setup(db, conf, url):
                         "nextcall": datetime.now() + timedelta(seconds=30),
                     }
                 )
-        cr.commit()
-        print(json.dumps({"specialists": len(specialists), "due_anomalies": len(due)}))
+        # The started servers and the jobs read the prepared data: committed.
+        cr.commit()  # pylint: disable=invalid-commit
+        say(json.dumps({"specialists": len(specialists), "due_anomalies": len(due)}))
 
 
 def check(db, conf, since):
@@ -187,7 +193,7 @@ def check(db, conf, since):
             "AND deadline_report < now() at time zone 'utc' AND escalated_report IS NOT TRUE"
         )
         missed = cr.fetchone()[0]
-        print(
+        say(
             json.dumps(
                 {
                     "duplicate_followups": duplicates,
