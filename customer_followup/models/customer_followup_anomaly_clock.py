@@ -42,7 +42,7 @@ class CustomerFollowupAnomalyClock(models.Model):
     ]
 
     def init(self):
-        super().init()
+        res = super().init()
         # The escalation job: the running clocks not yet escalated, by deadline.
         self.env.cr.execute(
             SQL(
@@ -51,6 +51,7 @@ class CustomerFollowupAnomalyClock(models.Model):
                 SQL.identifier(self._table),
             )
         )
+        return res
 
     @api.depends("anomaly_id.state", "step")
     def _compute_running(self):

@@ -136,9 +136,17 @@ def setup(db, conf, url):
         due = [r[0] for r in cr.fetchall()]
         cr.execute(
             SQL(
-                "UPDATE customer_followup_anomaly SET escalated_report = FALSE, "
-                "deadline_report = now() at time zone 'utc' - interval '1 hour', "
-                "next_deadline = now() at time zone 'utc' - interval '1 hour' WHERE id = ANY(%s)",
+                "UPDATE customer_followup_anomaly SET next_deadline = now() at time zone 'utc' "
+                "- interval '1 hour' WHERE id = ANY(%s)",
+                due,
+            )
+        )
+        # The report clock of each (customer_followup_anomaly_clock.py).
+        cr.execute(
+            SQL(
+                "UPDATE customer_followup_anomaly_clock SET escalated = FALSE, running = TRUE, "
+                "deadline = now() at time zone 'utc' - interval '1 hour' "
+                "WHERE anomaly_id = ANY(%s) AND step = 'report'",
                 due,
             )
         )
@@ -189,8 +197,10 @@ def check(db, conf, since):
         )
         twice = cr.fetchone()[0]
         cr.execute(
-            "SELECT count(*) FROM customer_followup_anomaly WHERE state = 'discovered' "
-            "AND deadline_report < now() at time zone 'utc' AND escalated_report IS NOT TRUE"
+            "SELECT count(*) FROM customer_followup_anomaly_clock c "
+            "JOIN customer_followup_anomaly a ON a.id = c.anomaly_id "
+            "WHERE a.state = 'discovered' AND c.step = 'report' AND c.running "
+            "AND c.deadline < now() at time zone 'utc' AND c.escalated IS NOT TRUE"
         )
         missed = cr.fetchone()[0]
         say(
