@@ -33,3 +33,4 @@ from . import test_analysis_schedule
 from . import test_visit_sale_series
 from . import test_survey_campaign
 from . import test_workflow_fields
+from . import test_mail_retry
