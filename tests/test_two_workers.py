@@ -15,10 +15,10 @@ import subprocess
 import sys
 import time
 
-import psycopg2
 import pytest
+from odoo_db import pg_connect
 
-PREPARE = r'''
+PREPARE = r"""
 import json, sys
 from datetime import date, datetime, timedelta
 import odoo
@@ -83,7 +83,7 @@ with registry.cursor() as cr:
     with open(out, "w") as fh:
         json.dump({"plan": plan.id, "reference": reference, "anomalies": anomalies.ids,
                    "told": len(told)}, fh)
-'''
+"""
 
 
 def _env(name):
@@ -93,37 +93,10 @@ def _env(name):
     return value
 
 
-def _connect(dbname):
-    return psycopg2.connect(
-        host=os.environ.get("PGHOST", "127.0.0.1"), port=os.environ.get("PGPORT", "5432"),
-        user=os.environ.get("PGUSER", "odoo"), dbname=dbname,
-    )
-
-
 def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-@pytest.fixture
-def copy_db():
-    """A copy of the test database (pg_dump, as other sessions hold it open)."""
-    source = _env("CF_TEST_DB")
-    target = f"{source}_2w"[:63]
-    admin = _connect("postgres")
-    admin.autocommit = True
-    with admin.cursor() as cr:
-        cr.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-        cr.execute(f'CREATE DATABASE "{target}"')
-    dump = subprocess.Popen(["pg_dump", "--no-owner", source], stdout=subprocess.PIPE)
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", target],
-                   stdin=dump.stdout, check=True)
-    assert dump.wait() == 0
-    yield target
-    with admin.cursor() as cr:
-        cr.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-    admin.close()
 
 
 def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
@@ -132,16 +105,33 @@ def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
     subprocess.run([_env("CF_PYTHON"), "-c", PREPARE, conf, copy_db, str(facts)], check=True)
     facts = json.loads(facts.read_text())
     log = tmp_path / "server.log"
-    server = subprocess.Popen([
-        _env("CF_PYTHON"), _env("CF_ODOO_BIN"), "-c", conf, "-d", copy_db,
-        "--db-filter", f"^{copy_db}$", "--http-interface", "127.0.0.1",
-        "--http-port", str(_free_port()), "--gevent-port", str(_free_port()),
-        "--workers=2", "--max-cron-threads=2", "--log-level=info", "--logfile", str(log),
-    ])
-    conn = _connect(copy_db)
+    server = subprocess.Popen(
+        [
+            _env("CF_PYTHON"),
+            _env("CF_ODOO_BIN"),
+            "-c",
+            conf,
+            "-d",
+            copy_db,
+            "--db-filter",
+            f"^{copy_db}$",
+            "--http-interface",
+            "127.0.0.1",
+            "--http-port",
+            str(_free_port()),
+            "--gevent-port",
+            str(_free_port()),
+            "--workers=2",
+            "--max-cron-threads=2",
+            "--log-level=info",
+            "--logfile",
+            str(log),
+        ]
+    )
+    conn = pg_connect(copy_db)
     conn.autocommit = True
     # Cron workers listen on the "postgres" database for their wake-up call.
-    bell = _connect("postgres")
+    bell = pg_connect("postgres")
     bell.autocommit = True
     try:
         deadline = time.monotonic() + 90
@@ -152,12 +142,16 @@ def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
                 # Wake the cron workers (they otherwise poll every minute).
                 cr.execute("NOTIFY cron_trigger, %s", [copy_db])
             with conn.cursor() as cr:
-                cr.execute("SELECT generation_pending FROM customer_followup_plan WHERE id = %s",
-                           [facts["plan"]])
+                cr.execute(
+                    "SELECT generation_pending FROM customer_followup_plan WHERE id = %s",
+                    [facts["plan"]],
+                )
                 pending = cr.fetchone()[0]
-                cr.execute("SELECT count(*) FROM customer_followup_anomaly "
-                           "WHERE id = ANY(%s) AND NOT COALESCE(escalated_report, FALSE)",
-                           [facts["anomalies"]])
+                cr.execute(
+                    "SELECT count(*) FROM customer_followup_anomaly "
+                    "WHERE id = ANY(%s) AND NOT COALESCE(escalated_report, FALSE)",
+                    [facts["anomalies"]],
+                )
                 left = cr.fetchone()[0]
             if not pending and not left:
                 done = True
@@ -174,23 +168,34 @@ def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
     text = log.read_text() if log.exists() else ""
     assert done, f"the jobs did not finish in time:\n{text[-3000:]}"
     with conn.cursor() as cr:
-        cr.execute("SELECT partner_id, period_key, scheduled_date::text FROM customer_followup_visit "
-                   "WHERE plan_id = %s ORDER BY 1, 2", [facts["plan"]])
+        cr.execute(
+            "SELECT partner_id, period_key, scheduled_date::text FROM customer_followup_visit "
+            "WHERE plan_id = %s ORDER BY 1, 2",
+            [facts["plan"]],
+        )
         visits = [list(row) for row in cr.fetchall()]
-        cr.execute("SELECT res_id, count(*) FROM mail_activity WHERE res_model = 'customer.followup.anomaly' "
-                   "AND res_id = ANY(%s) AND summary LIKE '%%not reported%%' GROUP BY res_id",
-                   [facts["anomalies"]])
+        cr.execute(
+            "SELECT res_id, count(*) FROM mail_activity WHERE res_model = 'customer.followup.anomaly' "
+            "AND res_id = ANY(%s) AND summary LIKE '%%not reported%%' GROUP BY res_id",
+            [facts["anomalies"]],
+        )
         todos = dict(cr.fetchall())
         # The chatter's note (the notification of the people told may be
         # linked to the anomaly too when it is alone in its batch).
-        cr.execute("SELECT res_id, count(*) FROM mail_message WHERE model = 'customer.followup.anomaly' "
-                   "AND res_id = ANY(%s) AND body LIKE '%%not reported%%' "
-                   "AND message_type != 'user_notification' GROUP BY res_id",
-                   [facts["anomalies"]])
+        cr.execute(
+            "SELECT res_id, count(*) FROM mail_message WHERE model = 'customer.followup.anomaly' "
+            "AND res_id = ANY(%s) AND body LIKE '%%not reported%%' "
+            "AND message_type != 'user_notification' GROUP BY res_id",
+            [facts["anomalies"]],
+        )
         messages = dict(cr.fetchall())
     conn.close()
     # Log lines: "<date> <time> <pid> INFO <db> odoo.addons.base.models.ir_cron: Job 'Two workers: ...' (id) starting"
-    workers = {line.split()[2] for line in text.splitlines() if "Two workers" in line and "starting" in line}
+    workers = {
+        line.split()[2]
+        for line in text.splitlines()
+        if "Two workers" in line and "starting" in line
+    }
     # Same follow-ups as one process, none twice.
     assert visits == [list(row) for row in facts["reference"]]
     assert len({(p, k) for p, k, _d in visits}) == len(visits)
