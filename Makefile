@@ -17,6 +17,12 @@ provision:
 bench:
 	@bash tools/bench.sh $(BENCH_ARGS)
 
+# Not a set-up command: the slow fault tests, PostgreSQL restarted and a
+# cron worker killed in a batch, on a PostgreSQL of their own (README,
+# Production).
+faults:
+	@bash tools/faults.sh $(FAULTS_ARGS)
+
 # Not set-up commands: back up a database (dump and filestore, one zip) and
 # restore it into a new one (README, Backup and restore).
 backup:
