@@ -4,7 +4,7 @@
     "name": "Customer Follow-up",
     "summary": "Customer follow-up (客户回访) and service-anomaly handling "
     "(客户服务异常处置) for manufacturers: tiers, plans, visits, escalations",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Sales/Customer Service",
     "license": "LGPL-3",
     "author": "customer_followup contributors",
@@ -33,12 +33,16 @@
         "repair",
         # customers' own follow-ups, service issues and complaints (issue 6)
         "portal",
+        # follow-ups in their owner's Odoo calendar, customers invited with
+        # the .ics (issue 19)
+        "calendar",
     ],
     "data": [
         "security/customer_followup_security.xml",
         "security/ir.model.access.csv",
         "security/customer_followup_visit_security.xml",
         "security/customer_followup_anomaly_security.xml",
+        "security/customer_followup_repair_report_security.xml",
         "data/customer_followup_tier_flag_data.xml",
         "data/customer_followup_tier_data.xml",
         "data/ir_cron_data.xml",
@@ -64,11 +68,14 @@
         "views/customer_followup_escalation_policy_views.xml",
         "views/res_partner_anomaly_views.xml",
         "views/customer_followup_anomaly_menus.xml",
+        "report/customer_followup_report_paperformat.xml",
         "report/customer_followup_visit_report.xml",
         "report/customer_followup_anomaly_report.xml",
         "report/customer_followup_anomaly_statistics_report.xml",
         "views/customer_followup_analysis_views.xml",
         "views/customer_followup_kpi_views.xml",
+        "views/repair_order_views.xml",
+        "report/customer_followup_repair_report_views.xml",
         "views/customer_followup_visit_expense_views.xml",
         "views/customer_followup_survey_campaign_views.xml",
         "views/res_config_settings_views.xml",
@@ -88,10 +95,13 @@
         "demo/customer_followup_anomaly_demo.xml",
         "demo/customer_followup_anomaly_special_demo.xml",
         "demo/customer_followup_portal_demo.xml",
-        "demo/customer_followup_sale_series_demo.xml",
         "demo/customer_followup_milestone_demo.xml",
+        "demo/repair_order_demo.xml",
     ],
     "assets": {
+        "web.report_assets_common": [
+            "customer_followup/static/src/scss/report.scss",
+        ],
         "web.assets_tests": [
             "customer_followup/static/tests/tours/**/*",
         ],

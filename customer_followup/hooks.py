@@ -9,3 +9,8 @@ def uninstall_hook(env):
     as superuser: every company's policies go.
     """
     env["customer.followup.escalation.policy"].with_context(active_test=False).search([]).unlink()
+    # The follow-ups' appointments go with the follow-ups: none is left in
+    # anyone's calendar without the follow-up it stood for.
+    env["calendar.event"].with_context(active_test=False).search(
+        [("followup_visit_id", "!=", False)]
+    ).unlink()

@@ -147,8 +147,8 @@ def left_to_do(cr, facts):
     )
     pending = cr.fetchone()[0]
     cr.execute(
-        "SELECT count(*) FROM customer_followup_anomaly "
-        "WHERE id = ANY(%s) AND NOT COALESCE(escalated_report, FALSE)",
+        "SELECT count(*) FROM customer_followup_anomaly_clock "
+        "WHERE anomaly_id = ANY(%s) AND step = 'report' AND NOT COALESCE(escalated, FALSE)",
         [facts["anomalies"]],
     )
     return pending, cr.fetchone()[0]

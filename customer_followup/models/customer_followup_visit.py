@@ -291,7 +291,9 @@ class CustomerFollowupVisit(models.Model):
     survey_user_input_id = fields.Many2one(
         "survey.user_input", string="Questionnaire answer", readonly=True, copy=False
     )
-    survey_url = fields.Char(compute="_compute_survey_url")
+    # Computed as superuser: follow-up staff send the questionnaire's link
+    # without survey rights (answers are the Surveys app's).
+    survey_url = fields.Char(compute="_compute_survey_url", compute_sudo=True)
 
     script_id = fields.Many2one(
         "customer.followup.script",
@@ -311,7 +313,7 @@ class CustomerFollowupVisit(models.Model):
     # Database
     # ------------------------------------------------------------------
     def init(self):
-        super().init()
+        res = super().init()
         # The guard against duplicate generated visits lives in the database:
         # two generations in two transactions cannot both insert a slot.
         self.env.cr.execute(
@@ -332,6 +334,7 @@ class CustomerFollowupVisit(models.Model):
                 SQL.identifier(self._table),
             )
         )
+        return res
 
     def _read_group_select(self, aggregate_spec, query):
         """Aggregates of the scores count the answers of service follow-ups
@@ -428,7 +431,8 @@ class CustomerFollowupVisit(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Operation not supported"))
         late = SQL(
-            "(SELECT id FROM customer_followup_visit WHERE scheduled_date > deadline AND state IN %s)",
+            "(SELECT id FROM customer_followup_visit"
+            " WHERE scheduled_date > deadline AND state IN %s)",
             OPEN_STATES,
         )
         return [("id", "in" if (operator == "=") == value else "not in", late)]
@@ -502,9 +506,7 @@ class CustomerFollowupVisit(models.Model):
     @api.depends("survey_user_input_id")
     def _compute_survey_url(self):
         for visit in self:
-            # sudo: follow-up staff send the questionnaire's link without
-            # survey rights (answers are the Surveys app's).
-            answer = visit.survey_user_input_id.sudo()
+            answer = visit.survey_user_input_id
             visit.survey_url = visit.get_base_url() + answer.get_start_url() if answer else False
 
     @api.depends("trigger", "channel", "company_id")
@@ -770,7 +772,8 @@ class CustomerFollowupVisit(models.Model):
             (
                 _("Recent orders"),
                 [
-                    f"{o.name} · {o.date_order.date()} · {o.amount_untaxed:,.2f} {o.currency_id.name}"
+                    f"{o.name} · {o.date_order.date()} · "
+                    f"{o.amount_untaxed:,.2f} {o.currency_id.name}"
                     for o in orders
                 ],
             )
@@ -954,35 +957,13 @@ class CustomerFollowupVisit(models.Model):
             )
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for rescheduling."))
-        if not new_date or new_date <= fields.Datetime.now():
-            raise UserError(self.env._("A follow-up cannot be rescheduled into the past."))
-        if not customer_time and not self._in_calling_window(new_date):
-            windows = ", ".join(
-                f"{int(a):02d}:{round(a % 1 * 60):02d}–{int(b):02d}:{round(b % 1 * 60):02d}"
-                for a, b in self._calling_windows()
-            )
-            raise UserError(
-                self.env._(
-                    "%(date)s is not in a calling window (%(windows)s) of a working day. "
-                    "Choose one of the proposed times, or tick that the customer asked "
-                    "for this time and write down their words.",
-                    date=format_datetime(
-                        self.env,
-                        new_date,
-                        tz=self.company_id.resource_calendar_id.tz or "UTC",
-                        dt_format="yyyy-MM-dd HH:mm",
-                    ),
-                    windows=windows,
-                )
-            )
+        self._check_new_time(new_date, customer_time)
         vals = {
-            "scheduled_date": new_date,
+            **self._new_time_vals(new_date),
             "reschedule_reason": reason,
             "attempt_count": self.attempt_count + 1,
             "state": "unreachable" if unreachable else "postponed",
         }
-        if self.deadline and self.deadline < new_date:
-            vals["deadline"] = new_date
         self._write_workflow(vals)
         if customer_time:
             body = self.env._(
@@ -1000,6 +981,57 @@ class CustomerFollowupVisit(models.Model):
             )
         self.message_post(body=body)
         return True
+
+    def _check_new_time(self, new_date, customer_time=False, in_calendar=False):
+        """Refuse ``new_date`` (naive UTC) for this follow-up: in the past,
+        or outside the calling windows of a working day unless
+        ``customer_time`` (the customer asked for it). Shared by the
+        *Reschedule* wizard and the Odoo calendar (``in_calendar``: the
+        follow-up's event was dragged there)."""
+        self.ensure_one()
+        if not new_date or new_date <= fields.Datetime.now():
+            raise UserError(self.env._("A follow-up cannot be rescheduled into the past."))
+        if customer_time or self._in_calling_window(new_date):
+            return
+        windows = ", ".join(
+            f"{int(a):02d}:{round(a % 1 * 60):02d}–{int(b):02d}:{round(b % 1 * 60):02d}"
+            for a, b in self._calling_windows()
+        )
+        date = format_datetime(
+            self.env,
+            new_date,
+            tz=self.company_id.resource_calendar_id.tz or "UTC",
+            dt_format="yyyy-MM-dd HH:mm",
+        )
+        if in_calendar:
+            raise UserError(
+                self.env._(
+                    "%(date)s is not in a calling window (%(windows)s) of a working day: "
+                    "move the event of %(visit)s into one. When the customer asked for "
+                    "this time, use Reschedule on the follow-up and write down their words.",
+                    date=date,
+                    windows=windows,
+                    visit=self.display_name,
+                )
+            )
+        raise UserError(
+            self.env._(
+                "%(date)s is not in a calling window (%(windows)s) of a working day. "
+                "Choose one of the proposed times, or tick that the customer asked "
+                "for this time and write down their words.",
+                date=date,
+                windows=windows,
+            )
+        )
+
+    def _new_time_vals(self, new_date):
+        """The values that move the follow-up to ``new_date``: a deadline
+        before it moves with it."""
+        self.ensure_one()
+        vals = {"scheduled_date": new_date}
+        if self.deadline and self.deadline < new_date:
+            vals["deadline"] = new_date
+        return vals
 
     def _in_calling_window(self, when):
         """Whether ``when`` (naive UTC) falls in a calling window of a working
@@ -1093,8 +1125,8 @@ class CustomerFollowupVisit(models.Model):
         """A visit report not written by its due date goes to the owner's
         supervisor, once (001 篇二/四: the report the next day, 主管批阅)."""
         today = fields.Date.context_today(self)
-        # sudo: the scheduled job looks at every owner's follow-ups.
-        Visit = self.sudo()
+        # The scheduled job runs as the superuser: every owner's follow-ups.
+        Visit = self
         domain = [
             ("state", "=", "done"),
             ("report_due_date", "<", today),

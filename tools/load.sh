@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# `make load`: 50 people using Odoo for 5 minutes while the scheduled jobs
+# run, measured with OdooLocust (tests/load/), on the benchmark's database
+# (100,000 customers, a year of follow-ups, 10,000 open anomalies):
+#   1. one Odoo server, --workers=4 --max-cron-threads=2;
+#   2. two Odoo servers on other ports behind nginx (as two machines would
+#      be), sharing the database and the filestore, crons on both.
+# Prints p50/p95/p99 and throughput per action, errors, the jobs' longest
+# batch and the two-server guarantees; PASS/FAIL per target; JSON figures
+# in .run/load/. Non-zero when a target fails.
+#
+# Settings (environment): LOAD_DB (cf_load, built once and reused),
+# LOAD_CUSTOMERS (100000), LOAD_TIME (5m), LOAD_USERS (50: 35 specialists,
+# 10 managers, 5 portal customers), LOAD_ONLY (single|balancer).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/tools/settings.sh"
+bash "$ROOT/tools/provision.sh" run >/dev/null
+
+say() { printf '\033[1m[load]\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31m[load] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
+
+LOAD_DB="${LOAD_DB:-cf_load}"
+LOAD_CUSTOMERS="${LOAD_CUSTOMERS:-100000}"
+LOAD_TIME="${LOAD_TIME:-5m}"
+LOAD_ONLY="${LOAD_ONLY:-}"
+PY="$CF_VENV/bin/python"
+RUN="$ROOT/.run/load"
+mkdir -p "$RUN"
+
+# The load generator's own virtualenv (Locust's gevent and Flask must not
+# move Odoo's pins).
+LOAD_VENV="$CF_HOME/load-venv"
+REQ="$ROOT/tests/load/requirements.txt"
+if [ ! -f "$LOAD_VENV/.installed" ] || [ "$REQ" -nt "$LOAD_VENV/.installed" ]; then
+    say "installing OdooLocust into $LOAD_VENV"
+    python3 -m venv "$LOAD_VENV"
+    "$LOAD_VENV/bin/pip" install --quiet -r "$REQ"
+    touch "$LOAD_VENV/.installed"
+fi
+
+# nginx for the two-server run: Debian's package.
+if [ "$LOAD_ONLY" != single ] && ! command -v nginx >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "installing nginx"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null \
+            || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+    else
+        die "nginx is needed for the two-server run: sudo apt-get install nginx (or LOAD_ONLY=single)"
+    fi
+fi
+
+db_exists() {
+    "$PY" - "$1" <<'PY'
+import os, sys, psycopg2
+conn = psycopg2.connect(host=os.environ["PGHOST"], port=os.environ["PGPORT"], user=os.environ["PGUSER"], dbname="postgres")
+cr = conn.cursor()
+cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", [sys.argv[1]])
+sys.exit(0 if cr.fetchone() else 1)
+PY
+}
+if ! db_exists "$LOAD_DB"; then
+    say "building $LOAD_DB with the benchmark's data ($LOAD_CUSTOMERS customers), once"
+    CF_ODOO_BIN="$CF_ODOO/odoo-bin" "$PY" "$ROOT/tests/benchmark/bench.py" --db "$LOAD_DB" --keep \
+        --no-peers --customers "$LOAD_CUSTOMERS" --runs 1 --only visits
+fi
+
+free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PIDS=()
+stop_all() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    PIDS=()
+}
+trap stop_all EXIT
+
+start_odoo() {  # port gevent_port workers crons log [extra...]
+    local port=$1 gport=$2 workers=$3 crons=$4 log=$5; shift 5
+    "$PY" "$CF_ODOO/odoo-bin" -c "$CF_CONF" -d "$LOAD_DB" --db-filter "^$LOAD_DB\$" \
+        --http-interface 127.0.0.1 --http-port "$port" --gevent-port "$gport" \
+        --workers "$workers" --max-cron-threads "$crons" \
+        --limit-time-cpu 60 --limit-time-real 120 --limit-time-real-cron 300 \
+        --limit-memory-soft 2147483648 --limit-memory-hard 2684354560 \
+        --log-level info --logfile "$log" "$@" &
+    PIDS+=($!)
+}
+wait_http() {
+    local url=$1
+    for _i in $(seq 1 240); do
+        curl -sf -o /dev/null "$url/web/login" && return 0
+        sleep 0.5
+    done
+    die "no answer from $url"
+}
+
+run_load() {  # name url
+    local name=$1 url=$2 port=${2##*:}
+    say "$name: $LOAD_TIME, 35 specialists, 10 managers, 5 portal customers against $url"
+    LOAD_DB="$LOAD_DB" LOAD_PORT="$port" "$LOAD_VENV/bin/locust" -f "$ROOT/tests/load/locustfile.py" \
+        --headless --users 50 --spawn-rate 2 --run-time "$LOAD_TIME" --host 127.0.0.1 \
+        --csv "$RUN/$name" --only-summary --stop-timeout 30 --loglevel WARNING \
+        > "$RUN/$name-locust.log" 2>&1 || true
+}
+
+STAMP="$(date +%Y%m%d-%H%M%S)"
+rc=0
+declare -A THROUGHPUT
+
+if [ "$LOAD_ONLY" != balancer ]; then
+    P=$(free_port); G=$(free_port)
+    "$PY" "$ROOT/tests/load/prepare.py" setup "$LOAD_DB" "$CF_CONF" "http://127.0.0.1:$P"
+    since="$(date -u '+%F %T')"
+    start_odoo "$P" "$G" 4 2 "$RUN/single-server.log"
+    wait_http "http://127.0.0.1:$P"
+    run_load single "http://127.0.0.1:$P"
+    stop_all
+    checks=$("$PY" "$ROOT/tests/load/prepare.py" check "$LOAD_DB" "$CF_CONF" "$since" | tail -1 || true)
+    "$PY" "$ROOT/tests/load/report.py" "one server, 4 workers, 2 cron threads" "$RUN/single" \
+        "$RUN/single-server.log" "$RUN/$STAMP-single.json" "$checks" || rc=1
+    THROUGHPUT[single]=$("$PY" -c "import json; print(json.load(open('$RUN/$STAMP-single.json'))['all_requests']['per_s'])")
+fi
+
+if [ "$LOAD_ONLY" != single ]; then
+    P1=$(free_port); G1=$(free_port); P2=$(free_port); G2=$(free_port); N=$(free_port)
+    mkdir -p "$RUN/nginx"
+    sed -e "s|@RUN@|$RUN/nginx|g" -e "s|@HTTP1@|$P1|; s|@HTTP2@|$P2|; s|@GEVENT1@|$G1|; s|@GEVENT2@|$G2|; s|@PORT@|$N|" \
+        "$ROOT/tests/load/nginx.conf.in" > "$RUN/nginx/nginx.conf"
+    "$PY" "$ROOT/tests/load/prepare.py" setup "$LOAD_DB" "$CF_CONF" "http://127.0.0.1:$N"
+    since="$(date -u '+%F %T')"
+    # Two machines' worth of Odoo on one: each half the workers, crons on both.
+    start_odoo "$P1" "$G1" 2 1 "$RUN/balancer-server1.log" --proxy-mode
+    start_odoo "$P2" "$G2" 2 1 "$RUN/balancer-server2.log" --proxy-mode
+    nginx -p "$RUN/nginx" -c "$RUN/nginx/nginx.conf" &
+    PIDS+=($!)
+    wait_http "http://127.0.0.1:$P1"; wait_http "http://127.0.0.1:$P2"; wait_http "http://127.0.0.1:$N"
+    run_load balancer "http://127.0.0.1:$N"
+    stop_all
+    checks=$("$PY" "$ROOT/tests/load/prepare.py" check "$LOAD_DB" "$CF_CONF" "$since" | tail -1 || true)
+    "$PY" "$ROOT/tests/load/report.py" "two servers (2 workers, 1 cron thread each) behind nginx" \
+        "$RUN/balancer" "$RUN/balancer-server1.log,$RUN/balancer-server2.log" \
+        "$RUN/$STAMP-balancer.json" "$checks" || rc=1
+    THROUGHPUT[balancer]=$("$PY" -c "import json; print(json.load(open('$RUN/$STAMP-balancer.json'))['all_requests']['per_s'])")
+fi
+
+if [ -n "${THROUGHPUT[single]:-}" ] && [ -n "${THROUGHPUT[balancer]:-}" ]; then
+    say "throughput: one server ${THROUGHPUT[single]} requests/s, two behind nginx ${THROUGHPUT[balancer]} requests/s"
+fi
+say "figures: $RUN/$STAMP-*.json; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+exit $rc
