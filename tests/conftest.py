@@ -10,6 +10,7 @@ import xmlrpc.client
 
 import pytest
 from odoo_db import pg_connect
+from psycopg2 import sql
 
 # The slow fault tests (PostgreSQL restarted, a worker killed) run with
 # `make faults`, not with `make test`.
@@ -82,11 +83,12 @@ def copy_db():
     """A copy of the test database (pg_dump, as other sessions hold it open)."""
     source = _required_env("CF_TEST_DB")
     target = f"{source}_copy"[:63]
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(target))
     admin = pg_connect("postgres")
     admin.autocommit = True
     with admin.cursor() as cr:
-        cr.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-        cr.execute(f'CREATE DATABASE "{target}"')
+        cr.execute(drop)
+        cr.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target)))
     dump = subprocess.Popen(["pg_dump", "--no-owner", source], stdout=subprocess.PIPE)
     subprocess.run(
         ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", target],
@@ -96,7 +98,7 @@ def copy_db():
     assert dump.wait() == 0
     yield target
     with admin.cursor() as cr:
-        cr.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        cr.execute(drop)
     admin.close()
 
 

@@ -10,6 +10,7 @@ run by `make faults`).
   no attachment behind, and the next complete one is filed.
 """
 
+import contextlib
 import email
 import json
 import re
@@ -266,11 +267,9 @@ def _cut_upload(server, session, token, filename):
         sock.shutdown(socket.SHUT_WR)
         # Whatever the server answers (or not), the client is gone.
         sock.settimeout(30)
-        try:
+        with contextlib.suppress(OSError):
             while sock.recv(65536):
                 pass
-        except OSError:
-            pass
 
 
 def test_cut_off_complaint_upload_leaves_nothing_and_the_next_one_is_filed(
