@@ -25,7 +25,8 @@ import polib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ADDONS = os.environ.get(
-    "CF_ADDONS", "customer_followup,customer_followup_repair,customer_followup_hr_expense"
+    "CF_ADDONS",
+    "customer_followup,customer_followup_repair,customer_followup_hr_expense,customer_followup_spreadsheet_dashboard",
 )
 
 

@@ -45,5 +45,6 @@ from . import customer_followup_visit_portal
 from . import customer_followup_complaint_mailbox
 from . import res_partner_portal
 from . import resource_calendar_leaves
+from . import mail_mail
 from . import calendar_event
 from . import customer_followup_visit_calendar

@@ -34,6 +34,7 @@ from . import test_analysis_schedule
 from . import test_visit_sale_series
 from . import test_survey_campaign
 from . import test_workflow_fields
+from . import test_mail_retry
 from . import test_report_qr
 from . import test_user_form_roles
 from . import test_visit_calendar
