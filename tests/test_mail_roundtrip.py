@@ -1,0 +1,351 @@
+"""E-mail through real mail servers on this machine (issue 19).
+
+Postfix (SMTP) and Dovecot (IMAP) are started on loopback by
+tools/mail_servers.py, for the domains cf-company.test (the company: Odoo's
+catchall, bounce and complaint addresses, the staff) and cf-customer.test
+(the customer); nothing else is delivered, nothing leaves the machine.
+
+On a copy of the test database, Odoo sends through that Postfix (an
+outgoing mail server on 127.0.0.1) and fetches its mailbox on Dovecot (an
+incoming IMAP server), the layout of README's production section. Then:
+
+- the customer's contact e-mails the complaint address with an attachment;
+  Odoo's incoming mail server fetches it and it becomes an anomaly of that
+  customer, the attachment on it;
+- missing the report deadline escalates it, and 72 hours (elapsed time)
+  without telling the customer remind the owner and their head: the people
+  told by e-mail find the notices in their mailboxes;
+- the owner answers from the chatter, the customer a recipient: the answer
+  is in the contact's mailbox, threaded on the complaint (In-Reply-To and
+  References name its Message-Id).
+
+The servers must start: if they cannot, the test fails with the reason.
+"""
+
+import base64
+import email
+import email.policy
+import imaplib
+import json
+import os
+import smtplib
+import subprocess
+import sys
+import time
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import mail_servers  # noqa: E402
+
+COMPANY_DOMAIN = "cf-company.test"
+CUSTOMER_DOMAIN = "cf-customer.test"
+ODOO_MAILBOX = f"odoo@{COMPANY_DOMAIN}"
+COMPLAINTS = f"complaints@{COMPANY_DOMAIN}"
+BUYER = f"buyer@{CUSTOMER_DOMAIN}"
+HANDLER = f"handler@{COMPANY_DOMAIN}"
+ATTACHMENT = b"gauge;reading;expected\nPG-100;1.27 MPa;1.00 MPa\n"
+
+PREPARE = r'''
+import json, sys
+import odoo
+from odoo import SUPERUSER_ID, Command, api
+
+conf, db, out, smtp_port, imap_port, password = sys.argv[1:7]
+company_domain, odoo_mailbox, handler_email, buyer_email = sys.argv[7:11]
+odoo.tools.config.parse_config(["-c", conf, "-d", db, "--log-level=warn"])
+registry = odoo.modules.registry.Registry(db)
+with registry.cursor() as cr:
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    company = env.ref("base.main_company")
+    # Mail of the demo and of other tests is not sent from this copy.
+    env["mail.mail"].search([("state", "in", ("outgoing", "exception"))]).write({"state": "cancel"})
+    env["ir.mail_server"].search([]).write({"active": False})
+    env["fetchmail.server"].search([]).write({"active": False})
+    # The company's mail domain: catchall@, bounce@, notifications@.
+    domain = env["mail.alias.domain"].create({
+        "name": company_domain, "catchall_alias": "catchall", "bounce_alias": "bounce",
+        "default_from": "notifications",
+    })
+    company.alias_domain_id = domain
+    mailbox = env.ref("customer_followup.complaint_mailbox_main")
+    mailbox.alias_id.alias_domain_id = domain
+    env["ir.mail_server"].create({
+        "name": "Postfix on loopback", "smtp_host": "127.0.0.1", "smtp_port": int(smtp_port),
+        "smtp_encryption": "none", "sequence": 1,
+    })
+    fetch = env["fetchmail.server"].create({
+        "name": "Dovecot on loopback", "server_type": "imap", "server": "127.0.0.1",
+        "port": int(imap_port), "is_ssl": False, "user": odoo_mailbox, "password": password,
+    })
+    fetch.button_confirm_login()
+    # Everyone in the company is told by e-mail, in a mailbox of the domain.
+    staff = env["res.users"].search([("share", "=", False), ("id", "!=", SUPERUSER_ID)])
+    for user in staff:
+        user.write({"email": f"staff{user.id}@{company_domain}", "notification_type": "email"})
+    handler = env["res.users"].with_context(no_reset_password=True).create({
+        "name": "Mail Handler", "login": "mail_handler", "password": "mail_handler",
+        "email": handler_email, "notification_type": "email", "lang": "en_US",
+        "company_id": company.id, "company_ids": [Command.set(company.ids)],
+        "groups_id": [Command.link(env.ref("customer_followup.group_customer_followup_user").id)],
+    })
+    customer = env["res.partner"].create({
+        "name": "Roundtrip Instruments Co", "is_company": True, "customer_rank": 1,
+        "company_id": company.id, "email": f"office@{buyer_email.split('@')[1]}",
+    })
+    customer.with_company(company).followup_user_id = handler
+    contact = env["res.partner"].create({
+        "name": "Roundtrip Buyer", "parent_id": customer.id, "email": buyer_email,
+    })
+    with open(out, "w") as fh:
+        json.dump({
+            "customer": customer.id, "contact": contact.id, "handler": handler.id,
+            "crons": {xmlid: env.ref(xmlid).id for xmlid in (
+                "mail.ir_cron_mail_gateway_action", "mail.ir_cron_mail_scheduler_action",
+                "customer_followup.ir_cron_anomaly_escalate",
+                "customer_followup.ir_cron_anomaly_followthrough",
+            )},
+        }, fh)
+'''
+
+
+def _env(name):
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(f"{name} is not set: run the suite with `make test`", pytrace=False)
+    return value
+
+
+def _connect(dbname):
+    return psycopg2.connect(
+        host=os.environ.get("PGHOST", "127.0.0.1"),
+        port=os.environ.get("PGPORT", "5432"),
+        user=os.environ.get("PGUSER", "odoo"),
+        dbname=dbname,
+    )
+
+
+@pytest.fixture
+def servers():
+    """Postfix and Dovecot on loopback; a failure to start fails the test."""
+    root = ROOT / ".run" / "mail" / str(os.getpid())
+    try:
+        info = mail_servers.start(
+            root,
+            [COMPANY_DOMAIN, CUSTOMER_DOMAIN],
+            odoo_mailbox=ODOO_MAILBOX,
+            odoo_addresses=[
+                COMPLAINTS,
+                f"catchall@{COMPANY_DOMAIN}",
+                f"bounce@{COMPANY_DOMAIN}",
+            ],
+        )
+    except mail_servers.MailServerError as exc:
+        mail_servers.stop(root)
+        pytest.fail(f"the mail servers could not start: {exc}", pytrace=False)
+    yield info
+    mail_servers.stop(root)
+
+
+@pytest.fixture
+def mail_db():
+    """A copy of the test database (pg_dump, as other sessions hold it open)."""
+    source = _env("CF_TEST_DB")
+    target = f"{source}_mail"[:63]
+    admin = _connect("postgres")
+    admin.autocommit = True
+    with admin.cursor() as cr:
+        cr.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+        cr.execute(f'CREATE DATABASE "{target}"')
+    dump = subprocess.Popen(["pg_dump", "--no-owner", source], stdout=subprocess.PIPE)
+    subprocess.run(
+        ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", target],
+        stdin=dump.stdout,
+        check=True,
+    )
+    assert dump.wait() == 0
+    yield target
+    with admin.cursor() as cr:
+        cr.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
+    admin.close()
+
+
+def _mailbox(servers, address):
+    """The messages of ``address``'s inbox on Dovecot, read over IMAP."""
+    imap = imaplib.IMAP4("127.0.0.1", servers["imap_port"])
+    try:
+        imap.login(address, servers["password"])
+        imap.select("INBOX", readonly=True)
+        _status, data = imap.search(None, "ALL")
+        messages = []
+        for num in data[0].split():
+            _status, parts = imap.fetch(num, "(RFC822)")
+            messages.append(email.message_from_bytes(parts[0][1], policy=email.policy.default))
+        return messages
+    finally:
+        imap.logout()
+
+
+def _wait_mail(servers, address, match, what, timeout=30):
+    """The first message of ``address``'s inbox for which ``match`` holds,
+    waiting for Postfix to deliver it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [msg for msg in _mailbox(servers, address) if match(msg)]
+        if found:
+            return found[0]
+        if time.monotonic() > deadline:
+            log = Path(servers["root"], "postfix/mail.log")
+            tail = log.read_text(errors="replace")[-3000:] if log.exists() else ""
+            pytest.fail(f"{what} did not arrive in {address}'s mailbox. Postfix's log:\n{tail}")
+        time.sleep(0.5)
+
+
+def _text(msg):
+    """Subject and text of a message, HTML included."""
+    parts = [str(msg["Subject"] or "")]
+    for part in msg.walk():
+        if part.get_content_maintype() == "text":
+            parts.append(part.get_content())
+    return "\n".join(parts)
+
+
+
+
+def test_complaint_by_mail_answered_from_the_chatter(servers, mail_db, start_odoo, tmp_path):
+    from conftest import RpcUser
+
+    facts_file = tmp_path / "facts.json"
+    subprocess.run(
+        [
+            _env("CF_PYTHON"), "-c", PREPARE, _env("CF_ODOO_CONF"), mail_db, str(facts_file),
+            str(servers["smtp_port"]), str(servers["imap_port"]), servers["password"],
+            COMPANY_DOMAIN, ODOO_MAILBOX, HANDLER, BUYER,
+        ],
+        check=True,
+    )  # fmt: skip
+    facts = json.loads(facts_file.read_text())
+
+    # The customer's contact writes to the complaint address, with a file.
+    complaint = EmailMessage()
+    complaint["From"] = f"Roundtrip Buyer <{BUYER}>"
+    complaint["To"] = COMPLAINTS
+    complaint["Subject"] = "Pressure gauges read 27 % high"
+    complaint["Message-Id"] = original_id = make_msgid(domain=CUSTOMER_DOMAIN)
+    complaint.set_content("The PG-100 gauges of our last delivery read high, see the readings.")
+    complaint.add_attachment(
+        ATTACHMENT, maintype="text", subtype="csv", filename="readings.csv"
+    )
+    with smtplib.SMTP("127.0.0.1", servers["smtp_port"], timeout=30) as smtp:
+        smtp.send_message(complaint)
+    # Postfix hands it to Odoo's mailbox (complaints@ is one of Odoo's addresses).
+    _wait_mail(
+        servers, ODOO_MAILBOX, lambda m: m["Message-Id"] == original_id, "the complaint"
+    )
+
+    with start_odoo(mail_db, tmp_path / "server.log") as server:
+        admin = RpcUser(server, "admin", "admin")
+
+        def run_cron(xmlid):
+            admin.call("ir.cron", "method_direct_trigger", [facts["crons"][xmlid]])
+
+        handler = RpcUser(server, "mail_handler", "mail_handler")
+        # Odoo's incoming mail server fetches it (the scheduled job's work).
+        run_cron("mail.ir_cron_mail_gateway_action")
+        anomalies = admin.call(
+            "customer.followup.anomaly",
+            "search_read",
+            [("email_from", "ilike", BUYER)],
+            ["partner_id", "contact_id", "source", "name", "description"],
+        )
+        assert len(anomalies) == 1, "the complaint e-mail did not become one anomaly"
+        anomaly = anomalies[0]
+        assert anomaly["partner_id"][0] == facts["customer"]
+        assert anomaly["contact_id"][0] == facts["contact"]
+        assert anomaly["source"] == "email"
+        assert "27 %" in anomaly["description"]
+        files = admin.call(
+            "ir.attachment",
+            "search_read",
+            [("res_model", "=", "customer.followup.anomaly"), ("res_id", "=", anomaly["id"])],
+            ["name", "datas"],
+        )
+        assert [(f["name"], base64.b64decode(f["datas"])) for f in files] == [
+            ("readings.csv", ATTACHMENT)
+        ]
+
+        # The report deadline passed, and 72 hours of elapsed time without
+        # telling the customer: the scheduled jobs tell people by e-mail.
+        conn = _connect(mail_db)
+        conn.autocommit = True
+        with conn.cursor() as cr:
+            cr.execute(
+                "UPDATE customer_followup_anomaly SET deadline_report = now() at time zone 'utc'"
+                " - interval '1 hour', followthrough_deadline = now() at time zone 'utc'"
+                " - interval '1 hour' WHERE id = %s",
+                [anomaly["id"]],
+            )
+        conn.close()
+        run_cron("customer_followup.ir_cron_anomaly_escalate")
+        run_cron("customer_followup.ir_cron_anomaly_followthrough")
+
+        # The owner answers from the chatter, the customer's contact a recipient.
+        answer_id = handler.call(
+            "customer.followup.anomaly",
+            "message_post",
+            [anomaly["id"]],
+            body="We are sending a technician with calibrated gauges on Monday.",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=[facts["contact"]],
+        )
+        # Odoo's outgoing queue (the scheduled job) sends through Postfix.
+        run_cron("mail.ir_cron_mail_scheduler_action")
+
+        notices = admin.call(
+            "mail.message",
+            "search_read",
+            [
+                ("model", "=", "customer.followup.anomaly"),
+                ("res_id", "=", anomaly["id"]),
+                ("id", "!=", answer_id),
+                ("partner_ids", "!=", False),
+            ],
+            ["body", "partner_ids"],
+        )
+        partners = admin.call(
+            "res.partner",
+            "read",
+            sorted({p for notice in notices for p in notice["partner_ids"]}),
+            ["email"],
+        )
+        emails = {p["id"]: p["email"] for p in partners}
+
+    # The answer, in the contact's mailbox, threaded on the complaint.
+    answer = _wait_mail(
+        servers, BUYER, lambda m: "technician" in _text(m), "the answer from the chatter"
+    )
+    assert answer["In-Reply-To"] == original_id
+    assert original_id in answer["References"].split()
+    assert str(answer["From"]).endswith(f"@{COMPANY_DOMAIN}>")
+
+    # The escalation and the 72-hour reminder, in the mailboxes of those told.
+    escalation = [n for n in notices if anomaly["name"] in n["body"] and "72" not in n["body"]]
+    reminder = [n for n in notices if "72" in n["body"]]
+    assert escalation, "the missed report deadline was not escalated"
+    assert reminder, "no 72-hour reminder was posted"
+    assert HANDLER in {emails[p] for n in reminder for p in n["partner_ids"]}
+    for notice in escalation + reminder:
+        for partner in notice["partner_ids"]:
+            _wait_mail(
+                servers,
+                emails[partner],
+                lambda m, notice=notice: anomaly["name"] in _text(m)
+                and ("72" in _text(m)) == ("72" in notice["body"]),
+                f"the notice {notice['body']!r}",
+            )
