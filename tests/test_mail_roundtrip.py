@@ -330,8 +330,9 @@ def test_complaint_by_mail_answered_from_the_chatter(servers, mail_db, start_odo
     answer = _wait_mail(
         servers, BUYER, lambda m: "technician" in _text(m), "the answer from the chatter"
     )
-    assert answer["In-Reply-To"] == original_id
-    assert original_id in answer["References"].split()
+    threading = {key: answer[key] for key in ("Message-Id", "In-Reply-To", "References")}
+    assert threading["In-Reply-To"] == original_id, threading
+    assert original_id in threading["References"].split(), threading
     assert str(answer["From"]).endswith(f"@{COMPANY_DOMAIN}>")
 
     # The escalation and the 72-hour reminder, in the mailboxes of those told.
