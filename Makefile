@@ -2,7 +2,7 @@
 #   make run    install everything and start Odoo with the addon and demo data
 #   make test   run the whole test suite on a throwaway database
 # Settings (ODOO_SRC, DB, HTTP_PORT, PGHOST, PGPORT, PGUSER, CF_HOME): see README.
-.PHONY: run test provision bench load backup restore
+.PHONY: run test provision bench load lint backup restore
 
 run:
 	@bash tools/run.sh
@@ -21,6 +21,11 @@ bench:
 # server and on two behind nginx (README, Performance).
 load:
 	@bash tools/load.sh
+
+# Not a set-up command: the checks of .pre-commit-config.yaml (OCA's lint),
+# run from the virtualenv without pre-commit; CI runs it before the tests.
+lint:
+	@bash tools/lint.sh
 
 # Not set-up commands: back up a database (dump and filestore, one zip) and
 # restore it into a new one (README, Backup and restore).

@@ -4,7 +4,7 @@
     "name": "Customer Follow-up",
     "summary": "Customer follow-up (客户回访) and service-anomaly handling "
     "(客户服务异常处置) for manufacturers: tiers, plans, visits, escalations",
-    "version": "18.0.2.0.0",
+    "version": "18.0.2.1.0",
     "category": "Sales/Customer Service",
     "license": "LGPL-3",
     "author": "customer_followup contributors",
@@ -42,6 +42,7 @@
         "security/ir.model.access.csv",
         "security/customer_followup_visit_security.xml",
         "security/customer_followup_anomaly_security.xml",
+        "security/customer_followup_repair_report_security.xml",
         "data/customer_followup_tier_flag_data.xml",
         "data/customer_followup_tier_data.xml",
         "data/ir_cron_data.xml",
@@ -73,6 +74,8 @@
         "report/customer_followup_anomaly_statistics_report.xml",
         "views/customer_followup_analysis_views.xml",
         "views/customer_followup_kpi_views.xml",
+        "views/repair_order_views.xml",
+        "report/customer_followup_repair_report_views.xml",
         "views/customer_followup_visit_expense_views.xml",
         "views/customer_followup_survey_campaign_views.xml",
         "views/res_config_settings_views.xml",
@@ -92,8 +95,8 @@
         "demo/customer_followup_anomaly_demo.xml",
         "demo/customer_followup_anomaly_special_demo.xml",
         "demo/customer_followup_portal_demo.xml",
-        "demo/customer_followup_sale_series_demo.xml",
         "demo/customer_followup_milestone_demo.xml",
+        "demo/repair_order_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

@@ -95,7 +95,9 @@ class TestBrowserVisits(TourScreenshotMixin, HttpCase):
                 }
             ],
         )
-        self.assertTrue(anomaly.deadline_report, "the report clock started when it was saved")
+        self.assertTrue(
+            anomaly._clock_deadline("report"), "the report clock started when it was saved"
+        )
         self.assertTrue(anomaly.next_deadline)
         self.assertEqual(
             anomaly.step_ids.sorted("id").mapped("state"),

@@ -18,7 +18,7 @@ import time
 import psycopg2
 import pytest
 
-PREPARE = r'''
+PREPARE = r"""
 import json, sys
 from datetime import date, datetime, timedelta
 import odoo
@@ -52,8 +52,8 @@ with registry.cursor() as cr:
     cr.execute("SAVEPOINT reference")
     plan._generate_visits(batch_size=40)
     env.flush_all()
-    cr.execute(SQL("SELECT partner_id, period_key, scheduled_date::text FROM customer_followup_visit "
-                   "WHERE plan_id = %s ORDER BY 1, 2", plan.id))
+    cr.execute(SQL("SELECT partner_id, period_key, scheduled_date::text "
+                   "FROM customer_followup_visit WHERE plan_id = %s ORDER BY 1, 2", plan.id))
     reference = cr.fetchall()
     cr.execute("ROLLBACK TO SAVEPOINT reference")
     env.invalidate_all()
@@ -77,13 +77,14 @@ with registry.cursor() as cr:
         ("escalation A", amodel.id, "model._cron_escalate(batch_size=15)"),
         ("escalation B", amodel.id, "model._cron_escalate(batch_size=15)"),
     ):
-        env["ir.cron"].create({"name": f"Two workers: {name}", "model_id": model_id, "state": "code",
-                               "code": code, "interval_number": 1, "interval_type": "days",
-                               "nextcall": due, "user_id": SUPERUSER_ID})
+        env["ir.cron"].create({"name": f"Two workers: {name}", "model_id": model_id,
+                               "state": "code", "code": code, "interval_number": 1,
+                               "interval_type": "days", "nextcall": due,
+                               "user_id": SUPERUSER_ID})
     with open(out, "w") as fh:
         json.dump({"plan": plan.id, "reference": reference, "anomalies": anomalies.ids,
                    "told": len(told)}, fh)
-'''
+"""
 
 
 def _env(name):
@@ -95,8 +96,10 @@ def _env(name):
 
 def _connect(dbname):
     return psycopg2.connect(
-        host=os.environ.get("PGHOST", "127.0.0.1"), port=os.environ.get("PGPORT", "5432"),
-        user=os.environ.get("PGUSER", "odoo"), dbname=dbname,
+        host=os.environ.get("PGHOST", "127.0.0.1"),
+        port=os.environ.get("PGPORT", "5432"),
+        user=os.environ.get("PGUSER", "odoo"),
+        dbname=dbname,
     )
 
 
@@ -117,8 +120,11 @@ def copy_db():
         cr.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
         cr.execute(f'CREATE DATABASE "{target}"')
     dump = subprocess.Popen(["pg_dump", "--no-owner", source], stdout=subprocess.PIPE)
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", target],
-                   stdin=dump.stdout, check=True)
+    subprocess.run(
+        ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", target],
+        stdin=dump.stdout,
+        check=True,
+    )
     assert dump.wait() == 0
     yield target
     with admin.cursor() as cr:
@@ -132,12 +138,29 @@ def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
     subprocess.run([_env("CF_PYTHON"), "-c", PREPARE, conf, copy_db, str(facts)], check=True)
     facts = json.loads(facts.read_text())
     log = tmp_path / "server.log"
-    server = subprocess.Popen([
-        _env("CF_PYTHON"), _env("CF_ODOO_BIN"), "-c", conf, "-d", copy_db,
-        "--db-filter", f"^{copy_db}$", "--http-interface", "127.0.0.1",
-        "--http-port", str(_free_port()), "--gevent-port", str(_free_port()),
-        "--workers=2", "--max-cron-threads=2", "--log-level=info", "--logfile", str(log),
-    ])
+    server = subprocess.Popen(
+        [
+            _env("CF_PYTHON"),
+            _env("CF_ODOO_BIN"),
+            "-c",
+            conf,
+            "-d",
+            copy_db,
+            "--db-filter",
+            f"^{copy_db}$",
+            "--http-interface",
+            "127.0.0.1",
+            "--http-port",
+            str(_free_port()),
+            "--gevent-port",
+            str(_free_port()),
+            "--workers=2",
+            "--max-cron-threads=2",
+            "--log-level=info",
+            "--logfile",
+            str(log),
+        ]
+    )
     conn = _connect(copy_db)
     conn.autocommit = True
     # Cron workers listen on the "postgres" database for their wake-up call.
@@ -152,12 +175,17 @@ def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
                 # Wake the cron workers (they otherwise poll every minute).
                 cr.execute("NOTIFY cron_trigger, %s", [copy_db])
             with conn.cursor() as cr:
-                cr.execute("SELECT generation_pending FROM customer_followup_plan WHERE id = %s",
-                           [facts["plan"]])
+                cr.execute(
+                    "SELECT generation_pending FROM customer_followup_plan WHERE id = %s",
+                    [facts["plan"]],
+                )
                 pending = cr.fetchone()[0]
-                cr.execute("SELECT count(*) FROM customer_followup_anomaly "
-                           "WHERE id = ANY(%s) AND NOT COALESCE(escalated_report, FALSE)",
-                           [facts["anomalies"]])
+                cr.execute(
+                    "SELECT count(*) FROM customer_followup_anomaly_clock "
+                    "WHERE anomaly_id = ANY(%s) AND step = 'report' "
+                    "AND NOT COALESCE(escalated, FALSE)",
+                    [facts["anomalies"]],
+                )
                 left = cr.fetchone()[0]
             if not pending and not left:
                 done = True
@@ -174,23 +202,36 @@ def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
     text = log.read_text() if log.exists() else ""
     assert done, f"the jobs did not finish in time:\n{text[-3000:]}"
     with conn.cursor() as cr:
-        cr.execute("SELECT partner_id, period_key, scheduled_date::text FROM customer_followup_visit "
-                   "WHERE plan_id = %s ORDER BY 1, 2", [facts["plan"]])
+        cr.execute(
+            "SELECT partner_id, period_key, scheduled_date::text FROM customer_followup_visit "
+            "WHERE plan_id = %s ORDER BY 1, 2",
+            [facts["plan"]],
+        )
         visits = [list(row) for row in cr.fetchall()]
-        cr.execute("SELECT res_id, count(*) FROM mail_activity WHERE res_model = 'customer.followup.anomaly' "
-                   "AND res_id = ANY(%s) AND summary LIKE '%%not reported%%' GROUP BY res_id",
-                   [facts["anomalies"]])
+        cr.execute(
+            "SELECT res_id, count(*) FROM mail_activity "
+            "WHERE res_model = 'customer.followup.anomaly' "
+            "AND res_id = ANY(%s) AND summary LIKE '%%not reported%%' GROUP BY res_id",
+            [facts["anomalies"]],
+        )
         todos = dict(cr.fetchall())
         # The chatter's note (the notification of the people told may be
         # linked to the anomaly too when it is alone in its batch).
-        cr.execute("SELECT res_id, count(*) FROM mail_message WHERE model = 'customer.followup.anomaly' "
-                   "AND res_id = ANY(%s) AND body LIKE '%%not reported%%' "
-                   "AND message_type != 'user_notification' GROUP BY res_id",
-                   [facts["anomalies"]])
+        cr.execute(
+            "SELECT res_id, count(*) FROM mail_message WHERE model = 'customer.followup.anomaly' "
+            "AND res_id = ANY(%s) AND body LIKE '%%not reported%%' "
+            "AND message_type != 'user_notification' GROUP BY res_id",
+            [facts["anomalies"]],
+        )
         messages = dict(cr.fetchall())
     conn.close()
-    # Log lines: "<date> <time> <pid> INFO <db> odoo.addons.base.models.ir_cron: Job 'Two workers: ...' (id) starting"
-    workers = {line.split()[2] for line in text.splitlines() if "Two workers" in line and "starting" in line}
+    # Log lines: "<date> <time> <pid> INFO <db> odoo.addons.base.models.ir_cron:
+    # Job 'Two workers: ...' (id) starting"
+    workers = {
+        line.split()[2]
+        for line in text.splitlines()
+        if "Two workers" in line and "starting" in line
+    }
     # Same follow-ups as one process, none twice.
     assert visits == [list(row) for row in facts["reference"]]
     assert len({(p, k) for p, k, _d in visits}) == len(visits)

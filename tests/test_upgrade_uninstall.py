@@ -10,6 +10,7 @@ odoo-bin, in separate processes, on a throwaway copy of the test database.
 """
 
 import configparser
+import contextlib
 import json
 import os
 import shutil
@@ -67,24 +68,24 @@ def _copy_database(source, target):
     is connected to the source: this process (pytest-odoo's pool) lets go of
     its idle connections first; when an Odoo server of the suite still holds
     some, the copy goes through pg_dump instead."""
-    try:
+    with contextlib.suppress(ImportError):
         from odoo import sql_db  # only there when pytest-odoo runs the suite
 
         sql_db.close_db(source)
-    except ImportError:
-        pass
     create = sql.SQL("CREATE DATABASE {} WITH TEMPLATE {}").format(
         sql.Identifier(target), sql.Identifier(source)
     )
-    try:
+    with contextlib.suppress(errors.ObjectInUse):
         _execute(create)
         return
-    except errors.ObjectInUse:
-        pass
     _execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target)))
     params = _pg_params()
     env = dict(os.environ, PGPASSWORD=params.get("password", os.environ.get("PGPASSWORD", "")))
-    conn_args = [f"--host={params['host']}", f"--port={params['port']}", f"--username={params['user']}"]
+    conn_args = [
+        f"--host={params['host']}",
+        f"--port={params['port']}",
+        f"--username={params['user']}",
+    ]
     dump = subprocess.Popen(
         ["pg_dump", *conn_args, "--format=custom", source], stdout=subprocess.PIPE, env=env
     )
@@ -139,7 +140,7 @@ def _shell(db, script):
         timeout=900,
         check=False,
     )
-    results = [line[len(MARK):] for line in done.stdout.splitlines() if line.startswith(MARK)]
+    results = [line[len(MARK) :] for line in done.stdout.splitlines() if line.startswith(MARK)]
     assert done.returncode == 0 and results, f"odoo-bin shell failed:\n{done.stdout}\n{done.stderr}"
     return json.loads(results[-1])
 
@@ -155,7 +156,9 @@ def _upgrade(db, tmp_path):
     )
     text = log.read_text() if log.exists() else ""
     assert done.returncode == 0, f"the upgrade failed:\n{text}\n{done.stderr}"
-    errors_logged = [line for line in text.splitlines() if " ERROR " in line or " CRITICAL " in line]
+    errors_logged = [
+        line for line in text.splitlines() if " ERROR " in line or " CRITICAL " in line
+    ]
     assert not errors_logged, "the upgrade logged errors:\n" + "\n".join(errors_logged)
 
 
@@ -225,14 +228,17 @@ def menu_name():
 
 def sales_and_customers():
     # Partners the addon's own (demo) data did not create.
-    own = env["ir.model.data"].search([("module", "=", "customer_followup"), ("model", "=", "res.partner")])
+    own = env["ir.model.data"].search(
+        [("module", "=", "customer_followup"), ("model", "=", "res.partner")]
+    )
     Partner = env["res.partner"].with_context(active_test=False)
     orders = env["sale.order"].search([], order="id")
     return {
         "partner_ids": Partner.search([("id", "not in", own.mapped("res_id"))], order="id").ids,
         "partners_with_sales": sorted(set(orders.partner_id.ids)),
         "orders": [
-            [o.id, o.name, o.state, o.partner_id.id, o.amount_total, len(o.order_line)] for o in orders
+            [o.id, o.name, o.state, o.partner_id.id, o.amount_total, len(o.order_line)]
+            for o in orders
         ],
     }
 
@@ -241,9 +247,12 @@ def sample(partner_id, order_id):
     partner = env["res.partner"].browse(partner_id)
     order = env["sale.order"].browse(order_id)
     return {
-        "partner": partner.read(["name", "is_company", "email", "phone", "city", "vat", "comment", "child_ids"])[0],
+        "partner": partner.read(
+            ["name", "is_company", "email", "phone", "city", "vat", "comment", "child_ids"]
+        )[0],
         "order": [order.name, order.state, order.partner_id.id, order.amount_untaxed,
-                  order.order_line.mapped("product_uom_qty"), order.order_line.mapped("price_unit")],
+                  order.order_line.mapped("product_uom_qty"),
+                  order.order_line.mapped("price_unit")],
         "order_contact": order.partner_invoice_id.id,
     }
 """
@@ -263,7 +272,9 @@ def test_upgrade_keeps_users_edits_to_noupdate_data(throwaway_db, tmp_path):
         tier = env.ref("customer_followup.tier_strategic")
         # Chinese first: where English is not an active language, Odoo
         # writes a Chinese edit to English too.
-        tier.with_context(lang="zh_CN").write({"name": "一级（核心客户）", "service_promise": "客户经理随叫随到。"})
+        tier.with_context(lang="zh_CN").write(
+            {"name": "一级（核心客户）", "service_promise": "客户经理随叫随到。"}
+        )
         tier.with_context(lang="en_US").write({
             "name": "Tier 1 - Core account",
             "service_promise": "Account manager on call.",
@@ -278,12 +289,15 @@ def test_upgrade_keeps_users_edits_to_noupdate_data(throwaway_db, tmp_path):
             "channel_mix_ids": [Command.update(line.id, {"share": shares[line.channel]})
                                 for line in tier.channel_mix_ids],
         })
-        env.ref("customer_followup.tier_flag_industry_leader").with_context(lang="zh_CN").name = "行业龙头"
+        flag = env.ref("customer_followup.tier_flag_industry_leader")
+        flag.with_context(lang="zh_CN").name = "行业龙头"
         env.ref("customer_followup.escalation_policy_general").write({
             "report_within_minutes": 45,
             "resolve_within_working_days": 2,
             "daily_progress_required": True,
-            "notify_group_id": env.ref("customer_followup.group_customer_followup_deputy_leader").id,
+            "notify_group_id": env.ref(
+                "customer_followup.group_customer_followup_deputy_leader"
+            ).id,
         })
         template = env.ref("customer_followup.mail_template_visit_appointment")
         template.with_context(lang="zh_CN").write({
@@ -294,14 +308,18 @@ def test_upgrade_keeps_users_edits_to_noupdate_data(throwaway_db, tmp_path):
             "subject": "Your follow-up appointment {{ object.name }}",
             "body_html": "<p>Dear customer, we will call you soon.</p>",
         })
-        env.ref("customer_followup.script_general").with_context(lang="zh_CN").opening = "<p>您好，我是客服部的[姓名]。</p>"
+        script = env.ref("customer_followup.script_general")
+        script.with_context(lang="zh_CN").opening = "<p>您好，我是客服部的[姓名]。</p>"
         env.ref("customer_followup.ir_cron_recompute_partner_tiers").write(
             {"interval_number": 2, "interval_type": "days"}
         )
         # Not noupdate: the upgrade puts it back, which shows it reloaded the data.
-        env.ref("customer_followup.customer_followup_menu_root").with_context(lang="en_US").name = "Renamed by hand"
+        menu = env.ref("customer_followup.customer_followup_menu_root")
+        menu.with_context(lang="en_US").name = "Renamed by hand"
         env.cr.commit()
-        print(MARK + json.dumps({"data": edited_data(), "menu": menu_name(), "updatable": updatable}))
+        print(MARK + json.dumps(
+            {"data": edited_data(), "menu": menu_name(), "updatable": updatable}
+        ))
         """.replace("USER_TUNED_MODELS", json.dumps(USER_TUNED_MODELS)),
     )
     assert before["updatable"] == [], "shipped without noupdate: an upgrade would reset them"
@@ -330,10 +348,13 @@ def test_uninstall_leaves_customers_and_sales(throwaway_db):
         env = env(context=dict(env.context, allowed_company_ids=[company.id]))
         specialist = env["res.users"].create({
             "name": "Lifecycle specialist", "login": "lifecycle_specialist",
-            "groups_id": [Command.link(env.ref("customer_followup.group_customer_followup_user").id)],
+            "groups_id": [
+                Command.link(env.ref("customer_followup.group_customer_followup_user").id)
+            ],
         })
         customer = env["res.partner"].create({
-            "name": "宁波精工仪表有限公司 (lifecycle)", "is_company": True, "email": "qc@jinggong.example.com",
+            "name": "宁波精工仪表有限公司 (lifecycle)", "is_company": True,
+            "email": "qc@jinggong.example.com",
             "phone": "+86 574 8800 1234", "city": "宁波", "vat": "91330200MA2LIFE01X",
             "comment": "<p>Key account since 2019.</p>",
             "followup_tier_id": env.ref("customer_followup.tier_key").id,
@@ -342,15 +363,22 @@ def test_uninstall_leaves_customers_and_sales(throwaway_db):
             "followup_fewer_calls": True,
             "child_ids": [Command.create({"name": "李工", "function": "Quality"})],
         })
-        product = env["product.product"].create({"name": "Pressure transmitter (lifecycle)", "type": "consu"})
+        product = env["product.product"].create(
+            {"name": "Pressure transmitter (lifecycle)", "type": "consu"}
+        )
         order = env["sale.order"].create({
             "partner_id": customer.id,
-            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 3, "price_unit": 1200.0})],
+            "order_line": [Command.create(
+                {"product_id": product.id, "product_uom_qty": 3, "price_unit": 1200.0}
+            )],
         })
         order.action_confirm()
-        visit = env["customer.followup.visit"].create({"partner_id": customer.id, "user_id": specialist.id})
+        visit = env["customer.followup.visit"].create(
+            {"partner_id": customer.id, "user_id": specialist.id}
+        )
         env["customer.followup.anomaly"].create({
-            "partner_id": customer.id, "category": "delivery", "description": "Late delivery", "visit_id": visit.id,
+            "partner_id": customer.id, "category": "delivery", "description": "Late delivery",
+            "visit_id": visit.id,
         })
         env.cr.commit()
         addon_groups = env["ir.model.data"].search(
@@ -358,12 +386,15 @@ def test_uninstall_leaves_customers_and_sales(throwaway_db):
         result = dict(
             sales_and_customers(), customer=customer.id, order=order.id,
             sample=sample(customer.id, order.id),
-            addon_models=env["ir.model"].search([("model", "like", "customer.followup.")]).mapped("model"),
+            addon_models=env["ir.model"].search(
+                [("model", "like", "customer.followup.")]
+            ).mapped("model"),
             addon_groups=addon_groups,
         )
         print(MARK + json.dumps(result, default=str))
         env.cr.commit()
-        env["ir.module.module"].search([("name", "=", "customer_followup")]).button_immediate_uninstall()
+        addon = env["ir.module.module"].search([("name", "=", "customer_followup")])
+        addon.button_immediate_uninstall()
         """,
     )
     assert "customer.followup.visit" in before["addon_models"]
@@ -389,7 +420,9 @@ def test_uninstall_leaves_customers_and_sales(throwaway_db):
             sales_and_customers(),
             customer=customer.id, order=order.id, sample=sample(customer.id, order.id),
             state=env["ir.module.module"].search([("name", "=", "customer_followup")]).state,
-            addon_models=env["ir.model"].search([("model", "like", "customer.followup.")]).mapped("model"),
+            addon_models=env["ir.model"].search(
+                [("model", "like", "customer.followup.")]
+            ).mapped("model"),
             groups_left=env["res.groups"].browse(ADDON_GROUPS).exists().ids,
             tables=tables, columns=columns,
         )

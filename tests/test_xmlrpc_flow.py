@@ -199,16 +199,27 @@ def test_the_whole_flow_over_xmlrpc(people, customer):
     refused(specialist.call, "ir.actions.server", "run", [server_action], context=context)
     manager.call("ir.actions.server", "run", [server_action], context=context)
     escalated = manager.call(
-        Anomaly, "read", [anomaly_id], ["is_overdue", "escalated_report", "activity_ids", "state"]
+        Anomaly, "read", [anomaly_id], ["is_escalated", "activity_ids", "state"]
     )[0]
-    assert escalated["is_overdue"] and escalated["escalated_report"]
+    report_clock = manager.call(
+        "customer.followup.anomaly.clock",
+        "search_read",
+        [["anomaly_id", "=", anomaly_id], ["step", "=", "report"]],
+        fields=["escalated"],
+    )[0]
+    assert escalated["is_escalated"] and report_clock["escalated"]
     assert escalated["activity_ids"], "the next level got a to-do"
     assert escalated["state"] == "discovered"
 
     # The closed loop, step by step.
     for step in ("action_report", "action_respond", "action_investigate"):
         specialist.call(Anomaly, step, [anomaly_id])
-    deadline = specialist.call(Anomaly, "read", [anomaly_id], ["deadline_resolve"])[0]
+    resolve_clock = specialist.call(
+        "customer.followup.anomaly.clock",
+        "search_read",
+        [["anomaly_id", "=", anomaly_id], ["step", "=", "resolve"]],
+        fields=["deadline"],
+    )[0]
     specialist.call(
         Anomaly,
         "write",
@@ -218,7 +229,7 @@ def test_the_whole_flow_over_xmlrpc(people, customer):
             "root_cause": "包装强度不足",
             "plan_measures": "补发并加固包装",
             "plan_owner_ids": [(6, 0, [specialist.uid])],
-            "plan_deadline": deadline["deadline_resolve"],
+            "plan_deadline": resolve_clock["deadline"],
         },
     )
     specialist.call(Anomaly, "action_submit_plan", [anomaly_id])

@@ -5,8 +5,15 @@ import xmlrpc.client
 
 import pytest
 
-TIER_FIELDS = ["name", "followup_tier_id", "followup_sales_share", "followup_sales_amount",
-               "followup_tier_rule", "followup_cooperation_years", "followup_flag_ids"]
+TIER_FIELDS = [
+    "name",
+    "followup_tier_id",
+    "followup_sales_share",
+    "followup_sales_amount",
+    "followup_tier_rule",
+    "followup_cooperation_years",
+    "followup_flag_ids",
+]
 
 
 def _tiered_customers(user):
@@ -68,10 +75,16 @@ def test_salesperson_reads_tiers_but_cannot_set_them(rpc):
     assert customers, "a salesperson sees customers' tiers"
     target = next(c for c in customers if c["name"] == "三一重工股份有限公司")
     before = target["followup_tier_id"]
-    tiers = sales.call("customer.followup.tier", "search_read", [["code", "=", "strategic"]], fields=["id"])
+    tiers = sales.call(
+        "customer.followup.tier", "search_read", [["code", "=", "strategic"]], fields=["id"]
+    )
     with pytest.raises(xmlrpc.client.Fault) as err:
-        sales.call("res.partner", "write", [target["id"]],
-                   {"followup_tier_id": tiers[0]["id"], "followup_tier_manual_reason": "VIP"})
+        sales.call(
+            "res.partner",
+            "write",
+            [target["id"]],
+            {"followup_tier_id": tiers[0]["id"], "followup_tier_manual_reason": "VIP"},
+        )
     assert "managers" in err.value.faultString
     after = sales.call("res.partner", "read", [target["id"]], ["followup_tier_id"])[0]
     assert after["followup_tier_id"] == before
@@ -82,16 +95,30 @@ def test_salesperson_reads_tiers_but_cannot_set_them(rpc):
 
 def test_manager_overrides_a_tier_with_a_reason(rpc):
     manager = rpc("zhoujie")
-    customer = manager.call("res.partner", "search_read",
-                            [["name", "=", "正泰电器股份有限公司"]], fields=["followup_tier_id"])[0]
-    key = manager.call("customer.followup.tier", "search_read", [["code", "=", "key"]], fields=["id"])[0]
+    customer = manager.call(
+        "res.partner",
+        "search_read",
+        [["name", "=", "正泰电器股份有限公司"]],
+        fields=["followup_tier_id"],
+    )[0]
+    key = manager.call(
+        "customer.followup.tier", "search_read", [["code", "=", "key"]], fields=["id"]
+    )[0]
     with pytest.raises(xmlrpc.client.Fault) as err:  # no reason given
         manager.call("res.partner", "write", [customer["id"]], {"followup_tier_id": key["id"]})
     assert "reason" in err.value.faultString
-    manager.call("res.partner", "write", [customer["id"]],
-                 {"followup_tier_id": key["id"], "followup_tier_manual_reason": "新品试点"})
-    after = manager.call("res.partner", "read", [customer["id"]],
-                         ["followup_tier_id", "followup_tier_manual", "followup_tier_rule"])[0]
+    manager.call(
+        "res.partner",
+        "write",
+        [customer["id"]],
+        {"followup_tier_id": key["id"], "followup_tier_manual_reason": "新品试点"},
+    )
+    after = manager.call(
+        "res.partner",
+        "read",
+        [customer["id"]],
+        ["followup_tier_id", "followup_tier_manual", "followup_tier_rule"],
+    )[0]
     assert after["followup_tier_id"][0] == key["id"]
     assert after["followup_tier_manual"] is True
     assert "新品试点" in after["followup_tier_rule"]

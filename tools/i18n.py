@@ -37,8 +37,21 @@ def export_pot(db, addon):
     with tempfile.NamedTemporaryFile(suffix=".pot", delete=False) as tmp:
         path = tmp.name
     subprocess.run(
-        [sys.executable, odoo_bin, "-c", conf, "-d", db, "--i18n-export", path,
-         "--modules", addon, "--stop-after-init", "--log-level", "warn"],
+        [
+            sys.executable,
+            odoo_bin,
+            "-c",
+            conf,
+            "-d",
+            db,
+            "--i18n-export",
+            path,
+            "--modules",
+            addon,
+            "--stop-after-init",
+            "--log-level",
+            "warn",
+        ],
         check=True,
     )
     pot = polib.pofile(path)
@@ -88,10 +101,10 @@ def main():
         pot = export_pot(args.db, addon)
         zh_cn, _filled, missing_cn = merge(pot, addon, "zh_CN")
         _zh_tw, filled, missing_tw = merge(pot, addon, "zh_TW", fallback=zh_cn)
-        print(f"{addon}: {len(pot)} terms; zh_TW filled from zh_CN: {filled}")
+        sys.stdout.write(f"{addon}: {len(pot)} terms; zh_TW filled from zh_CN: {filled}\n")
         for lang, missing in (("zh_CN", missing_cn), ("zh_TW", missing_tw)):
             for msgid in missing:
-                print(f"untranslated in {addon} {lang}: {msgid!r}")
+                sys.stdout.write(f"untranslated in {addon} {lang}: {msgid!r}\n")
         incomplete = incomplete or bool(missing_cn or missing_tw)
     if args.check and incomplete:
         sys.exit(1)

@@ -9,7 +9,7 @@
 # ~/.local/share/customer_followup) so that every clone on this machine,
 # CI's fresh clones included, reuses it.
 #
-# Usage: tools/provision.sh [run|test]
+# Usage: tools/provision.sh [run|test|lint]   (lint: Odoo source and virtualenv only)
 set -euo pipefail
 
 MODE="${1:-run}"
@@ -88,6 +88,11 @@ SITE="$("$CF_VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()[
 echo "$CF_ODOO" > "$SITE/odoo-src.pth"
 "$CF_VENV/bin/python" -c 'import odoo, odoo.release as r; assert r.version_info[:2] == (18, 0), r.version' \
     || die "the virtualenv cannot import Odoo 18.0 from $CF_ODOO"
+
+if [ "$MODE" = lint ]; then
+    # `make lint` needs only the virtualenv's linters (tools/requirements.txt).
+    exit 0
+fi
 
 # --- PostgreSQL -------------------------------------------------------------
 pg_up() { "$CF_VENV/bin/python" - "$@" <<'EOF'

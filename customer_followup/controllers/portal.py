@@ -1,8 +1,6 @@
-from datetime import timedelta
-
 from werkzeug.exceptions import NotFound
 
-from odoo import SUPERUSER_ID, fields, http
+from odoo import http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
@@ -10,15 +8,11 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.customer_followup_anomaly import CATEGORIES, OPEN_STATES
-from ..models.customer_followup_anomaly_customer import plain_text
+from ..models.customer_followup_anomaly_portal import plain_text
 from ..models.customer_followup_visit import OPEN_STATES as VISIT_OPEN_STATES
 
 ANOMALY = "customer.followup.anomaly"
 VISIT = "customer.followup.visit"
-# Complaints one customer may file per hour from the portal, unless the
-# system parameter below says otherwise.
-RATE_LIMIT_PARAM = "customer_followup.portal_complaints_per_hour"
-RATE_LIMIT_DEFAULT = 5
 MAX_ATTACHMENTS = 5
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_TEXT = 5000
@@ -33,34 +27,22 @@ class CustomerFollowupPortal(CustomerPortal):
     Odoo's portal pattern (``_document_check_access``, access tokens,
     ``portal_pager``).
 
-    Portal users get no rights on follow-ups and anomalies (README, rights
-    matrix), so that no internal field can be read over RPC. A page reads its
-    record with sudo only once ``_document_check_access`` let it through: the
-    user's own rights and rules (employees), the record's access token (the
-    links of e-mails), or the portal rule of the customer's contacts
-    (``res.partner._followup_portal_domain``). The lists search with sudo
-    inside that same rule. Only the public fields are rendered."""
+    Portal users read the follow-ups and anomalies of their customer, public
+    fields only (record rules ``customer_followup_*_rule_portal``, README's
+    *Customers' portal*): the lists and counters search as the user. A page
+    gets its record from ``_document_check_access``, which lets through the
+    user's own rights and rules (employees, the customer's portal users) or
+    the record's access token (the links of e-mails) and returns it sudoed,
+    as Odoo's own portal pages do; only the public part is rendered."""
 
     # ------------------------------------------------------------------
     # Access
     # ------------------------------------------------------------------
     def _cf_domain(self):
-        """The portal rule: the records of the user's customer, or only its
-        own ones when the customer does not share them."""
+        """The user's records as a customer (for employees too, who may read
+        more): its customer's, or only its own ones when the customer does
+        not share them; for portal users, what their record rule gives."""
         return request.env.user.partner_id._followup_portal_domain()
-
-    def _document_check_access(self, model_name, document_id, access_token=None):
-        try:
-            return super()._document_check_access(model_name, document_id, access_token)
-        except AccessError:
-            if model_name not in (VISIT, ANOMALY) or request.env.user._is_public():
-                raise
-            # sudo: portal users have no rights on these models; the portal
-            # rule below decides, as a record rule would.
-            document_sudo = request.env[model_name].with_user(SUPERUSER_ID).browse(document_id)
-            if not document_sudo.filtered_domain(self._cf_domain()):
-                raise
-            return document_sudo
 
     def _cf_check(self, model_name, document_id, access_token=None):
         """The record, sudoed, if the user or the token may see it; 404
@@ -104,15 +86,11 @@ class CustomerFollowupPortal(CustomerPortal):
         if request.env.user._is_public():
             return values
         if "followup_visit_count" in counters:
-            # sudo: no rights for portal users; counted inside the portal rule.
-            values["followup_visit_count"] = (
-                request.env[VISIT].sudo().search_count(self._cf_visit_domain())
+            values["followup_visit_count"] = request.env[VISIT].search_count(
+                self._cf_visit_domain()
             )
         if "followup_anomaly_count" in counters:
-            # sudo: no rights for portal users; counted inside the portal rule.
-            values["followup_anomaly_count"] = (
-                request.env[ANOMALY].sudo().search_count(self._cf_domain())
-            )
+            values["followup_anomaly_count"] = request.env[ANOMALY].search_count(self._cf_domain())
         return values
 
     def _cf_list_values(self, model, url, domain, sortings, filters, page, sortby, filterby):
@@ -122,8 +100,7 @@ class CustomerFollowupPortal(CustomerPortal):
         sortby = sortby if sortby in sortings else next(iter(sortings))
         filterby = filterby if filterby in filters else next(iter(filters))
         domain = domain + filters[filterby]["domain"]
-        # sudo: no rights for portal users; searched inside the portal rule.
-        Model = request.env[model].sudo()
+        Model = request.env[model]
         pager = portal_pager(
             url=url,
             total=Model.search_count(domain),
@@ -224,11 +201,9 @@ class CustomerFollowupPortal(CustomerPortal):
         """The closed anomaly this open follow-up verifies, if any."""
         if visit_sudo.state not in VISIT_OPEN_STATES:
             return request.env[ANOMALY]
-        # sudo: the anomaly of a follow-up the customer may see; only its
-        # question is shown.
+        # In the follow-up's sudoed environment: only its question is shown.
         return (
-            request.env[ANOMALY]
-            .sudo()
+            visit_sudo.env[ANOMALY]
             .with_context(active_test=False)
             .search([("verification_visit_id", "=", visit_sudo.id)], limit=1)
         )
@@ -421,30 +396,6 @@ class CustomerFollowupPortal(CustomerPortal):
             "customer_followup.portal_complaint_form", self._cf_complaint_values(form={})
         )
 
-    def _cf_rate_limited(self, customer):
-        # sudo: portal users cannot read system parameters.
-        limit = int(
-            request.env["ir.config_parameter"]
-            .sudo()
-            .get_param(RATE_LIMIT_PARAM, RATE_LIMIT_DEFAULT)
-        )
-        since = fields.Datetime.now() - timedelta(hours=1)
-        # sudo: every complaint of the customer counts, archived or another
-        # contact's too.
-        recent = (
-            request.env[ANOMALY]
-            .sudo()
-            .with_context(active_test=False)
-            .search_count(
-                [
-                    ("partner_id", "=", customer.id),
-                    ("source", "=", "online"),
-                    ("create_date", ">=", since),
-                ]
-            )
-        )
-        return recent >= limit
-
     @http.route("/my/service-issues/new", type="http", auth="user", website=True, methods=["POST"])
     def portal_complaint_submit(self, category="", description="", impact="", **kw):
         env = request.env
@@ -453,7 +404,7 @@ class CustomerFollowupPortal(CustomerPortal):
         form = {"category": category, "description": description, "impact": impact}
         if env.user._is_internal():
             raise NotFound()
-        if self._cf_rate_limited(customer):
+        if env[ANOMALY]._portal_complaints_exceeded(customer):
             values = self._cf_complaint_values(
                 form=form,
                 error=env._(
@@ -485,45 +436,13 @@ class CustomerFollowupPortal(CustomerPortal):
                 self._cf_complaint_values(form=form, error=error),
                 status=400,
             )
-        company = customer.company_id or env.user.company_id
-        # sudo: portal users have no rights on anomalies; the complaint is
-        # the user's own customer's, its values checked above.
-        Anomaly = env[ANOMALY].sudo().with_company(company)
-        anomaly = Anomaly.create(
+        anomaly = env[ANOMALY]._file_portal_complaint(
+            partner,
             {
-                "partner_id": customer.id,
-                "contact_id": partner.id if partner != customer else False,
-                "company_id": company.id,
-                "source": "online",
                 "category": category,
                 "description": description,
                 "production_impact": impact or False,
-                "user_id": customer.with_company(company).followup_user_id.id or False,
-            }
-        )
-        # sudo: attached to a record the user cannot write; size and count
-        # checked above.
-        attachments = (
-            env["ir.attachment"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "name": name,
-                        "raw": data,
-                        "res_model": ANOMALY,
-                        "res_id": anomaly.id,
-                    }
-                    for name, data in contents
-                ]
-            )
-        )
-        anomaly.message_subscribe(partner_ids=partner.ids)
-        anomaly.message_post(
-            body=env._("Complaint filed online: %(description)s", description=description),
-            author_id=partner.id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            attachment_ids=attachments.ids,
+            },
+            contents,
         )
         return request.redirect(f"/my/service-issues/{anomaly.id}?created=1")

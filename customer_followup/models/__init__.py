@@ -17,11 +17,18 @@ from . import customer_followup_plan
 from . import stock_picking
 from . import sale_order
 from . import customer_followup_escalation_policy
+from . import customer_followup_anomaly_clock
 from . import customer_followup_anomaly
+from . import customer_followup_anomaly_workflow
+from . import customer_followup_anomaly_clocks
+from . import customer_followup_anomaly_notification
+from . import customer_followup_anomaly_escalation
+from . import customer_followup_anomaly_summary
 from . import customer_followup_anomaly_step
 from . import customer_followup_anomaly_special
 from . import customer_followup_anomaly_recovery
 from . import customer_followup_anomaly_retention
+from . import customer_followup_anomaly_after_sales
 from . import mail_message
 from . import ir_attachment
 from . import survey_question
@@ -35,7 +42,7 @@ from . import customer_followup_analysis
 from . import customer_followup_survey_campaign
 from . import res_config_settings
 from . import customer_followup_portal
-from . import customer_followup_anomaly_customer
+from . import customer_followup_anomaly_portal
 from . import customer_followup_visit_portal
 from . import customer_followup_complaint_mailbox
 from . import res_partner_portal

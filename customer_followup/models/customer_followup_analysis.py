@@ -270,8 +270,8 @@ class CustomerFollowupAnalysis(models.Model):
             presets = ["last_month"] + (["last_quarter"] if day.month in (1, 4, 7, 10) else [])
             for preset in presets:
                 date_from, date_to = self._preset_dates(preset, today=day)
-                # sudo: the scheduled job drafts for every company.
-                Analysis = self.sudo().with_company(company)
+                # The scheduled job runs as the superuser, for every company.
+                Analysis = self.with_company(company)
                 if Analysis.search_count(
                     [
                         ("company_id", "=", company.id),

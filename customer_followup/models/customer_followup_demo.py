@@ -200,7 +200,9 @@ class CustomerFollowupDemo(models.AbstractModel):
                     "score_attitude": str(5 if score >= 3 else score + 1),
                     "score_speed": str(score),
                     "would_recommend": score >= 4,
-                    "content": "<p>例行回访：设备运行情况、使用反馈、后续需求。Routine follow-up.</p>",
+                    "content": (
+                        "<p>例行回访：设备运行情况、使用反馈、后续需求。Routine follow-up.</p>"
+                    ),
                     "state": "done",
                     "done_date": visit.scheduled_date + timedelta(minutes=20),
                 }

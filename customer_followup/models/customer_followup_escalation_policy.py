@@ -18,8 +18,8 @@ ROLE_GROUPS = [
 
 class CustomerFollowupEscalationPolicy(models.Model):
     """The clocks and the chain of command of one anomaly severity in one
-    company (003 第八至十一条). Shipped for the main company; other companies
-    get a copy the first time one of their anomalies needs it."""
+    company (003 第八至十一条). Shipped for the main company; every other
+    company gets a copy when it is created (res_company.py)."""
 
     _name = "customer.followup.escalation.policy"
     _description = "Anomaly Escalation Policy"
@@ -118,8 +118,8 @@ class CustomerFollowupEscalationPolicy(models.Model):
     @api.model
     def _setup_company_policies(self, companies=None):
         """Give every company without policies a copy of the main company's.
-        Run as superuser: by the data file, and by :meth:`_get` from the
-        anomaly's stored compute."""
+        Run as superuser: by the data file for the companies there are at
+        installation, by the company's create() for each new one."""
         companies = companies or self.env["res.company"].search([])
         Policy = self.with_context(active_test=False)
         templates = Policy.search([("company_id", "=", self.env.ref("base.main_company").id)])
@@ -134,15 +134,10 @@ class CustomerFollowupEscalationPolicy(models.Model):
 
     @api.model
     def _get(self, company, severity):
-        """The policy of ``severity`` in ``company``, copied from the main
-        company's the first time: called by the anomaly's stored compute,
+        """The policy of ``severity`` in ``company`` (every company has its
+        own, made with the company): read by the anomaly's stored compute,
         which runs as superuser, whoever records the anomaly."""
-        domain = [("company_id", "=", company.id), ("severity", "=", severity)]
-        policy = self.search(domain, limit=1)
-        if not policy:
-            self._setup_company_policies(company)
-            policy = self.search(domain, limit=1)
-        return policy
+        return self.search([("company_id", "=", company.id), ("severity", "=", severity)], limit=1)
 
     def _role_users(self, group, company):
         """People holding exactly this role in ``company``: the groups form a

@@ -69,6 +69,17 @@ class CustomerFollowupKpi(models.AbstractModel):
                 "followup_target_handling_hours",
                 False,
             ),
+            # After-sales (002 七): response time and satisfaction after
+            # handling from the anomalies; the repair figures are added by
+            # report/customer_followup_repair_report.py.
+            ("response_hours", _("Average response time (hours)"), "h", False, False),
+            (
+                "handling_satisfaction",
+                _("Satisfaction after handling"),
+                "%",
+                "followup_target_satisfaction",
+                True,
+            ),
         ]
 
     # ------------------------------------------------------------------
@@ -273,12 +284,24 @@ class CustomerFollowupKpi(models.AbstractModel):
         )
         hours = [(r["closed_at"] - r["discovered_at"]).total_seconds() / 3600 for r in closed]
 
-        def ratio(numerator, denominator):
-            return {
-                "value": round(100.0 * numerator / denominator, 1) if denominator else None,
-                "numerator": numerator,
-                "denominator": denominator,
-            }
+        # After-sales (002 七): hours from discovery to response, and the
+        # customers' ratings of the anomalies handled in the period.
+        waits = [
+            (responded - discovered).total_seconds() / 3600
+            for discovered, responded in self._anomaly_response_times(anomaly_domain, start, stop)
+        ]
+        ratings = dict(
+            Anomaly._read_group(
+                handled_domain + [("customer_satisfaction", "!=", False)],
+                ["customer_satisfaction"],
+                ["__count"],
+            )
+        )
+        rated = sum(ratings.values())
+        rated_satisfied = sum(n for score, n in ratings.items() if int(score) >= SATISFIED_SCORE)
+        rating_sum = sum(int(score) * n for score, n in ratings.items())
+
+        ratio = self._ratio
 
         return {
             "followup_rate": ratio(done, planned),
@@ -300,6 +323,12 @@ class CustomerFollowupKpi(models.AbstractModel):
                 "numerator": round(sum(hours), 1),
                 "denominator": len(hours),
             },
+            "response_hours": {
+                "value": round(sum(waits) / len(waits), 1) if waits else None,
+                "numerator": round(sum(waits), 1),
+                "denominator": len(waits),
+            },
+            "handling_satisfaction": ratio(rated_satisfied, rated),
             "_figures": {
                 "planned": planned,
                 "done": done,
@@ -312,8 +341,34 @@ class CustomerFollowupKpi(models.AbstractModel):
                 "anomalies": anomaly_count,
                 "anomaly_categories": anomaly_categories,
                 "deliveries": deliveries,
+                "responded": len(waits),
+                "handling_ratings": rated,
+                "handling_satisfaction_avg": round(rating_sum / rated, 2) if rated else None,
             },
         }
+
+    @api.model
+    def _ratio(self, numerator, denominator):
+        """A percentage KPI with the figures it is based on (none without any)."""
+        return {
+            "value": round(100.0 * numerator / denominator, 1) if denominator else None,
+            "numerator": numerator,
+            "denominator": denominator,
+        }
+
+    @api.model
+    def _anomaly_response_times(self, anomaly_domain, start, stop):
+        """(discovered, responded) UTC datetimes of the anomalies of
+        ``anomaly_domain`` responded to in [start, stop), elapsed time from
+        the discovery (the response: ``_compute_responded_at``)."""
+        Anomaly = self.env["customer.followup.anomaly"].with_context(active_test=False)
+        return [
+            (anomaly["discovered_at"], anomaly["responded_at"])
+            for anomaly in Anomaly.search_read(
+                anomaly_domain + [("responded_at", ">=", start), ("responded_at", "<", stop)],
+                ["discovered_at", "responded_at"],
+            )
+        ]
 
     @api.model
     def _status(self, key, value, company):
@@ -331,7 +386,7 @@ class CustomerFollowupKpi(models.AbstractModel):
                 return "ok"
             floor = (
                 company.followup_satisfaction_warning
-                if key == "satisfaction_rate"
+                if key in ("satisfaction_rate", "handling_satisfaction")
                 else target - WARNING_STEP
             )
             return "warning" if value >= floor else "miss"

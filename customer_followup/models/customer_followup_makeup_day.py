@@ -17,9 +17,7 @@ class CustomerFollowupMakeupDay(models.Model):
     )
     company_id = fields.Many2one(related="calendar_id.company_id", store=True)
     date = fields.Date(required=True)
-    name = fields.Char(
-        "Reason", required=True, translate=True, help="e.g. 春节调休上班"
-    )
+    name = fields.Char("Reason", required=True, translate=True, help="e.g. 春节调休上班")
     weekday_as = fields.Selection(
         [
             ("0", "Monday"),

@@ -125,8 +125,8 @@ class CustomerFollowupSurveyCampaign(models.Model):
         contact. :return: customers invited"""
         self.ensure_one()
         company = self.company_id
-        # sudo: the job invites every customer of the company.
-        Partner = self.env["res.partner"].sudo().with_company(company)
+        # Run by the scheduled job, as the superuser: every customer of the company.
+        Partner = self.env["res.partner"].with_company(company)
         customers = Partner.search(
             self._customer_domain() + [("id", ">", self.cursor)], order="id", limit=batch_size
         )
@@ -134,8 +134,7 @@ class CustomerFollowupSurveyCampaign(models.Model):
             self.state = "done"
             return 0
         key = self._period_key()
-        # sudo: the job plans questionnaire follow-ups for every customer's owner.
-        Visit = self.env["customer.followup.visit"].sudo().with_company(company)
+        Visit = self.env["customer.followup.visit"].with_company(company)
         existing = set(
             Visit.search(
                 [("partner_id", "in", customers.ids), ("period_key", "=", key)]
@@ -175,8 +174,8 @@ class CustomerFollowupSurveyCampaign(models.Model):
         survey of the quarter is created and started; every run invites the
         next customers of the surveys being sent."""
         WorkingTime = self.env["customer.followup.working.time"]
-        # sudo: the scheduled job runs for every company.
-        Campaign = self.sudo()
+        # The scheduled job runs as the superuser, for every company.
+        Campaign = self
         for company in self.env["res.company"].search([]):
             calendar = company.resource_calendar_id
             day = today or fields.Date.context_today(self.with_context(tz=calendar.tz or "UTC"))

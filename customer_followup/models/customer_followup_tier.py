@@ -470,9 +470,7 @@ class CustomerFollowupTier(models.Model):
     def action_recompute_now(self):
         """Restart the tier pass of the current companies and wake the cron."""
         if not self.env.user.has_group("customer_followup.group_customer_followup_manager"):
-            raise UserError(
-                self.env._("Only Customer Follow-up managers can recompute tiers.")
-            )
+            raise UserError(self.env._("Only Customer Follow-up managers can recompute tiers."))
         # sudo: the pass's position is a system parameter, which only
         # administrators write; the manager's right was checked above.
         params = self.env["ir.config_parameter"].sudo()

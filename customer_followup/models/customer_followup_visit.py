@@ -291,7 +291,9 @@ class CustomerFollowupVisit(models.Model):
     survey_user_input_id = fields.Many2one(
         "survey.user_input", string="Questionnaire answer", readonly=True, copy=False
     )
-    survey_url = fields.Char(compute="_compute_survey_url")
+    # Computed as superuser: follow-up staff send the questionnaire's link
+    # without survey rights (answers are the Surveys app's).
+    survey_url = fields.Char(compute="_compute_survey_url", compute_sudo=True)
 
     script_id = fields.Many2one(
         "customer.followup.script",
@@ -311,7 +313,7 @@ class CustomerFollowupVisit(models.Model):
     # Database
     # ------------------------------------------------------------------
     def init(self):
-        super().init()
+        res = super().init()
         # The guard against duplicate generated visits lives in the database:
         # two generations in two transactions cannot both insert a slot.
         self.env.cr.execute(
@@ -332,6 +334,7 @@ class CustomerFollowupVisit(models.Model):
                 SQL.identifier(self._table),
             )
         )
+        return res
 
     def _read_group_select(self, aggregate_spec, query):
         """Aggregates of the scores count the answers of service follow-ups
@@ -428,7 +431,8 @@ class CustomerFollowupVisit(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Operation not supported"))
         late = SQL(
-            "(SELECT id FROM customer_followup_visit WHERE scheduled_date > deadline AND state IN %s)",
+            "(SELECT id FROM customer_followup_visit"
+            " WHERE scheduled_date > deadline AND state IN %s)",
             OPEN_STATES,
         )
         return [("id", "in" if (operator == "=") == value else "not in", late)]
@@ -502,9 +506,7 @@ class CustomerFollowupVisit(models.Model):
     @api.depends("survey_user_input_id")
     def _compute_survey_url(self):
         for visit in self:
-            # sudo: follow-up staff send the questionnaire's link without
-            # survey rights (answers are the Surveys app's).
-            answer = visit.survey_user_input_id.sudo()
+            answer = visit.survey_user_input_id
             visit.survey_url = visit.get_base_url() + answer.get_start_url() if answer else False
 
     @api.depends("trigger", "channel", "company_id")
@@ -770,7 +772,8 @@ class CustomerFollowupVisit(models.Model):
             (
                 _("Recent orders"),
                 [
-                    f"{o.name} · {o.date_order.date()} · {o.amount_untaxed:,.2f} {o.currency_id.name}"
+                    f"{o.name} · {o.date_order.date()} · "
+                    f"{o.amount_untaxed:,.2f} {o.currency_id.name}"
                     for o in orders
                 ],
             )
@@ -1122,8 +1125,8 @@ class CustomerFollowupVisit(models.Model):
         """A visit report not written by its due date goes to the owner's
         supervisor, once (001 篇二/四: the report the next day, 主管批阅)."""
         today = fields.Date.context_today(self)
-        # sudo: the scheduled job looks at every owner's follow-ups.
-        Visit = self.sudo()
+        # The scheduled job runs as the superuser: every owner's follow-ups.
+        Visit = self
         domain = [
             ("state", "=", "done"),
             ("report_due_date", "<", today),

@@ -55,9 +55,7 @@ class WorkingClock:
 
     def dates(self, tz):
         """The local dates on which some working time starts."""
-        return sorted(
-            {pytz.utc.localize(s).astimezone(tz).date() for s in self.starts}
-        )
+        return sorted({pytz.utc.localize(s).astimezone(tz).date() for s in self.starts})
 
 
 class CustomerFollowupWorkingTime(models.AbstractModel):
@@ -94,7 +92,10 @@ class CustomerFollowupWorkingTime(models.AbstractModel):
         stop_utc = pytz.utc.localize(stop)
         work = calendar._work_intervals_batch(start_utc, stop_utc)[False]
         intervals = [
-            (s.astimezone(pytz.utc).replace(tzinfo=None), e.astimezone(pytz.utc).replace(tzinfo=None))
+            (
+                s.astimezone(pytz.utc).replace(tzinfo=None),
+                e.astimezone(pytz.utc).replace(tzinfo=None),
+            )
             for s, e, _meta in work
         ]
         intervals += self._makeup_intervals(calendar, tz, start, stop)
@@ -108,9 +109,7 @@ class CustomerFollowupWorkingTime(models.AbstractModel):
         last = pytz.utc.localize(stop).astimezone(tz).date()
         # sudo: a calendar's make-up days count whoever asks (its record rule
         # would hide another company's, and clocks are shared and cached).
-        days = calendar.sudo().followup_makeup_day_ids.filtered(
-            lambda d: first <= d.date <= last
-        )
+        days = calendar.sudo().followup_makeup_day_ids.filtered(lambda d: first <= d.date <= last)
         intervals = []
         for day in days:
             attendances = calendar.attendance_ids.filtered(
@@ -168,9 +167,7 @@ class CustomerFollowupWorkingTime(models.AbstractModel):
         stop = tz.localize(datetime.combine(date_to + timedelta(days=1), time.min)).astimezone(
             pytz.utc
         )
-        clock = self._clock(
-            calendar, start.replace(tzinfo=None), stop.replace(tzinfo=None)
-        )
+        clock = self._clock(calendar, start.replace(tzinfo=None), stop.replace(tzinfo=None))
         return [d for d in clock.dates(tz) if date_from <= d <= date_to]
 
     @api.model
@@ -199,7 +196,7 @@ class CustomerFollowupWorkingTime(models.AbstractModel):
         calendar.flush_recordset()
         row = self.env.execute_query(
             SQL(
-                    """
+                """
                     SELECT c.write_date, c.tz,
                            (SELECT ARRAY[count(*)::text, max(write_date)::text]
                               FROM resource_calendar_attendance WHERE calendar_id = c.id),

@@ -100,7 +100,37 @@ class ResCompany(models.Model):
         help="From discovery to closing; 0 sets no limit.",
     )
 
+    # After-sales (002 七): the regulation names the figures, not their
+    # targets; 100 % is the closed loop's own (000 第三条).
+    followup_target_repair_on_time = fields.Float(
+        "On-time repair rate target (%)",
+        default=100.0,
+        digits=(5, 1),
+        help="Share of repairs finished by their scheduled date.",
+    )
+    followup_target_repair_success = fields.Float(
+        "Repair success rate target (%)",
+        default=100.0,
+        digits=(5, 1),
+        help="Share of repairs not followed by another repair of the same product "
+        "for the same customer.",
+    )
+    followup_repeat_repair_days = fields.Integer(
+        "Repeat repair within (days)",
+        default=30,
+        help="A repair of the same product for the same customer scheduled within "
+        "this many days after a repair was finished makes that repair a failure.",
+    )
+
     _sql_constraints = [
+        (
+            "followup_after_sales_targets_range",
+            "CHECK(followup_target_repair_on_time BETWEEN 0 AND 100"
+            " AND followup_target_repair_success BETWEEN 0 AND 100"
+            " AND followup_repeat_repair_days >= 1)",
+            "After-sales targets are percentages between 0 and 100; a repeat repair is "
+            "looked for at least one day after a repair.",
+        ),
         (
             "followup_targets_range",
             "CHECK(followup_target_followup_rate BETWEEN 0 AND 100"
@@ -180,4 +210,8 @@ class ResCompany(models.Model):
         # sudo: whoever creates a company (an administrator) may not be a
         # Customer Follow-up manager, who alone creates tiers.
         self.env["customer.followup.tier"].sudo()._setup_company_tiers(companies)
+        # Every company handles its anomalies on its own clocks, copied from
+        # the main company's. sudo: as for the tiers, only managers create
+        # escalation policies.
+        self.env["customer.followup.escalation.policy"].sudo()._setup_company_policies(companies)
         return companies

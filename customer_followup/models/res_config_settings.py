@@ -49,6 +49,15 @@ class ResConfigSettings(models.TransientModel):
     followup_target_handling_hours = fields.Float(
         related="company_id.followup_target_handling_hours", readonly=False
     )
+    followup_target_repair_on_time = fields.Float(
+        related="company_id.followup_target_repair_on_time", readonly=False
+    )
+    followup_target_repair_success = fields.Float(
+        related="company_id.followup_target_repair_success", readonly=False
+    )
+    followup_repeat_repair_days = fields.Integer(
+        related="company_id.followup_repeat_repair_days", readonly=False
+    )
     followup_fewer_calls_keep = fields.Integer(
         related="company_id.followup_fewer_calls_keep", readonly=False
     )
@@ -95,6 +104,9 @@ class ResConfigSettings(models.TransientModel):
         "followup_target_on_time",
         "followup_target_anomaly_incidence",
         "followup_target_handling_hours",
+        "followup_target_repair_on_time",
+        "followup_target_repair_success",
+        "followup_repeat_repair_days",
     )
     def _check_followup_targets(self):
         for settings in self:
@@ -105,6 +117,8 @@ class ResConfigSettings(models.TransientModel):
                 settings.followup_target_resolution_rate,
                 settings.followup_target_confirmation_rate,
                 settings.followup_target_on_time,
+                settings.followup_target_repair_on_time,
+                settings.followup_target_repair_success,
             ]
             if any(rate < 0 or rate > 100 for rate in rates):
                 raise ValidationError(self.env._("KPI targets are percentages between 0 and 100."))
@@ -113,6 +127,10 @@ class ResConfigSettings(models.TransientModel):
                 or settings.followup_target_handling_hours < 0
             ):
                 raise ValidationError(self.env._("KPI limits cannot be negative."))
+            if settings.followup_repeat_repair_days < 1:
+                raise ValidationError(
+                    self.env._("A repeat repair is looked for at least one day after a repair.")
+                )
             if settings.followup_satisfaction_warning > settings.followup_target_satisfaction:
                 raise ValidationError(
                     self.env._("The satisfaction warning threshold cannot exceed its target.")

@@ -57,9 +57,7 @@ class ResPartner(models.Model):
         tracking=True,
         help="Computed from the tier rules every night, unless set by hand.",
     )
-    followup_tier_level = fields.Integer(
-        related="followup_tier_id.level", string="Tier level"
-    )
+    followup_tier_level = fields.Integer(related="followup_tier_id.level", string="Tier level")
     followup_tier_color = fields.Integer(related="followup_tier_id.color")
     followup_tier_rule = fields.Char(
         "Tier decided by",
@@ -72,9 +70,7 @@ class ResPartner(models.Model):
         company_dependent=True,
         help="Keep the tier chosen by hand when tiers are recomputed.",
     )
-    followup_tier_manual_reason = fields.Char(
-        "Reason for the manual tier", company_dependent=True
-    )
+    followup_tier_manual_reason = fields.Char("Reason for the manual tier", company_dependent=True)
     followup_sales_amount = fields.Float(
         "Sales, last 12 months",
         company_dependent=True,
@@ -88,9 +84,7 @@ class ResPartner(models.Model):
         readonly=True,
         digits=(5, 2),
     )
-    followup_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_followup_currency_id"
-    )
+    followup_currency_id = fields.Many2one("res.currency", compute="_compute_followup_currency_id")
     followup_cooperation_start = fields.Date(
         "Cooperation since",
         company_dependent=True,
@@ -177,9 +171,7 @@ class ResPartner(models.Model):
         res = super().write(vals)
         if not self.env.su and _RECOMPUTE_ON.intersection(vals):
             # Show at once which rule (or which reason) decides the tier.
-            # sudo: the tier engine reads the company's sales, which the
-            # writer (a specialist, a salesperson) may not.
-            self.sudo()._followup_recompute_tiers()
+            self._followup_refresh_tiers()
         return res
 
     @api.model
@@ -207,9 +199,7 @@ class ResPartner(models.Model):
             "customer_followup.group_customer_followup_manager"
         ):
             raise AccessError(
-                self.env._(
-                    "Only Customer Follow-up managers can set a customer's tier by hand."
-                )
+                self.env._("Only Customer Follow-up managers can set a customer's tier by hand.")
             )
         if written & _FACT_FIELDS and not user.has_group(
             "customer_followup.group_customer_followup_user"
@@ -257,7 +247,9 @@ class ResPartner(models.Model):
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT COALESCE(SUM(amount_untaxed / COALESCE(NULLIF(currency_rate, 0), 1)), 0)::float8
+                SELECT COALESCE(
+                           SUM(amount_untaxed / COALESCE(NULLIF(currency_rate, 0), 1)), 0
+                       )::float8
                   FROM sale_order
                  WHERE company_id = %s AND state = 'sale' AND date_order >= %s
                 """,
@@ -464,11 +456,16 @@ class ResPartner(models.Model):
                 SQL(
                     """
                     UPDATE res_partner AS p
-                       SET followup_tier_id = COALESCE(p.followup_tier_id, '{}') || jsonb_build_object(%(c)s, v.tier_id),
-                           followup_tier_rule = COALESCE(p.followup_tier_rule, '{}') || jsonb_build_object(%(c)s, v.rule),
-                           followup_sales_amount = COALESCE(p.followup_sales_amount, '{}') || jsonb_build_object(%(c)s, v.amount),
-                           followup_sales_share = COALESCE(p.followup_sales_share, '{}') || jsonb_build_object(%(c)s, v.share),
-                           followup_cooperation_start = COALESCE(p.followup_cooperation_start, '{}') || jsonb_build_object(%(c)s, v.start),
+                       SET followup_tier_id = COALESCE(p.followup_tier_id, '{}')
+                               || jsonb_build_object(%(c)s, v.tier_id),
+                           followup_tier_rule = COALESCE(p.followup_tier_rule, '{}')
+                               || jsonb_build_object(%(c)s, v.rule),
+                           followup_sales_amount = COALESCE(p.followup_sales_amount, '{}')
+                               || jsonb_build_object(%(c)s, v.amount),
+                           followup_sales_share = COALESCE(p.followup_sales_share, '{}')
+                               || jsonb_build_object(%(c)s, v.share),
+                           followup_cooperation_start = COALESCE(p.followup_cooperation_start, '{}')
+                               || jsonb_build_object(%(c)s, v.start),
                            write_date = %(now)s,
                            write_uid = %(uid)s
                       FROM unnest(%(values)s) AS v(id, tier_id, rule, amount, share, start)
@@ -511,23 +508,22 @@ class ResPartner(models.Model):
         self.browse(list(bodies))._message_log_batch(bodies)
 
     def action_followup_recompute_tier(self):
-        # sudo: the tier engine reads the company's sales, which the user
-        # asking for the customer's tier may not.
-        self.sudo()._followup_recompute_tiers()
+        self._followup_refresh_tiers()
         return True
+
+    def _followup_refresh_tiers(self):
+        """The tiers of these customers, recomputed now for whoever changed
+        their figures or asks (the nightly pass does the rest)."""
+        # sudo: the tier engine reads the company's sales, which the user (a
+        # specialist, a salesperson) may not.
+        self.sudo()._followup_recompute_tiers()
 
     # ------------------------------------------------------------------
     # Follow-up visits
     # ------------------------------------------------------------------
-    followup_visit_count = fields.Integer(
-        "Follow-ups", compute="_compute_followup_visit_stats"
-    )
-    followup_last_visit = fields.Datetime(
-        "Last follow-up", compute="_compute_followup_visit_stats"
-    )
-    followup_next_visit = fields.Datetime(
-        "Next follow-up", compute="_compute_followup_visit_stats"
-    )
+    followup_visit_count = fields.Integer("Follow-ups", compute="_compute_followup_visit_stats")
+    followup_last_visit = fields.Datetime("Last follow-up", compute="_compute_followup_visit_stats")
+    followup_next_visit = fields.Datetime("Next follow-up", compute="_compute_followup_visit_stats")
     followup_satisfaction = fields.Float(
         "Average satisfaction",
         compute="_compute_followup_visit_stats",
@@ -558,8 +554,10 @@ class ResPartner(models.Model):
             ):
                 stats.setdefault(partner.id, {}).update(last=last, avg=avg, answers=answers)
             for partner, nxt in Visit._read_group(
-                [("partner_id", "in", partners.ids),
-                 ("state", "in", ("planned", "prepared", "postponed", "unreachable"))],
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("state", "in", ("planned", "prepared", "postponed", "unreachable")),
+                ],
                 ["partner_id"],
                 ["scheduled_date:min"],
             ):

@@ -2,7 +2,9 @@ from odoo import fields, models
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    # The customer-facing part of res.partner, split from res_partner.py by
+    # concern like the follow-up's and the anomaly's portal files.
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     # Set on the customer company; its contacts with a portal user see
     # either all of it or only what concerns them.
@@ -16,12 +18,15 @@ class ResPartner(models.Model):
 
     def _followup_portal_domain(self):
         """Domain of the follow-ups and service issues this portal contact
-        may see: its commercial entity's, or only its own when the
-        company does not share them."""
+        may see: its commercial entity's, or only its own when the company
+        does not share them. The portal users' record rules
+        (``customer_followup_*_rule_portal``) say the same."""
         self.ensure_one()
-        commercial = self.commercial_partner_id
-        domain = [("partner_id", "=", commercial.id)]
-        # sudo: the customer's sharing setting, read for its own contacts.
-        if self != commercial and not commercial.sudo().followup_portal_share:
-            domain.append(("contact_id", "=", self.id))
-        return domain
+        return [
+            ("partner_id", "=", self.commercial_partner_id.id),
+            "|",
+            "|",
+            ("partner_id.followup_portal_share", "=", True),
+            ("partner_id", "=", self.id),
+            ("contact_id", "=", self.id),
+        ]

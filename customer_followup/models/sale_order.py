@@ -24,9 +24,8 @@ class SaleOrder(models.Model):
         for order in self.filtered(lambda o: o.state == "sale" and o.partner_id):
             company = order.company_id
             customer = order.partner_id.commercial_partner_id
-            # sudo: the salesperson confirming the order may not read the
-            # customer's company-dependent tier.
-            tier = customer.with_company(company).sudo().followup_tier_id
+            # Every internal user reads the tier (README, partner tier fields).
+            tier = customer.with_company(company).followup_tier_id
             offsets = tier._sale_series_offsets() if tier else []
             if not offsets or not order._customer_followup_starts_series(tier):
                 continue
@@ -52,9 +51,9 @@ class SaleOrder(models.Model):
                     }
                 )
         if events:
-            # sudo: the follow-ups are planned for the customer's follow-up
-            # owner, whom the salesperson may not be allowed to assign.
-            self.env["customer.followup.visit"].sudo()._create_event_visits(events)
+            # Planned by the application for the customer's follow-up owner,
+            # whoever sells (see _create_event_visits).
+            self.env["customer.followup.visit"]._create_event_visits(events)
 
     def _customer_followup_starts_series(self, tier):
         self.ensure_one()

@@ -70,7 +70,7 @@ def _is_command(command):
     """A command of a list of records (:class:`~odoo.fields.Command`) or a record id."""
     if _is_int(command):
         return True
-    if not isinstance(command, (list, tuple)) or not command or not _is_int(command[0]):
+    if not isinstance(command, list | tuple) or not command or not _is_int(command[0]):
         return False
     code, args = command[0], command[1:]
     if code in (Command.CREATE, Command.UPDATE):
@@ -79,7 +79,7 @@ def _is_command(command):
         return bool(args) and _is_int(args[0])
     if code == Command.SET:
         ids = args[1] if len(args) == 2 else None
-        return isinstance(ids, (list, tuple)) and all(_is_int(i) for i in ids)
+        return isinstance(ids, list | tuple) and all(_is_int(i) for i in ids)
     return code == Command.CLEAR
 
 
@@ -136,7 +136,7 @@ def _check_value(records, field, value):
         kind == "boolean" or not isinstance(value, bool)
     )
     if not sent or not VALUE_CHECKS.get(kind, _accepted)(value):
-        raise _wrong(env, field, value if not isinstance(value, (str, bytes)) else value[:80])
+        raise _wrong(env, field, value if not isinstance(value, str | bytes) else value[:80])
     if kind == "selection":
         _check_choice(env, field, value)
     elif kind in ("date", "datetime"):

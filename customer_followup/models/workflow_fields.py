@@ -68,4 +68,7 @@ def without_context_defaults(records, fnames):
     keys = {f"default_{name}" for name in fnames} & set(context)
     if records.env.su or not keys:
         return records
+    # The context is replaced on purpose: keyword arguments can add keys to
+    # it, not take them out.
+    # pylint: disable-next=context-overridden
     return records.with_context({key: value for key, value in context.items() if key not in keys})

@@ -84,7 +84,9 @@ class ReportAnomalyStatistics(models.AbstractModel):
             key=lambda t: t[1]["rate"],
         )
         labels = dict(
-            self.env["customer.followup.anomaly"]._fields["category"]._description_selection(self.env)
+            self.env["customer.followup.anomaly"]
+            ._fields["category"]
+            ._description_selection(self.env)
         )
         clocks = {
             "report": self.env._("Report"),

@@ -20,9 +20,10 @@ from . import test_anomaly_report
 from . import test_anomaly_statistics
 from . import test_kpi
 from . import test_followup_analysis
-from . import test_demo_reports
+from . import test_printed_documents
 from . import test_anomaly_customer
 from . import test_portal_customer
+from . import test_portal_rules
 from . import test_portal_access
 from . import test_partner_import
 from . import test_job_faults
@@ -33,6 +34,8 @@ from . import test_analysis_schedule
 from . import test_visit_sale_series
 from . import test_survey_campaign
 from . import test_workflow_fields
+from . import test_after_sales_kpis
 from . import test_report_qr
 from . import test_user_form_roles
 from . import test_visit_calendar
+from . import test_forms

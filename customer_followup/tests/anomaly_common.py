@@ -23,6 +23,7 @@ LOOP = [
     "closed",
 ]
 
+
 class AnomalyCase(CustomerFollowupCase):
     """A company working Monday to Friday 08:00-12:00 and 13:00-17:00 in
     Shanghai, with its own public holiday and make-up working day, and one
@@ -143,7 +144,7 @@ class AnomalyCase(CustomerFollowupCase):
                         "root_cause": "物流排期错误",
                         "plan_measures": "加急发货",
                         "plan_owner_ids": [Command.set(self.user_cs.ids)],
-                        "plan_deadline": anomaly.deadline_resolve
+                        "plan_deadline": anomaly._clock_deadline("resolve")
                         or anomaly.discovered_at + timedelta(days=3),
                     }
                 )

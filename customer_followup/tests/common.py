@@ -76,8 +76,13 @@ class CustomerFollowupCase(TransactionCase):
         if currency:
             vals["pricelist_id"] = (
                 cls.env["product.pricelist"]
-                .create({"name": f"{currency.name} list", "currency_id": currency.id,
-                         "company_id": company.id})
+                .create(
+                    {
+                        "name": f"{currency.name} list",
+                        "currency_id": currency.id,
+                        "company_id": company.id,
+                    }
+                )
                 .id
             )
         order = cls.env["sale.order"].with_company(company).create(vals)

@@ -37,6 +37,17 @@ class TestAnomalyAccess(AnomalyCase):
         self.user_cs.followup_department = False
         self.assertFalse(Anomaly.search([("is_my_department", "=", True)]))
 
+    def test_a_new_company_has_its_policies_at_once(self):
+        other = self.env["res.company"].create({"name": "Company with its own clocks"})
+        Policy = self.env["customer.followup.escalation.policy"]
+        policies = Policy.search([("company_id", "=", other.id)])
+        self.assertEqual(sorted(policies.mapped("severity")), ["critical", "general", "major"])
+        # Reading an anomaly's policy creates nothing.
+        self.assertEqual(
+            Policy._get(other, "major"), policies.filtered(lambda p: p.severity == "major")
+        )
+        self.assertEqual(Policy.search_count([("company_id", "=", other.id)]), 3)
+
     def test_other_company_anomalies_are_invisible(self):
         other = self.env["res.company"].create({"name": "Other company"})
         theirs = (

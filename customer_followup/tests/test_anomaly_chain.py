@@ -42,7 +42,9 @@ class TestAnomalyChainOfCommand(AnomalyCase):
         anomaly = self.anomaly(
             severity="critical", discovered_at=self.utc(datetime(2026, 11, 20, 17, 20))
         )
-        self.assertEqual(self.local(anomaly.deadline_report), datetime(2026, 11, 20, 17, 50))
+        self.assertEqual(
+            self.local(anomaly._clock_deadline("report")), datetime(2026, 11, 20, 17, 50)
+        )
         self.assertTrue(self.told(anomaly, self.head), "the company head is told at discovery")
         self.assertTrue(self.told(anomaly, self.user_leader), "the leader is told at discovery")
         self.assertIn("17:50", str(self.told(anomaly, self.head).body))
@@ -63,7 +65,7 @@ class TestAnomalyChainOfCommand(AnomalyCase):
             ("critical", self.user_leader, 30),
         ):
             anomaly = self.anomaly(severity=severity, discovered_at=found)
-            self.assertEqual(anomaly.deadline_report, found + timedelta(minutes=minutes))
+            self.assertEqual(anomaly._clock_deadline("report"), found + timedelta(minutes=minutes))
             self.assertTrue(self.told(anomaly, level), severity)
             told_head = bool(self.told(anomaly, self.head))
             self.assertEqual(told_head, severity == "critical", severity)
@@ -72,13 +74,15 @@ class TestAnomalyChainOfCommand(AnomalyCase):
         friday = self.utc(datetime(2026, 11, 20, 16, 0))
         key = self.anomaly(severity="general", partner_id=self.key.id, discovered_at=friday)
         # Key customers: 48 hours, elapsed (000 第七条), Sunday 16:00.
-        self.assertEqual(self.local(key.deadline_respond), datetime(2026, 11, 22, 16, 0))
+        self.assertEqual(self.local(key._clock_deadline("respond")), datetime(2026, 11, 22, 16, 0))
         # Strategic customers: 7×24, within the 24 hours the company ships.
         strategic = self.anomaly(partner_id=self.strategic.id, discovered_at=friday)
-        self.assertEqual(self.local(strategic.deadline_respond), datetime(2026, 11, 21, 16, 0))
+        self.assertEqual(
+            self.local(strategic._clock_deadline("respond")), datetime(2026, 11, 21, 16, 0)
+        )
         # Normal customers are promised nothing.
         normal = self.anomaly(discovered_at=friday)
-        self.assertFalse(normal.deadline_respond)
+        self.assertFalse(normal._clock_deadline("respond"))
 
     def test_a_missed_response_promise_escalates_once(self):
         friday = self.utc(datetime(2026, 11, 20, 16, 0))
@@ -89,7 +93,7 @@ class TestAnomalyChainOfCommand(AnomalyCase):
         with freeze_time(late):
             escalated = self.Anomaly.action_escalate_overdue()
         self.assertIn(anomaly, escalated)
-        self.assertTrue(anomaly.escalated_respond)
+        self.assertTrue(anomaly._clock("respond").escalated)
         todo = anomaly.activity_ids.filtered(lambda a: a.user_id == self.user_deputy)
         self.assertEqual(len(todo), 1)
         self.assertIn("response promise", todo.summary)
@@ -103,10 +107,10 @@ class TestAnomalyChainOfCommand(AnomalyCase):
             anomaly.action_report()
         with freeze_time(friday + timedelta(hours=47)):
             anomaly.action_respond()
-        self.assertEqual(anomaly.next_deadline, anomaly.deadline_resolve)
+        self.assertEqual(anomaly.next_deadline, anomaly._clock_deadline("resolve"))
         with freeze_time(friday + timedelta(hours=49)):
             self.assertNotIn(anomaly, self.Anomaly.action_escalate_overdue())
-        self.assertFalse(anomaly.escalated_respond)
+        self.assertFalse(anomaly._clock("respond").escalated)
 
     def review(self, severity, **vals):
         anomaly = self.anomaly(severity=severity)

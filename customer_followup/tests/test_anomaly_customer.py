@@ -84,8 +84,8 @@ class TestAnomalyCustomer(AnomalyCase):
         self.assertNotIn("<script", anomaly.description)
         self.assertNotIn("alert(1)", anomaly.description)
         # The report clock runs from the e-mail's arrival.
-        self.assertTrue(anomaly.deadline_report)
-        self.assertGreater(anomaly.deadline_report, anomaly.discovered_at)
+        self.assertTrue(anomaly._clock_deadline("report"))
+        self.assertGreater(anomaly._clock_deadline("report"), anomaly.discovered_at)
         self.assertTrue(anomaly.followthrough_deadline)
         self.assertIn(self.contact, anomaly.message_partner_ids, "replies go back to the sender")
         mail = anomaly.message_ids.filtered(lambda m: m.message_type == "email")

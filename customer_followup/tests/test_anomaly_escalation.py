@@ -39,11 +39,11 @@ class TestAnomalyEscalation(MockEmail, AnomalyCase):
             ("critical", self.user_manager),
         ):
             anomaly = self.found(severity=severity)
-            before = anomaly.deadline_report - timedelta(minutes=1)
+            before = anomaly._clock_deadline("report") - timedelta(minutes=1)
             self.assertNotIn(anomaly, self.escalate(before), severity)
-            after = anomaly.deadline_report + timedelta(minutes=1)
+            after = anomaly._clock_deadline("report") + timedelta(minutes=1)
             self.assertIn(anomaly, self.escalate(after), severity)
-            self.assertTrue(anomaly.escalated_report and anomaly.is_overdue)
+            self.assertTrue(anomaly._clock("report").escalated and anomaly.is_escalated)
             self.assertEqual(len(self.todos(anomaly, boss)), 1, severity)
             messages = len(anomaly.message_ids)
             # The next run (and the one after) leaves it alone.
@@ -55,10 +55,12 @@ class TestAnomalyEscalation(MockEmail, AnomalyCase):
 
     def test_reported_in_time_is_not_escalated(self):
         anomaly = self.found(severity="major")
-        with freeze_time(anomaly.deadline_report - timedelta(minutes=5)):
+        with freeze_time(anomaly._clock_deadline("report") - timedelta(minutes=5)):
             anomaly.action_report()
-        self.assertNotIn(anomaly, self.escalate(anomaly.deadline_report + timedelta(hours=1)))
-        self.assertFalse(anomaly.escalated_report)
+        self.assertNotIn(
+            anomaly, self.escalate(anomaly._clock_deadline("report") + timedelta(hours=1))
+        )
+        self.assertFalse(anomaly._clock("report").escalated)
         step = anomaly.step_ids.filtered(lambda s: s.state == "reported")
         self.assertTrue(step.on_time)
 
@@ -66,30 +68,36 @@ class TestAnomalyEscalation(MockEmail, AnomalyCase):
         anomaly = self.found(severity="major")
         with freeze_time(anomaly.discovered_at + timedelta(minutes=30)):
             self.advance(anomaly, "investigating")
-        escalated = self.escalate(anomaly.deadline_plan + timedelta(minutes=1))
+        escalated = self.escalate(anomaly._clock_deadline("plan") + timedelta(minutes=1))
         self.assertIn(anomaly, escalated)
-        self.assertTrue(anomaly.escalated_plan)
-        self.assertFalse(anomaly.escalated_resolve)
-        self.assertNotIn(anomaly, self.escalate(anomaly.deadline_plan + timedelta(hours=2)))
-        self.assertIn(anomaly, self.escalate(anomaly.deadline_resolve + timedelta(minutes=1)))
-        self.assertTrue(anomaly.escalated_resolve)
-        self.assertNotIn(anomaly, self.escalate(anomaly.deadline_resolve + timedelta(hours=2)))
+        self.assertTrue(anomaly._clock("plan").escalated)
+        self.assertFalse(anomaly._clock("resolve").escalated)
+        self.assertNotIn(
+            anomaly, self.escalate(anomaly._clock_deadline("plan") + timedelta(hours=2))
+        )
+        self.assertIn(
+            anomaly, self.escalate(anomaly._clock_deadline("resolve") + timedelta(minutes=1))
+        )
+        self.assertTrue(anomaly._clock("resolve").escalated)
+        self.assertNotIn(
+            anomaly, self.escalate(anomaly._clock_deadline("resolve") + timedelta(hours=2))
+        )
         self.assertEqual(len(self.todos(anomaly, self.user_leader)), 2)
 
     def test_review_meeting_escalation(self):
         anomaly = self.found(severity="critical")
         with freeze_time(anomaly.discovered_at + timedelta(minutes=10)):
             self.advance(anomaly, "feedback")
-        anomaly.sudo().escalated_plan = True  # not what this test is about
-        due = anomaly.deadline_review
+        anomaly.sudo()._clock("plan").escalated = True  # not what this test is about
+        due = anomaly._clock_deadline("review")
         self.assertNotIn(anomaly, self.escalate(due - timedelta(days=1)))
         self.assertIn(anomaly, self.escalate(due + timedelta(hours=1)))
-        self.assertTrue(anomaly.escalated_review)
+        self.assertTrue(anomaly._clock("review").escalated)
         self.assertNotIn(anomaly, self.escalate(due + timedelta(days=2)))
 
     def test_raised_severity_escalates_on_the_new_clock(self):
         anomaly = self.found(severity="general")
-        late = anomaly.deadline_report + timedelta(minutes=1)
+        late = anomaly._clock_deadline("report") + timedelta(minutes=1)
         with freeze_time(late):
             anomaly.severity = "critical"
         self.assertIn(anomaly, self.escalate(late))
@@ -107,7 +115,7 @@ class TestAnomalyEscalation(MockEmail, AnomalyCase):
         def notify(cron, done, remaining, deactivate=False):
             reports.append((done, remaining))
 
-        late = max(anomalies.mapped("deadline_report")) + timedelta(minutes=1)
+        late = max(anomalies.mapped(lambda a: a._clock_deadline("report"))) + timedelta(minutes=1)
         with (
             freeze_time(late),
             patch.object(type(self.env["ir.cron"]), "_notify_progress", notify),
@@ -128,7 +136,9 @@ class TestAnomalyEscalation(MockEmail, AnomalyCase):
         general = self.found(severity="general")
         general2 = self.found(severity="general")
         major = self.found(severity="major")
-        late = max((general | general2 | major).mapped("deadline_report")) + timedelta(minutes=1)
+        late = max(
+            (general | general2 | major).mapped(lambda a: a._clock_deadline("report"))
+        ) + timedelta(minutes=1)
         # The e-mails created by the run, whether still queued or already
         # sent (`odoo-bin --test-enable` sends them at once and deletes them).
         with self.mock_mail_gateway():
@@ -158,9 +168,9 @@ class TestAnomalyEscalation(MockEmail, AnomalyCase):
         anomaly = self.found(severity="general")
         action = self.env.ref("customer_followup.action_server_anomaly_escalate_overdue")
         self.assertEqual(action.binding_model_id.model, "customer.followup.anomaly")
-        with freeze_time(anomaly.deadline_report + timedelta(hours=1)):
+        with freeze_time(anomaly._clock_deadline("report") + timedelta(hours=1)):
             self.Anomaly._cron_escalate()
-            self.assertTrue(anomaly.escalated_report)
+            self.assertTrue(anomaly._clock("report").escalated)
             # Run again by hand from the list: nothing new.
             action.with_context(active_model=anomaly._name, active_ids=anomaly.ids).with_user(
                 self.user_manager
@@ -174,28 +184,29 @@ class TestAnomalyEscalation(MockEmail, AnomalyCase):
         Anomaly = type(self.Anomaly)
         claim = Anomaly._claim_escalation
 
-        def raced(records, flag):
+        def raced(records, step):
             # The other worker claimed the same rows between our search and
             # our update, and committed.
             if not records:
-                return claim(records, flag)
+                return claim(records, step)
             records.env.execute_query(
                 SQL(
-                    "UPDATE customer_followup_anomaly SET %s = TRUE WHERE id IN %s",
-                    SQL.identifier(flag),
+                    "UPDATE customer_followup_anomaly_clock SET escalated = TRUE "
+                    "WHERE anomaly_id IN %s AND step = %s",
                     tuple(records.ids),
+                    step,
                 )
             )
-            return claim(records, flag)
+            return claim(records, step)
 
         with patch.object(Anomaly, "_claim_escalation", raced):
-            escalated = self.escalate(anomaly.deadline_report + timedelta(minutes=5))
+            escalated = self.escalate(anomaly._clock_deadline("report") + timedelta(minutes=5))
         self.assertNotIn(anomaly, escalated)
         self.assertFalse(self.todos(anomaly, self.user_deputy))
         # Claiming directly twice: the second claim gets nothing.
         other = self.found(severity="general")
-        self.assertEqual(other._claim_escalation("escalated_resolve"), other)
-        self.assertFalse(other._claim_escalation("escalated_resolve"))
+        self.assertEqual(other._claim_escalation("resolve"), other)
+        self.assertFalse(other._claim_escalation("resolve"))
 
     def test_broken_record_does_not_stop_the_others(self):
         broken, fine = self.found(severity="general"), self.found(severity="general")
@@ -207,25 +218,25 @@ class TestAnomalyEscalation(MockEmail, AnomalyCase):
                 raise ValueError("broken on purpose")
             return escalate(record, step, roles)
 
-        late = broken.deadline_report + timedelta(minutes=5)
+        late = broken._clock_deadline("report") + timedelta(minutes=5)
         with (
             patch.object(Anomaly, "_escalate", failing),
             self.assertLogs(
-                "odoo.addons.customer_followup.models.customer_followup_anomaly", "ERROR"
+                "odoo.addons.customer_followup.models.customer_followup_anomaly_escalation", "ERROR"
             ),
         ):
             escalated = self.escalate(late)
         self.assertIn(fine, escalated)
         self.assertNotIn(broken, escalated)
         # The broken one is tried again on the next run.
-        self.assertFalse(broken.escalated_report)
+        self.assertFalse(broken._clock("report").escalated)
         self.assertIn(broken, self.escalate(late))
 
     def test_batches_are_bounded(self):
         anomalies = self.found(severity="general")
         for _i in range(4):
             anomalies |= self.found(severity="general")
-        with freeze_time(anomalies[0].deadline_report + timedelta(minutes=5)):
+        with freeze_time(anomalies[0]._clock_deadline("report") + timedelta(minutes=5)):
             # Run on these anomalies only: the database may hold others. The
             # batch size is the scheduler's (superuser) choice.
             first = anomalies.sudo().action_escalate_overdue(batch_size=2)

@@ -31,7 +31,7 @@ class TestAnomalyFlow(AnomalyCase):
         self.assertTrue(anomaly.closed_at and anomaly.resolved_at)
         approve = anomaly.step_ids.filtered(lambda s: s.state == "in_progress")
         self.assertEqual(approve.user_id, self.user_deputy)
-        self.assertEqual(approve.deadline, anomaly.deadline_plan)
+        self.assertEqual(approve.deadline, anomaly._clock_deadline("plan"))
 
     def test_skipping_a_step_is_refused(self):
         anomaly = self.anomaly()
@@ -78,7 +78,7 @@ class TestAnomalyFlow(AnomalyCase):
                 "root_cause": "r",
                 "plan_measures": "m",
                 "plan_owner_ids": [Command.set(self.user_cs.ids)],
-                "plan_deadline": anomaly.deadline_resolve + timedelta(days=5),
+                "plan_deadline": anomaly._clock_deadline("resolve") + timedelta(days=5),
             }
         )
         with self.assertRaises(UserError):

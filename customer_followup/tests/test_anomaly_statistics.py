@@ -28,8 +28,11 @@ class TestAnomalyStatistics(AnomalyCase):
         with freeze_time("2026-11-25 02:00:00"):
             self.advance(on_time, "closed")
         self.wizard = self.env["customer.followup.anomaly.statistics"].create(
-            {"date_from": date(2026, 11, 1), "date_to": date(2026, 11, 30),
-             "company_id": self.company.id}
+            {
+                "date_from": date(2026, 11, 1),
+                "date_to": date(2026, 11, 30),
+                "company_id": self.company.id,
+            }
         )
 
     def test_figures(self):

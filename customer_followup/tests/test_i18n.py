@@ -45,9 +45,12 @@ class TestTranslations(CustomerFollowupCase):
 
     def test_errors_speak_the_users_language(self):
         user = new_test_user(
-            self.env, login="cf_zh_manager", lang="zh_CN",
+            self.env,
+            login="cf_zh_manager",
+            lang="zh_CN",
             groups="base.group_user,customer_followup.group_customer_followup_manager",
-            company_id=self.company.id, company_ids=[(6, 0, self.company.ids)],
+            company_id=self.company.id,
+            company_ids=[(6, 0, self.company.ids)],
         )
         with self.assertRaises(ValidationError) as err:
             # The web client sends the user's language in the context.

@@ -9,7 +9,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from odoo.addons.customer_followup.models.customer_followup_anomaly import (
+from odoo.addons.customer_followup.models.customer_followup_anomaly_notification import (
     CustomerFollowupAnomaly,
 )
 from odoo.addons.customer_followup.models.customer_followup_visit_generator import (
@@ -54,14 +54,18 @@ class TestGenerationFaults(VisitCase):
         plan = super()._plan(
             date(2027, 1, 1), date(2027, 12, 31), partner_ids=[(6, 0, self.customers.ids)]
         )
-        plan.write({"state": "running", "generation_pending": True, "generation_cursor": 0,
-                    "generation_date": date(2027, 1, 4)})
+        plan.write(
+            {
+                "state": "running",
+                "generation_pending": True,
+                "generation_cursor": 0,
+                "generation_date": date(2027, 1, 4),
+            }
+        )
         return plan
 
     def _keys(self, plan):
-        return sorted(
-            (v.partner_id.id, v.period_key, v.scheduled_date) for v in plan.visit_ids
-        )
+        return sorted((v.partner_id.id, v.period_key, v.scheduled_date) for v in plan.visit_ids)
 
     def _run_cron(self, batch_size=2, runs=10):
         with freeze_time("2027-01-04 02:00:00"):
@@ -134,7 +138,7 @@ class TestEscalationFaults(AnomalyCase):
         anomalies = Anomaly.browse()
         for _n in range(5):
             anomalies |= self.anomaly(severity="general", discovered_at=found)
-        late = max(anomalies.mapped("deadline_report")) + timedelta(minutes=5)
+        late = max(anomalies.mapped(lambda a: a._clock_deadline("report"))) + timedelta(minutes=5)
         # The worker dies after notifying the first batch, before the commit.
         with (
             self.assertRaises(WorkerKilled),
@@ -144,7 +148,7 @@ class TestEscalationFaults(AnomalyCase):
         ):
             anomalies.action_escalate_overdue(batch_size=2)
         self.env.invalidate_all()
-        self.assertFalse(any(anomalies.mapped("escalated_report")))
+        self.assertFalse(any(anomalies.mapped(lambda a: a._clock("report").escalated)))
         self.assertFalse(anomalies.activity_ids)
         # The next runs escalate all of them, each once.
         with freeze_time(late):
@@ -153,7 +157,7 @@ class TestEscalationFaults(AnomalyCase):
             again = anomalies.action_escalate_overdue(batch_size=10)
         self.assertEqual(len(first), 2)
         self.assertEqual(first | rest, anomalies)
-        self.assertFalse(again & anomalies.filtered("escalated_report"))
+        self.assertFalse(again & anomalies.filtered(lambda a: a._clock("report").escalated))
         boss = self.user_deputy
         for anomaly in anomalies:
             todos = anomaly.activity_ids.filtered(

@@ -1,4 +1,6 @@
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from freezegun import freeze_time
 
 from odoo.modules.migration import load_script
 from odoo.tests import TransactionCase, tagged
@@ -152,6 +154,7 @@ class TestMigration(TransactionCase):
         self.assertFalse(cr.fetchall(), "the recorded flag is computed now")
         self.assertEqual((tracking.old_value_char, tracking.new_value_char), ("0", "4"))
 
+
 @tagged("post_install", "-at_install")
 class TestMigration2(AnomalyCase):
     """18.0.1.1.0 → 18.0.2.0.0: the regulations' clocks on what is open."""
@@ -166,7 +169,8 @@ class TestMigration2(AnomalyCase):
         # the new levels, the normal tier's invented 72-hour promise.
         cr.execute(
             SQL(
-                "UPDATE customer_followup_anomaly SET deadline_report = %s WHERE id = %s",
+                "UPDATE customer_followup_anomaly_clock SET deadline = %s "
+                "WHERE anomaly_id = %s AND step = 'report'",
                 self.utc(datetime(2026, 11, 23, 8, 20)),
                 anomaly.id,
             )
@@ -190,7 +194,9 @@ class TestMigration2(AnomalyCase):
         script.migrate(cr, "18.0.1.1.0")
         self.env.invalidate_all()
         # 30 elapsed minutes.
-        self.assertEqual(self.local(anomaly.deadline_report), datetime(2026, 11, 20, 17, 0))
+        self.assertEqual(
+            self.local(anomaly._clock_deadline("report")), datetime(2026, 11, 20, 17, 0)
+        )
         self.assertEqual(closed_policy.closer_group_id, closed_policy.approver_group_id)
         self.assertTrue(closed_policy.inform_company_head)
         self.assertEqual(
@@ -199,3 +205,136 @@ class TestMigration2(AnomalyCase):
         )
         self.assertFalse(self.policy("general").inform_company_head)
         self.assertEqual(self.tier_normal.response_hours, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestMigration21(AnomalyCase):
+    """18.0.2.0.0 → 18.0.2.1.0: names that say what things are, policies
+    made with the company."""
+
+    def test_upgrade_renames_is_overdue_and_keeps_every_value(self):
+        cr = self.env.cr
+        escalated = self.anomaly(severity="general")
+        calm = self.anomaly(severity="general")
+        # What 18.0.2.0.0 left: the flag in is_overdue, its partial index
+        # under the old name, a saved filter naming it.
+        cr.execute(
+            SQL(
+                "UPDATE customer_followup_anomaly SET is_escalated = (id = %s) WHERE id IN %s;"
+                "ALTER TABLE customer_followup_anomaly RENAME COLUMN is_escalated TO is_overdue;"
+                "ALTER INDEX customer_followup_anomaly_escalated_department_idx "
+                "RENAME TO customer_followup_anomaly_overdue_department_idx;"
+                "UPDATE ir_model_fields SET name = 'is_overdue' "
+                "WHERE model = 'customer.followup.anomaly' AND name = 'is_escalated'",
+                escalated.id,
+                (escalated | calm)._ids,
+            )
+        )
+        saved = self.env["ir.filters"].create(
+            {
+                "name": "My escalated anomalies",
+                "model_id": "customer.followup.anomaly",
+                "domain": "[('is_overdue', '=', True)]",
+            }
+        )
+        saved.flush_recordset()
+        script = load_script(
+            "customer_followup/migrations/18.0.2.1.0/pre-workflow.py", "customer_followup"
+        )
+        script.migrate(cr, "18.0.2.0.0")
+        script.migrate(cr, "18.0.2.0.0")  # a second run changes nothing
+        self.env.invalidate_all()
+        self.assertTrue(escalated.is_escalated)
+        self.assertFalse(calm.is_escalated)
+        self.assertEqual(
+            self.Anomaly.search(
+                [("id", "in", (escalated | calm).ids), ("is_escalated", "=", True)]
+            ),
+            escalated,
+        )
+        indexes = dict(
+            self.env.execute_query(
+                SQL(
+                    "SELECT indexname, indexdef FROM pg_indexes "
+                    "WHERE tablename = 'customer_followup_anomaly'"
+                )
+            )
+        )
+        self.assertIn("is_escalated", indexes["customer_followup_anomaly_escalated_department_idx"])
+        self.assertNotIn("customer_followup_anomaly_overdue_department_idx", indexes)
+        field = self.env["ir.model.fields"]._get("customer.followup.anomaly", "is_escalated")
+        self.assertTrue(field)
+        self.assertEqual(
+            field.get_external_id()[field.id],
+            "customer_followup.field_customer_followup_anomaly__is_escalated",
+        )
+        self.assertEqual(saved.domain, "[('is_escalated', '=', True)]")
+
+    def test_upgrade_gives_policies_to_companies_without_them(self):
+        Policy = self.env["customer.followup.escalation.policy"].with_context(active_test=False)
+        company = self.env["res.company"].create({"name": "Company of 18.0.2.0.0"})
+        # 18.0.2.0.0 made them the first time an anomaly needed them.
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM customer_followup_escalation_policy WHERE company_id = %s",
+                company.id,
+            )
+        )
+        self.env.invalidate_all()
+        script = load_script(
+            "customer_followup/migrations/18.0.2.1.0/post-workflow.py", "customer_followup"
+        )
+        script.migrate(self.env.cr, "18.0.2.0.0")
+        script.migrate(self.env.cr, "18.0.2.0.0")  # a second run changes nothing
+        policies = Policy.search([("company_id", "=", company.id)])
+        self.assertEqual(sorted(policies.mapped("severity")), ["critical", "general", "major"])
+
+    def test_upgrade_makes_a_line_of_each_clock(self):
+        """18.0.2.0.0 kept each clock as a pair of columns (deadline,
+        escalated): each becomes a line with its deadline, whether it was
+        escalated and when it was met."""
+        cr = self.env.cr
+        found = self.utc(datetime(2026, 11, 20, 9, 0))
+        handled = self.anomaly(severity="major", discovered_at=found)
+        with freeze_time(found + timedelta(minutes=30)):
+            self.advance(handled, "investigating")
+        waiting = self.anomaly(severity="general", discovered_at=found)
+        report_by = self.utc(datetime(2026, 11, 20, 10, 0))
+        resolve_by = self.utc(datetime(2026, 11, 23, 9, 0))
+        cr.execute(
+            SQL(
+                "ALTER TABLE customer_followup_anomaly ADD COLUMN deadline_report timestamp, "
+                "ADD COLUMN escalated_report boolean, ADD COLUMN deadline_resolve timestamp, "
+                "ADD COLUMN escalated_resolve boolean;"
+                "UPDATE customer_followup_anomaly SET deadline_report = %s, "
+                "escalated_report = (id = %s), deadline_resolve = %s WHERE id IN %s;"
+                "DELETE FROM customer_followup_anomaly_clock WHERE anomaly_id IN %s",
+                report_by,
+                waiting.id,
+                resolve_by,
+                (handled | waiting)._ids,
+                (handled | waiting)._ids,
+            )
+        )
+        script = load_script(
+            "customer_followup/migrations/18.0.2.1.0/post-workflow.py", "customer_followup"
+        )
+        script.migrate(cr, "18.0.2.0.0")
+        script.migrate(cr, "18.0.2.0.0")  # a second run changes nothing
+        self.env.invalidate_all()
+        for anomaly in (handled, waiting):
+            self.assertEqual(sorted(anomaly.clock_ids.mapped("step")), ["report", "resolve"])
+            self.assertEqual(anomaly._clock_deadline("report"), report_by)
+            self.assertEqual(anomaly._clock_deadline("resolve"), resolve_by)
+            self.assertFalse(anomaly._clock("resolve").met_at)
+            self.assertTrue(anomaly._clock("resolve").running)
+        # Reported 30 elapsed minutes after discovery: met, on time.
+        report = handled._clock("report")
+        self.assertEqual(report.met_at, found + timedelta(minutes=30))
+        self.assertTrue(report.on_time)
+        self.assertFalse(report.running)
+        self.assertFalse(report.escalated)
+        # Still waiting for its report, and escalated.
+        self.assertTrue(waiting._clock("report").escalated)
+        self.assertTrue(waiting._clock("report").running)
+        self.assertFalse(waiting._clock("report").met_at)

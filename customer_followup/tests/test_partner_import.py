@@ -99,11 +99,7 @@ class TestPartnerImport(CustomerFollowupCase):
         return [m["message"] for m in result["messages"] if m["type"] == "error"]
 
     def _partner(self, name):
-        return (
-            self.env["res.partner"]
-            .with_company(self.company)
-            .search([("name", "=", name)])
-        )
+        return self.env["res.partner"].with_company(self.company).search([("name", "=", name)])
 
     # ------------------------------------------------------------------
     # Column titles
@@ -131,12 +127,19 @@ class TestPartnerImport(CustomerFollowupCase):
             "'Customer tier' needs a Chinese label of its own: 客户等级 is Odoo's "
             "label of Customer Rank, which the importer would take (e.g. 客户分级)",
         )
-        header = ["Name", tier_label, "手动定级", "手动设置等级的原因", "回访负责人",
-                  "分级标记", "合作起始日期", "偏好联系时段", "不喜频繁来电"]
+        header = [
+            "Name",
+            tier_label,
+            "手动定级",
+            "手动设置等级的原因",
+            "回访负责人",
+            "分级标记",
+            "合作起始日期",
+            "偏好联系时段",
+            "不喜频繁来电",
+        ]
         row = ["标签客户", "key", "1", "样板", "", "", "", "", "0"]
-        fields, _result = self._import(
-            self.user_manager, [header, row], lang="zh_CN", dryrun=True
-        )
+        fields, _result = self._import(self.user_manager, [header, row], lang="zh_CN", dryrun=True)
         self.assertEqual(fields, ["name", *FOLLOWUP_COLUMNS.values()])
 
     # ------------------------------------------------------------------
@@ -145,11 +148,32 @@ class TestPartnerImport(CustomerFollowupCase):
     def test_csv_import_sets_tiers_owners_and_contact_windows(self):
         rows = [
             ["External ID", "Name", "Is a Company", *FOLLOWUP_COLUMNS],
-            ["__import__.jinggong", "宁波精工仪表有限公司", "1", "key", "1", "框架协议客户",
-             self.user_cs.login, "industry_leader,core_distributor", "2019-03-01",
-             "周二、周四 10:00-11:30", "1"],
-            ["", "杭州新客户有限公司", "1", "Tier 3 - Normal customer", "1", "试点客户",
-             self.user_cs.name, "scattered_orders", "", "工作日 14:00-17:00", "0"],
+            [
+                "__import__.jinggong",
+                "宁波精工仪表有限公司",
+                "1",
+                "key",
+                "1",
+                "框架协议客户",
+                self.user_cs.login,
+                "industry_leader,core_distributor",
+                "2019-03-01",
+                "周二、周四 10:00-11:30",
+                "1",
+            ],
+            [
+                "",
+                "杭州新客户有限公司",
+                "1",
+                "Tier 3 - Normal customer",
+                "1",
+                "试点客户",
+                self.user_cs.name,
+                "scattered_orders",
+                "",
+                "工作日 14:00-17:00",
+                "0",
+            ],
         ]
         _fields, result = self._import(self.user_manager, rows)
         self.assertEqual(self._errors(result), [])
@@ -202,11 +226,26 @@ class TestPartnerImport(CustomerFollowupCase):
         # No "Tier set by hand" column: a tier given in the file is kept at
         # the nightly recomputation, as one chosen on the form.
         rows = [
-            ["Name", "Is a Company", "Customer tier", "Reason for the manual tier",
-             "Follow-up owner", "Cooperation since", "Preferred contact window",
-             "Prefers fewer calls"],
-            ["苏州表计有限公司", True, "strategic", "集团战略合作", self.user_cs.login,
-             date(2018, 5, 20), "周一 9:00-10:00", True],
+            [
+                "Name",
+                "Is a Company",
+                "Customer tier",
+                "Reason for the manual tier",
+                "Follow-up owner",
+                "Cooperation since",
+                "Preferred contact window",
+                "Prefers fewer calls",
+            ],
+            [
+                "苏州表计有限公司",
+                True,
+                "strategic",
+                "集团战略合作",
+                self.user_cs.login,
+                date(2018, 5, 20),
+                "周一 9:00-10:00",
+                True,
+            ],
         ]
         _fields, result = self._import(self.user_manager, rows, file_type=XLSX)
         self.assertEqual(self._errors(result), [])
@@ -334,8 +373,14 @@ class TestPartnerImport(CustomerFollowupCase):
         wizard = (
             self.env["base_import.import"]
             .with_user(self.user_manager)
-            .create({"res_model": "res.partner", "file": content.encode(), "file_type": CSV,
-                     "file_name": "customer_followup_customers.csv"})
+            .create(
+                {
+                    "res_model": "res.partner",
+                    "file": content.encode(),
+                    "file_type": CSV,
+                    "file_name": "customer_followup_customers.csv",
+                }
+            )
         )
         preview = wizard.parse_preview(dict(OPTIONS))
         fields = ["/".join(preview["matches"][i]) for i in range(len(header))]

@@ -133,7 +133,7 @@ class PortalCase(HttpCase):
                 "root_cause": "y",
                 "plan_measures": "更换部件",
                 "plan_owner_ids": [Command.set(self.owner.ids)],
-                "plan_deadline": anomaly.deadline_resolve,
+                "plan_deadline": anomaly._clock_deadline("resolve"),
                 "customer_told": "已更换",
             }
         )
@@ -280,8 +280,8 @@ class TestPortalCustomer(PortalCase):
         self.assertEqual(anomaly.state, "discovered")
         self.assertEqual(anomaly.category, "aftersales")
         self.assertEqual(anomaly.production_impact, "停线两小时")
-        self.assertTrue(anomaly.deadline_report, "the report clock runs")
-        self.assertLess(anomaly.discovered_at, anomaly.deadline_report)
+        self.assertTrue(anomaly._clock_deadline("report"), "the report clock runs")
+        self.assertLess(anomaly.discovered_at, anomaly._clock_deadline("report"))
         self.assertEqual(anomaly.user_id, self.owner, "handled by the customer's owner")
         self.assertNotIn("<script", anomaly.description)
         self.assertNotIn("alert", anomaly.description)

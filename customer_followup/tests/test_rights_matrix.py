@@ -208,6 +208,12 @@ class TestRightsMatrix(AnomalyCase):
                 }
             )
 
+        def repair_line(customer):
+            repair = env["repair.order"].create(
+                {"partner_id": customer.id, "company_id": company.id}
+            )
+            return env["customer.followup.repair.report"].browse(repair.id)
+
         def expense(customer, user):
             return env["customer.followup.visit.expense"].create(
                 {
@@ -382,6 +388,18 @@ class TestRightsMatrix(AnomalyCase):
                 write={"note": "matrix"},
                 fresh=lambda role, user: anomaly(self.own_customer[role]).step_ids,
             ),
+            "anomaly clock": dict(
+                records=lambda role, user: (
+                    anomaly(self.own_customer[role]).clock_ids,
+                    anomaly(self.foreign_customer).clock_ids,
+                ),
+                create=lambda role, user: {
+                    "anomaly_id": anomaly(self.own_customer[role]).id,
+                    "step": "review",
+                },
+                write={"escalated": True},
+                fresh=lambda role, user: anomaly(self.own_customer[role]).clock_ids,
+            ),
             "recovery from third parties": dict(
                 records=lambda role, user: (recovery(anomaly(self.own_customer[role])),) * 2,
                 create=lambda role, user: {
@@ -417,6 +435,15 @@ class TestRightsMatrix(AnomalyCase):
                 write={"date_from": date(2026, 10, 1), "date_to": date(2026, 10, 31)},
                 fresh=lambda role, user: wizard(user),
             ),
+            "after-sales repair analysis": dict(
+                records=lambda role, user: (
+                    repair_line(self.own_customer[role]),
+                    repair_line(self.foreign_customer),
+                ),
+                create=lambda role, user: {"name": "matrix"},
+                write={"name": "matrix"},
+                fresh=lambda role, user: repair_line(self.own_customer[role]),
+            ),
             "follow-up analysis report": dict(
                 records=lambda role, user: (analysis(),) * 2,
                 create=lambda role, user: {
@@ -443,12 +470,14 @@ class TestRightsMatrix(AnomalyCase):
             "follow-up script": "customer.followup.script",
             "service anomaly": "customer.followup.anomaly",
             "anomaly step": "customer.followup.anomaly.step",
+            "anomaly clock": "customer.followup.anomaly.clock",
             "recovery from third parties": "customer.followup.anomaly.recovery",
             "escalation policy": "customer.followup.escalation.policy",
             "milestone": "customer.followup.milestone",
             "complaint mailbox": "customer.followup.complaint.mailbox",
             "anomaly statistics": "customer.followup.anomaly.statistics",
             "follow-up analysis report": "customer.followup.analysis",
+            "after-sales repair analysis": "customer.followup.repair.report",
         }[label]
 
     def setUp(self):
@@ -509,6 +538,8 @@ class TestRightsMatrix(AnomalyCase):
             if found != record.with_user(user).with_context(
                 allowed_company_ids=user.company_ids.ids
             ):
+                # The matrix's own signal for "denied", never shown to a user.
+                # pylint: disable-next=translation-required
                 raise AccessError("search does not find it")
 
         return operation
@@ -816,6 +847,7 @@ class TestRightsMatrix(AnomalyCase):
             "visit expense",
             "service anomaly",
             "anomaly step",
+            "anomaly clock",
             "escalation policy",
             "follow-up analysis report",
         ):

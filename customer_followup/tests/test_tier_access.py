@@ -54,12 +54,17 @@ class TestTierAccess(CustomerFollowupCase):
 
     def test_followup_user_maintains_facts_not_overrides(self):
         as_cs = self.partner.with_user(self.user_cs)
-        as_cs.write({"followup_flag_ids": [(6, 0, self.flag_leader.ids)],
-                     "followup_user_id": self.user_cs.id})
+        as_cs.write(
+            {
+                "followup_flag_ids": [(6, 0, self.flag_leader.ids)],
+                "followup_user_id": self.user_cs.id,
+            }
+        )
         self.assertEqual(self.partner.followup_flag_ids, self.flag_leader)
         with self.assertRaises(AccessError):
-            as_cs.write({"followup_tier_id": self.tier_normal.id,
-                         "followup_tier_manual_reason": "try"})
+            as_cs.write(
+                {"followup_tier_id": self.tier_normal.id, "followup_tier_manual_reason": "try"}
+            )
         with self.assertRaises(AccessError):
             as_cs.write({"followup_sales_share": 99.0})
         self.assertEqual(self.partner.followup_tier_id, self.tier_strategic)
@@ -80,7 +85,9 @@ class TestTierAccess(CustomerFollowupCase):
             self.Tier.with_user(self.user_cs).action_recompute_now()
         action = self.Tier.with_user(self.user_manager).action_recompute_now()
         self.assertEqual(action["tag"], "display_notification")
-        position = self.env["ir.config_parameter"].sudo().get_param(
-            f"customer_followup.tier_cursor.{self.company.id}"
+        position = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param(f"customer_followup.tier_cursor.{self.company.id}")
         )
         self.assertTrue(position.startswith("0,"), position)

@@ -19,8 +19,12 @@ class TestTierEngine(CustomerFollowupCase):
     def _make_customers(self, count, prefix):
         partners = self.env["res.partner"].create(
             [
-                {"name": f"{prefix} {n}", "is_company": True, "customer_rank": 1,
-                 "company_id": self.company.id}
+                {
+                    "name": f"{prefix} {n}",
+                    "is_company": True,
+                    "customer_rank": 1,
+                    "company_id": self.company.id,
+                }
                 for n in range(count)
             ]
         )
@@ -106,7 +110,9 @@ class TestTierEngine(CustomerFollowupCase):
             self.env["ir.config_parameter"].sudo().get_param(CURSOR_KEY % self.company.id)
         )
         partners.invalidate_recordset()
-        self.assertEqual(partners[0].with_company(self.company).followup_tier_id, self.tier_strategic)
+        self.assertEqual(
+            partners[0].with_company(self.company).followup_tier_id, self.tier_strategic
+        )
         self.assertEqual(
             set(partners[1:].with_company(self.company).mapped("followup_tier_id.code")), {"normal"}
         )
@@ -114,10 +120,14 @@ class TestTierEngine(CustomerFollowupCase):
     def test_cron_entry_point_notifies_progress(self):
         self._make_customers(30, "entry")
         cron = self.env.ref("customer_followup.ir_cron_recompute_partner_tiers")
-        Tier = self.env["customer.followup.tier"].sudo().with_context(
-            ir_cron_progress_id=self.env["ir.cron.progress"].create(
-                {"cron_id": cron.id, "remaining": 0, "done": 0}
-            ).id
+        Tier = (
+            self.env["customer.followup.tier"]
+            .sudo()
+            .with_context(
+                ir_cron_progress_id=self.env["ir.cron.progress"]
+                .create({"cron_id": cron.id, "remaining": 0, "done": 0})
+                .id
+            )
         )
         Tier.search([("company_id", "!=", self.company.id)]).active = False
         Tier._cron_recompute_partner_tiers(batch_size=10)
@@ -130,11 +140,9 @@ class TestTierEngine(CustomerFollowupCase):
         self.assertGreaterEqual(progress.remaining, 20)
 
     def test_multi_company_isolation(self):
-        other = self.env["res.company"].create(
-            {"name": "Other Co", "currency_id": self.cny.id}
-        )
-        other_tiers = self.env["customer.followup.tier"].sudo().search(
-            [("company_id", "=", other.id)]
+        other = self.env["res.company"].create({"name": "Other Co", "currency_id": self.cny.id})
+        other_tiers = (
+            self.env["customer.followup.tier"].sudo().search([("company_id", "=", other.id)])
         )
         self.assertEqual(len(other_tiers), 3, "a new company gets its own tiers")
         shared = self._customer("Shared customer")
@@ -155,9 +163,13 @@ class TestTierEngine(CustomerFollowupCase):
                 "login": "cf_other_user",
                 "company_id": other.id,
                 "company_ids": [Command.set(other.ids)],
-                "groups_id": [Command.set([
-                    self.env.ref("customer_followup.group_customer_followup_manager").id,
-                ])],
+                "groups_id": [
+                    Command.set(
+                        [
+                            self.env.ref("customer_followup.group_customer_followup_manager").id,
+                        ]
+                    )
+                ],
             }
         )
         visible = (

@@ -41,9 +41,7 @@ class TestTierRules(CustomerFollowupCase):
         self.assertEqual(old.followup_tier_id, self.tier_normal)
         self.assertEqual(recent.followup_tier_id, self.tier_strategic)
         # The first confirmed order starts the cooperation.
-        self.assertEqual(
-            old.followup_cooperation_start, today - relativedelta(months=13)
-        )
+        self.assertEqual(old.followup_cooperation_start, today - relativedelta(months=13))
 
     def _years_ago(self, years, days=0):
         # The engine's today: the user's date (OdooBot is in Brussels), not UTC's.
@@ -297,9 +295,7 @@ class TestTierRules(CustomerFollowupCase):
         self._recompute(partner)
         self.assertEqual(partner.followup_tier_id, self.tier_strategic)
         with self.assertRaises(ValidationError), self.env.cr.savepoint():
-            partner.with_user(self.user_manager).write(
-                {"followup_tier_id": self.tier_normal.id}
-            )
+            partner.with_user(self.user_manager).write({"followup_tier_id": self.tier_normal.id})
         partner.invalidate_recordset()
         self.assertEqual(partner.followup_tier_id, self.tier_strategic)
         self.assertFalse(partner.followup_tier_manual)
@@ -335,7 +331,9 @@ class TestTierRules(CustomerFollowupCase):
         # end of an RPC call).
         with self.assertRaises(ValidationError):
             # the mix would no longer add up to 100 %
-            self.tier_key.write({"channel_mix_ids": [(1, self.tier_key.channel_mix_ids[0].id, {"share": 10})]})
+            self.tier_key.write(
+                {"channel_mix_ids": [(1, self.tier_key.channel_mix_ids[0].id, {"share": 10})]}
+            )
             self.env.flush_all()
         with self.assertRaises(ValidationError):
             self.tier_key.channel_mix_ids[0].share = 10  # directly on the line, as over RPC

@@ -147,7 +147,9 @@ class TestVisitAfterDelivery(VisitCase):
         visit = self._delivery_visits(self.key)
         self.assertEqual(len(visit), 1)
         self.assertEqual(visit.user_id, self.user_cs)
-        self.assertFalse(self.env["customer.followup.visit"].with_user(warehouse).has_access("read"))
+        self.assertFalse(
+            self.env["customer.followup.visit"].with_user(warehouse).has_access("read")
+        )
 
     @freeze_time("2026-11-18 03:00:00")
     def test_one_visit_per_delivery(self):

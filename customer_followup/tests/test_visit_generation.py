@@ -355,7 +355,8 @@ class TestVisitGeneration(VisitCase):
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
                     SQL(
-                        "INSERT INTO customer_followup_visit (name, company_id, partner_id, trigger,"
+                        "INSERT INTO customer_followup_visit"
+                        " (name, company_id, partner_id, trigger,"
                         " channel, scheduled_date, state, period_key)"
                         " VALUES ('dup', %s, %s, 'routine', 'phone', now(), 'planned', %s)",
                         visit.company_id.id,

@@ -94,7 +94,10 @@ class TestVisitRules(VisitCase):
         visit.invalidate_recordset()
         self.assertEqual(visit.state, "planned")
         # A 1x1 PNG stands for the customer's signature.
-        visit.signature = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+        visit.signature = (
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+            "YPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+        )
         visit.action_done()
         self.assertEqual(visit.state, "done")
         self.assertFalse(visit.by_phone)
@@ -289,14 +292,14 @@ class TestVisitRules(VisitCase):
         # Raising an anomaly opens its form filled from the problem.
         form_action = action.action_create_anomaly()
         self.assertEqual(form_action["res_model"], "customer.followup.anomaly")
-        defaults = {k[len("default_"):]: v for k, v in form_action["context"].items()}
+        defaults = {k[len("default_") :]: v for k, v in form_action["context"].items()}
         anomaly = self.env["customer.followup.anomaly"].create(
             dict(defaults, category="delivery", severity="major")
         )
         self.assertEqual(anomaly.visit_id, visit)
         self.assertEqual(anomaly.source, "visit")
         self.assertEqual(anomaly.description, "Lead time too long")
-        self.assertTrue(anomaly.deadline_report)
+        self.assertTrue(anomaly._clock_deadline("report"))
         self.assertIn(anomaly.name, action.message_ids.mapped("body")[0])
         with self.assertRaises(UserError):
             action.action_done()  # the result for the customer first

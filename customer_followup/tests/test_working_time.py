@@ -26,8 +26,13 @@ class TestWorkingTime(TransactionCase):
                 "attendance_ids": [Command.clear()]
                 + [
                     Command.create(
-                        {"name": f"{day} {period}", "dayofweek": str(day),
-                         "hour_from": start, "hour_to": stop, "day_period": period}
+                        {
+                            "name": f"{day} {period}",
+                            "dayofweek": str(day),
+                            "hour_from": start,
+                            "hour_to": stop,
+                            "day_period": period,
+                        }
                     )
                     for day in range(5)
                     for start, stop, period in ((8.5, 12.0, "morning"), (13.5, 17.5, "afternoon"))
@@ -47,8 +52,12 @@ class TestWorkingTime(TransactionCase):
         cls.env["customer.followup.makeup.day"].create(
             [
                 {"calendar_id": cls.calendar.id, "date": date(2026, 9, 20), "name": "国庆调休"},
-                {"calendar_id": cls.calendar.id, "date": date(2026, 10, 10), "name": "国庆调休",
-                 "weekday_as": "4"},
+                {
+                    "calendar_id": cls.calendar.id,
+                    "date": date(2026, 10, 10),
+                    "name": "国庆调休",
+                    "weekday_as": "4",
+                },
             ]
         )
         cls.wt = cls.env["customer.followup.working.time"]
@@ -75,8 +84,14 @@ class TestWorkingTime(TransactionCase):
         self.assertFalse(self.wt.is_working_date(date(2026, 10, 1), self.calendar))
         self.assertEqual(
             self.wt.working_dates(date(2026, 9, 28), date(2026, 10, 11), self.calendar),
-            [date(2026, 9, 28), date(2026, 9, 29), date(2026, 9, 30),
-             date(2026, 10, 8), date(2026, 10, 9), date(2026, 10, 10)],
+            [
+                date(2026, 9, 28),
+                date(2026, 9, 29),
+                date(2026, 9, 30),
+                date(2026, 10, 8),
+                date(2026, 10, 9),
+                date(2026, 10, 10),
+            ],
         )
 
     def test_shared_working_dates_follow_calendar_changes(self):
@@ -101,15 +116,25 @@ class TestWorkingTime(TransactionCase):
         )
         self.assertNotIn(date(2026, 11, 25), shared())
         self.env["customer.followup.makeup.day"].create(
-            {"calendar_id": self.calendar.id, "date": date(2026, 11, 28), "name": "调休",
-             "weekday_as": "4"}
+            {
+                "calendar_id": self.calendar.id,
+                "date": date(2026, 11, 28),
+                "name": "调休",
+                "weekday_as": "4",
+            }
         )
         self.assertIn(date(2026, 11, 28), shared())
         leave.unlink()
         self.calendar.attendance_ids.filtered(lambda a: a.dayofweek == "0").unlink()
         self.assertEqual(
-            shared(), [date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 26),
-                       date(2026, 11, 27), date(2026, 11, 28)]
+            shared(),
+            [
+                date(2026, 11, 24),
+                date(2026, 11, 25),
+                date(2026, 11, 26),
+                date(2026, 11, 27),
+                date(2026, 11, 28),
+            ],
         )
         self.assertEqual(shared(), self.wt.working_dates(*span, self.calendar))
 
@@ -124,8 +149,9 @@ class TestWorkingTime(TransactionCase):
 
     def test_round_the_clock(self):
         sunday_night = local(2026, 11, 22, 23, 0)
-        self.assertEqual(self.plan(sunday_night, 0.5, round_the_clock=True),
-                         sunday_night + timedelta(minutes=30))
+        self.assertEqual(
+            self.plan(sunday_night, 0.5, round_the_clock=True), sunday_night + timedelta(minutes=30)
+        )
 
     def test_working_days(self):
         # One working day from Friday 15:00 is Monday 15:00.

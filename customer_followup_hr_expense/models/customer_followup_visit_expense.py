@@ -18,8 +18,9 @@ class CustomerFollowupVisitExpense(models.Model):
         return (*super()._workflow_fields(), "hr_expense_id")
 
     def _on_approved(self):
-        super()._on_approved()
+        res = super()._on_approved()
         self._file_hr_expenses()
+        return res
 
     def _file_hr_expenses(self):
         """File approved expenses as expense lines of the owner's employee,

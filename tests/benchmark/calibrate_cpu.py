@@ -46,11 +46,12 @@ def main():
                 clock.add(s, h * 3600)
             clock_rate = len(starts) / (time.perf_counter() - t0)
             estimates.append(loop * CLOCK_RATE_THEN / clock_rate)
-            print(
-                f"loop {loop:,.0f}/s, clock {clock_rate:,.0f}/s -> loop then {estimates[-1]:,.0f}/s"
+            sys.stdout.write(
+                f"loop {loop:,.0f}/s, clock {clock_rate:,.0f}/s "
+                f"-> loop then {estimates[-1]:,.0f}/s\n"
             )
         cr.rollback()
-    print(f"CALIBRATION['cpu'] = {statistics.median(estimates):,.0f}")
+    sys.stdout.write(f"CALIBRATION['cpu'] = {statistics.median(estimates):,.0f}\n")
 
 
 if __name__ == "__main__":

@@ -111,7 +111,7 @@ class LoadUser(OdooLocustUser):
             request_event=self.environment.events.request,
             user=self,
         )
-        super().on_start()
+        res = super().on_start()
         self.action = Action(self)
         reply = self.web.post(
             "/web/session/authenticate",
@@ -122,6 +122,7 @@ class LoadUser(OdooLocustUser):
             name="login (web session)",
         )
         reply.raise_for_status()
+        return res
 
     def model(self, name):
         return self.client.get_model(name)

@@ -25,6 +25,10 @@ PORTAL_CUSTOMERS = 5
 DUE_ANOMALIES = 1000
 
 
+def say(text):
+    sys.stdout.write(f"{text}\n")
+
+
 def registry(db, conf):
     import odoo
 
@@ -125,15 +129,24 @@ def setup(db, conf, url):
             "WHERE state = 'running'"
         )
         cr.execute(
-            "SELECT id FROM customer_followup_anomaly WHERE state = 'discovered' ORDER BY id LIMIT %s",
+            "SELECT id FROM customer_followup_anomaly WHERE state = 'discovered' "
+            "ORDER BY id LIMIT %s",
             [DUE_ANOMALIES],
         )
         due = [r[0] for r in cr.fetchall()]
         cr.execute(
             SQL(
-                "UPDATE customer_followup_anomaly SET escalated_report = FALSE, "
-                "deadline_report = now() at time zone 'utc' - interval '1 hour', "
-                "next_deadline = now() at time zone 'utc' - interval '1 hour' WHERE id = ANY(%s)",
+                "UPDATE customer_followup_anomaly SET next_deadline = now() at time zone 'utc' "
+                "- interval '1 hour' WHERE id = ANY(%s)",
+                due,
+            )
+        )
+        # The report clock of each (customer_followup_anomaly_clock.py).
+        cr.execute(
+            SQL(
+                "UPDATE customer_followup_anomaly_clock SET escalated = FALSE, running = TRUE, "
+                "deadline = now() at time zone 'utc' - interval '1 hour' "
+                "WHERE anomaly_id = ANY(%s) AND step = 'report'",
                 due,
             )
         )
@@ -151,8 +164,9 @@ def setup(db, conf, url):
                         "nextcall": datetime.now() + timedelta(seconds=30),
                     }
                 )
-        cr.commit()
-        print(json.dumps({"specialists": len(specialists), "due_anomalies": len(due)}))
+        # The started servers and the jobs read the prepared data: committed.
+        cr.commit()  # pylint: disable=invalid-commit
+        say(json.dumps({"specialists": len(specialists), "due_anomalies": len(due)}))
 
 
 def check(db, conf, since):
@@ -183,11 +197,13 @@ def check(db, conf, since):
         )
         twice = cr.fetchone()[0]
         cr.execute(
-            "SELECT count(*) FROM customer_followup_anomaly WHERE state = 'discovered' "
-            "AND deadline_report < now() at time zone 'utc' AND escalated_report IS NOT TRUE"
+            "SELECT count(*) FROM customer_followup_anomaly_clock c "
+            "JOIN customer_followup_anomaly a ON a.id = c.anomaly_id "
+            "WHERE a.state = 'discovered' AND c.step = 'report' AND c.running "
+            "AND c.deadline < now() at time zone 'utc' AND c.escalated IS NOT TRUE"
         )
         missed = cr.fetchone()[0]
-        print(
+        say(
             json.dumps(
                 {
                     "duplicate_followups": duplicates,

@@ -31,6 +31,10 @@ ACTIONS = [
 JOB = re.compile(r"Job '(Customer Follow-up: [^']+)' \(\d+\) done in ([0-9.]+)s")
 
 
+def say(text):
+    sys.stdout.write(f"{text}\n")
+
+
 def limit_ms(name):
     if "PDF" in name:
         return 5000
@@ -87,25 +91,25 @@ def main():
     }
     with open(out, "w") as fh:
         json.dump(result, fh, indent=2)
-    print(f"[load] {name}")
-    print(f"  {'action':<40} {'n':>6} {'err':>4} {'p50':>7} {'p95':>7} {'p99':>7} {'/s':>6}")
+    say(f"[load] {name}")
+    say(f"  {'action':<40} {'n':>6} {'err':>4} {'p50':>7} {'p95':>7} {'p99':>7} {'/s':>6}")
     for action, f in actions.items():
         verdict = "PASS" if f["p95_ms"] <= f["p95_limit_ms"] else "FAIL"
-        print(
+        say(
             f"  {action:<40} {f['requests']:>6} {f['failures']:>4} {f['p50_ms']:>6.0f}ms "
             f"{f['p95_ms']:>6.0f}ms {f['p99_ms']:>6.0f}ms {f['per_s']:>6} {verdict}:p95"
             f"<={f['p95_limit_ms'] / 1000:g}s"
         )
-    print(
+    say(
         f"  all requests: {total.get('requests')} in total, {total.get('failures')} errors, "
         f"{total.get('per_s')} requests/s"
     )
     for job, b in result["jobs"].items():
-        print(f"  {job}: {b['batches']} batches, longest {b['max_batch_s']:.2f} s")
+        say(f"  {job}: {b['batches']} batches, longest {b['max_batch_s']:.2f} s")
     for key, value in checks.items():
-        print(f"  {key}: {value}")
+        say(f"  {key}: {value}")
     failed = [label for label, ok in targets.items() if not ok]
-    print("  all targets PASS" if not failed else "  FAIL: " + "; ".join(failed))
+    say("  all targets PASS" if not failed else "  FAIL: " + "; ".join(failed))
     return 0 if not failed else 1
 
 

@@ -139,7 +139,7 @@ registry.category("web_tour.tours").add("customer_followup_specialist_day", {
         },
         {
             content: "The report clock runs",
-            trigger: `${visitField("deadline_report")} span:not(:empty)`,
+            trigger: `${visitField("clock_ids")} .o_data_row td[name="deadline"]:not(:empty)`,
         },
         {
             content: "Report it",

@@ -20,6 +20,10 @@ CONFIRMATIONS = [
     ("rejected", "Not solved"),
 ]
 DEPT_HEAD_GROUP = "customer_followup.group_customer_followup_dept_head"
+# Complaints one customer may file per hour from the portal, unless the
+# system parameter says otherwise.
+RATE_LIMIT_PARAM = "customer_followup.portal_complaints_per_hour"
+RATE_LIMIT_DEFAULT = 5
 
 
 def plain_text(value):
@@ -123,10 +127,25 @@ class CustomerFollowupAnomaly(models.Model):
                 and anomaly.discovered_at + timedelta(hours=FOLLOWTHROUGH_HOURS)
             )
 
+    @api.model
+    def _portal_readable_fields(self):
+        # What the customer's pages show of its service issues.
+        return super()._portal_readable_fields() | {
+            "category",
+            "description",
+            "production_impact",
+            "discovered_at",
+            "customer_confirmation",
+            "customer_rating",
+            "customer_comment",
+            "customer_confirmed_on",
+        }
+
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for anomaly in self:
             anomaly.access_url = f"/my/service-issues/{anomaly.id}"
+        return res
 
     def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
         groups = super()._notify_get_recipients_groups(
@@ -182,14 +201,16 @@ class CustomerFollowupAnomaly(models.Model):
             vals = {"owner_id": user.id}
             if not anomaly.user_id:
                 vals["user_id"] = user.id  # handles it too until someone is assigned
-            super(CustomerFollowupAnomaly, anomaly.sudo()).write(vals)
-            anomaly.sudo().message_post(
+            # The caller already acts on the anomaly (a write, the button).
+            super(CustomerFollowupAnomaly, anomaly).write(vals)
+            anomaly.message_post(
                 body=self.env._(
                     "%(user)s took up this complaint and owns it until handing it over.",
                     user=user.name,
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+        return True
 
     def action_take_ownership(self):
         owner = self._first_contact_user()
@@ -226,9 +247,9 @@ class CustomerFollowupAnomaly(models.Model):
         if not user or user.share:
             raise UserError(self.env._("Hand the complaint over to an employee."))
         previous = self.owner_id
-        super().write({"owner_id": user.id})
-        # sudo: the hand-over is logged whoever hands over; the user may lose access with it.
-        self.sudo().message_post(
+        # Logged and given to the new owner while the giver still holds the
+        # complaint: handing it over may take the giver's access with it.
+        self.message_post(
             body=self.env._(
                 "Handed over from %(previous)s to %(user)s: %(note)s",
                 previous=previous.name or self.env._("nobody"),
@@ -237,13 +258,14 @@ class CustomerFollowupAnomaly(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
-        # sudo: the to-do goes to the new owner, on a record the giver may no longer read.
-        self.sudo().activity_schedule(
+        self.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=self.env._("Complaint %(anomaly)s handed over to you", anomaly=self.name),
             note=note,
             user_id=user.id,
         )
+        super().write({"owner_id": user.id})
+        return True
 
     # ------------------------------------------------------------------
     # The 72-hour follow-through (001 篇九)
@@ -258,8 +280,7 @@ class CustomerFollowupAnomaly(models.Model):
         heads = Policy._role_users(group, self.company_id)
         department = (owner.followup_department or "").strip()
         if department:
-            # sudo: a group's members are readable by administrators only.
-            same = group.sudo().users.filtered(
+            same = group.users.filtered(
                 lambda u: (
                     u.active
                     and not u.share
@@ -287,8 +308,8 @@ class CustomerFollowupAnomaly(models.Model):
         ]
         if self:
             domain.append(("id", "in", self.ids))
-        # sudo: the scheduled job checks every company's complaints.
-        Anomaly = self.sudo().with_context(active_test=False)
+        # The scheduled job runs as the superuser: every company's complaints.
+        Anomaly = self.with_context(active_test=False)
         candidates = Anomaly.search(domain, limit=batch_size, order="id")
         claimed = candidates._claim_followthrough(now)
         done = self.browse()
@@ -311,8 +332,7 @@ class CustomerFollowupAnomaly(models.Model):
                 done |= anomaly
             except Exception:
                 _logger.exception("72-hour reminder of anomaly %s failed", anomaly.id)
-                # sudo: the job's own marker, written on any company's anomaly.
-                anomaly.sudo().followthrough_notified_at = False
+                anomaly._write_workflow({"followthrough_notified_at": False})
         self.env["ir.cron"]._notify_progress(done=len(done), remaining=Anomaly.search_count(domain))
         return done
 
@@ -341,9 +361,10 @@ class CustomerFollowupAnomaly(models.Model):
     # The customer's confirmation
     # ------------------------------------------------------------------
     def _on_enter(self, state, previous, now):
-        super()._on_enter(state, previous, now)
+        res = super()._on_enter(state, previous, now)
         if state == "feedback":
             self._request_customer_confirmation(now)
+        return res
 
     def _customer_recipient(self):
         self.ensure_one()
@@ -358,21 +379,18 @@ class CustomerFollowupAnomaly(models.Model):
         }
         if not self.customer_informed_at:
             vals["customer_informed_at"] = now
-        # sudo: the customer's answer is recorded by the portal or mail gateway user.
-        super(CustomerFollowupAnomaly, self.sudo()).write(vals)
-        # sudo: the token of the confirmation link is the application's, not the user's.
-        self.sudo()._portal_ensure_token()
+        # Whoever moves the anomaly to this step may write it.
+        self._write_workflow(vals)
+        self._portal_ensure_token()  # Odoo writes the token itself, as superuser
         recipient = self._customer_recipient()
         if not recipient:
             return
-        # sudo: the customer follows the anomaly to receive the answers.
-        self.sudo().message_subscribe(partner_ids=recipient.ids)
+        self.message_subscribe(partner_ids=recipient.ids)
         template = self.env.ref(
             "customer_followup.mail_template_anomaly_confirmation", raise_if_not_found=False
         )
         if template and recipient.email:
-            # sudo: the confirmation request is sent by the application to the customer.
-            self.sudo().with_context(lang=recipient.lang).message_post_with_source(
+            self.with_context(lang=recipient.lang).message_post_with_source(
                 template,
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=recipient.ids,
@@ -384,6 +402,11 @@ class CustomerFollowupAnomaly(models.Model):
             raise UserError(
                 self.env._("%(anomaly)s is not waiting for your confirmation.", anomaly=self.name)
             )
+        return self._check_rating(rating, comment, rejecting)
+
+    def _check_rating(self, rating, comment, rejecting):
+        """The customer's rating (0–5) and comment as plain text; saying it
+        is not solved needs a comment."""
         try:
             rating = int(rating)
         except (TypeError, ValueError):
@@ -396,8 +419,7 @@ class CustomerFollowupAnomaly(models.Model):
         return rating, comment
 
     def _post_customer_answer(self, author, body):
-        # sudo: the customer's answer is posted by the portal or public user.
-        self.sudo().message_post(
+        self.message_post(
             body=body,
             author_id=author.id if author else None,
             message_type="comment",
@@ -418,8 +440,7 @@ class CustomerFollowupAnomaly(models.Model):
             "customer_accepted": True,
             "customer_satisfaction": str(rating),
         }
-        # sudo: the customer's confirmation fields are set by the portal or public user.
-        super(CustomerFollowupAnomaly, self.sudo()).write(vals)
+        self._write_workflow(vals)
         body = self.env._("Confirmed solved by the customer, rating %(rating)s/5.", rating=rating)
         if comment:
             body = f"{body} {comment}"
@@ -431,9 +452,8 @@ class CustomerFollowupAnomaly(models.Model):
         back to work and the next level is told (003 第八条 (六))."""
         rating, comment = self._check_customer_answer(rating, comment, rejecting=True)
         now = fields.Datetime.now()
-        # sudo: the portal reads the anomaly after checking it is the customer's.
-        anomaly = self.sudo()
-        super(CustomerFollowupAnomaly, anomaly).write(
+        anomaly = self
+        anomaly._write_workflow(
             {
                 "customer_confirmation": "rejected",
                 "customer_rating": rating,
@@ -460,11 +480,9 @@ class CustomerFollowupAnomaly(models.Model):
         if step != "customer_rejected":
             return super()._escalate(step, roles)
         # A notice like the clocks' ones: the batch of _escalate_each posts it.
-        policy = self.policy_id.sudo()
+        policy = self.policy_id
         group = policy.escalation_group_id or policy.notify_group_id
-        users = self.env["customer.followup.escalation.policy"]._role_users(
-            group, self.company_id
-        )
+        users = self.env["customer.followup.escalation.policy"]._role_users(group, self.company_id)
         summary = self.env._("%(anomaly)s: the customer says it is not solved", anomaly=self.name)
         return [(self, users, summary, self.customer_comment or "")]
 
@@ -474,17 +492,7 @@ class CustomerFollowupAnomaly(models.Model):
         done; "not solved" opens a new anomaly, since a closed one stays
         closed, and tells the next level."""
         self.ensure_one()
-        try:
-            rating = int(rating)
-        except (TypeError, ValueError):
-            rating = -1
-        if not 0 <= rating <= 5:
-            raise UserError(self.env._("Rate the handling from 0 to 5."))
-        comment = plain_text(comment)
-        if not solved and not comment:
-            raise UserError(self.env._("Tell us what is not solved."))
-        # sudo: the customer answers its verification follow-up from the portal.
-        visit = visit.sudo()
+        rating, comment = self._check_rating(rating, comment, rejecting=not solved)
         summary = (
             self.env._("Still solved, says the customer (rating %(rating)s/5).", rating=rating)
             if solved
@@ -513,8 +521,7 @@ class CustomerFollowupAnomaly(models.Model):
         )
         if solved:
             return self.browse()
-        # sudo: a refused result reopens the anomaly from the portal.
-        anomaly = self.sudo().with_company(self.company_id)
+        anomaly = self.with_company(self.company_id)
         reopened = anomaly.create(
             {
                 "partner_id": anomaly.partner_id.id,
@@ -533,8 +540,7 @@ class CustomerFollowupAnomaly(models.Model):
                 ),
             }
         )
-        # sudo: the policy is configuration the portal user cannot read.
-        policy = reopened.policy_id.sudo()
+        policy = reopened.policy_id
         reopened._notify_role(
             policy.escalation_group_id or policy.notify_group_id,
             self.env._("%(anomaly)s: the customer says it is not solved", anomaly=anomaly.name),
@@ -550,25 +556,16 @@ class CustomerFollowupAnomaly(models.Model):
         Returns counts, the rate (None when nobody was asked) and the
         average rating of the answers."""
         base = list(domain or []) + [("customer_confirmation", "!=", False)]
-        groups = (
-            # sudo: the confirmation rate counts every answer, whoever reads the KPI.
-            self.sudo()
-            .with_context(active_test=False)
-            ._read_group(base, ["customer_confirmation"], ["__count"])
-        )
+        Anomaly = self.with_context(active_test=False)
+        groups = Anomaly._read_group(base, ["customer_confirmation"], ["__count"])
         counts = dict.fromkeys((key for key, _label in CONFIRMATIONS), 0)
         counts.update(dict(groups))
         asked = sum(counts.values())
-        answered = (
-            # sudo: as above, the rated answers of every anomaly in the domain.
-            self.sudo()
-            .with_context(active_test=False)
-            ._read_group(
-                base + [("customer_confirmation", "in", ("confirmed", "rejected"))],
-                [],
-                ["customer_rating:avg", "customer_rejection_count:sum"],
-            )[0]
-        )
+        answered = Anomaly._read_group(
+            base + [("customer_confirmation", "in", ("confirmed", "rejected"))],
+            [],
+            ["customer_rating:avg", "customer_rejection_count:sum"],
+        )[0]
         return {
             "asked": asked,
             "confirmed": counts["confirmed"],
@@ -609,8 +606,7 @@ class CustomerFollowupAnomaly(models.Model):
                 "partner_id": customer.id or False,
                 "contact_id": author.id if author and author != customer else False,
                 "needs_review": not customer,
-                # sudo: the owner is company-dependent data the portal user cannot read.
-                "user_id": customer.with_company(company).sudo().followup_user_id.id or False,
+                "user_id": customer.with_company(company).followup_user_id.id or False,
             }
         )
         anomaly = super().message_new(msg_dict, custom_values=values)
@@ -658,6 +654,68 @@ class CustomerFollowupAnomaly(models.Model):
             values["headers"] = repr(headers)
         return values
 
+    # ------------------------------------------------------------------
+    # Online complaints (the portal's complaint form)
+    # ------------------------------------------------------------------
+    @api.model
+    def _portal_complaints_exceeded(self, customer):
+        """Whether the customer filed its allowance of online complaints
+        within the last hour (system parameter ``RATE_LIMIT_PARAM``)."""
+        # sudo: every online complaint of the customer counts, archived or
+        # another contact's, and the allowance is a system parameter.
+        Anomaly = self.sudo().with_context(active_test=False)
+        limit = int(
+            Anomaly.env["ir.config_parameter"].get_param(RATE_LIMIT_PARAM, RATE_LIMIT_DEFAULT)
+        )
+        recent = Anomaly.search_count(
+            [
+                ("partner_id", "=", customer.id),
+                ("source", "=", "online"),
+                ("create_date", ">=", fields.Datetime.now() - timedelta(hours=1)),
+            ]
+        )
+        return recent >= limit
+
+    @api.model
+    def _file_portal_complaint(self, contact, vals, files):
+        """File the online complaint of a customer's contact, as the mail
+        gateway files a mailed one (``message_new``): an anomaly of the
+        contact's customer with ``vals`` (category, description, impact,
+        checked by the portal), the ``files`` ([(name, bytes)]) attached, the
+        contact following it and its words posted in the chatter."""
+        customer = contact.commercial_partner_id
+        company = customer.company_id or self.env.user.company_id
+        # sudo: portal users create no anomaly and write none (ir.model.access);
+        # this one is their customer's, with the checked values only.
+        Anomaly = self.sudo().with_company(company)
+        anomaly = Anomaly.create(
+            {
+                **vals,
+                "partner_id": customer.id,
+                "contact_id": contact.id if contact != customer else False,
+                "company_id": company.id,
+                "source": "online",
+                "user_id": customer.with_company(company).followup_user_id.id or False,
+            }
+        )
+        attachments = Anomaly.env["ir.attachment"].create(
+            [
+                {"name": name, "raw": data, "res_model": self._name, "res_id": anomaly.id}
+                for name, data in files
+            ]
+        )
+        anomaly.message_subscribe(partner_ids=contact.ids)
+        anomaly.message_post(
+            body=self.env._(
+                "Complaint filed online: %(description)s", description=vals["description"]
+            ),
+            author_id=contact.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            attachment_ids=attachments.ids,
+        )
+        return anomaly
+
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()
         for anomaly in self:
@@ -671,8 +729,7 @@ class CustomerFollowupAnomaly(models.Model):
         """The public part of the timeline: the steps with their dates, by
         whom only where the company shows handlers' names."""
         self.ensure_one()
-        # sudo: a company setting the portal user cannot read.
-        show = self.company_id.sudo().followup_portal_show_handlers
+        show = self.company_id.followup_portal_show_handlers
         labels = dict(self._fields["state"]._description_selection(self.env))
         return [
             {
@@ -680,20 +737,19 @@ class CustomerFollowupAnomaly(models.Model):
                 "state": labels.get(step.state, step.state),
                 "by": step.user_id.name if show and not step.user_id.share else False,
             }
-            # sudo: the public timeline shows steps portal users have no access to.
-            for step in self.sudo().step_ids.sorted(lambda s: (s.date, s.id))
+            for step in self.step_ids.sorted(lambda s: (s.date, s.id))
         ]
 
     def _portal_promise(self):
         """What the company promised by when: the plan's measures once
         approved, and the deadline the customer can hold it to."""
         self.ensure_one()
-        # sudo: the portal shows the anomaly after checking it is the customer's.
-        anomaly = self.sudo()
+        anomaly = self
         approved = anomaly.plan_approved_at and anomaly.state not in ("plan", "investigating")
         return {
             "measures": anomaly.plan_measures if approved else False,
-            "deadline": (anomaly.plan_deadline if approved else False) or anomaly.deadline_resolve,
+            "deadline": (anomaly.plan_deadline if approved else False)
+            or anomaly._clock_deadline("resolve"),
             "told": anomaly.customer_told
             if anomaly.state in ("feedback", "review", "closed")
             else False,
