@@ -27,7 +27,6 @@ import email
 import email.policy
 import html
 import imaplib
-import json
 import os
 import re
 import smtplib
@@ -53,67 +52,122 @@ BUYER = f"buyer@{CUSTOMER_DOMAIN}"
 HANDLER = f"handler@{COMPANY_DOMAIN}"
 ATTACHMENT = b"gauge;reading;expected\nPG-100;1.27 MPa;1.00 MPa\n"
 
-PREPARE = r"""
-import json, sys
-import odoo
-from odoo import SUPERUSER_ID, Command, api
 
-conf, db, out, smtp_port, imap_port, password = sys.argv[1:7]
-company_domain, odoo_mailbox, handler_email, buyer_email = sys.argv[7:11]
-odoo.tools.config.parse_config(["-c", conf, "-d", db, "--log-level=warn"])
-registry = odoo.modules.registry.Registry(db)
-with registry.cursor() as cr:
-    env = api.Environment(cr, SUPERUSER_ID, {})
-    company = env.ref("base.main_company")
+def _prepare(admin, servers):
+    """Odoo of the copy on the mail servers, over XML-RPC as the
+    administrator: returns the records the test uses."""
+
+    def ref(xmlid):
+        module, name = xmlid.split(".")
+        rows = admin.call(
+            "ir.model.data",
+            "search_read",
+            [("module", "=", module), ("name", "=", name)],
+            ["res_id"],
+        )
+        return rows[0]["res_id"]
+
+    company = ref("base.main_company")
     # Mail of the demo and of other tests is not sent from this copy.
-    env["mail.mail"].search([("state", "in", ("outgoing", "exception"))]).write({"state": "cancel"})
-    env["ir.mail_server"].search([]).write({"active": False})
-    env["fetchmail.server"].search([]).write({"active": False})
+    queued = admin.call("mail.mail", "search", [("state", "in", ("outgoing", "exception"))])
+    admin.call("mail.mail", "write", queued, {"state": "cancel"})
+    for model in ("ir.mail_server", "fetchmail.server"):
+        admin.call(model, "write", admin.call(model, "search", []), {"active": False})
     # The company's mail domain: catchall@, bounce@, notifications@.
-    domain = env["mail.alias.domain"].create({
-        "name": company_domain, "catchall_alias": "catchall", "bounce_alias": "bounce",
-        "default_from": "notifications",
-    })
-    company.alias_domain_id = domain
-    mailbox = env.ref("customer_followup.complaint_mailbox_main")
-    mailbox.alias_id.alias_domain_id = domain
-    env["ir.mail_server"].create({
-        "name": "Postfix on loopback", "smtp_host": "127.0.0.1", "smtp_port": int(smtp_port),
-        "smtp_encryption": "none", "sequence": 1,
-    })
-    fetch = env["fetchmail.server"].create({
-        "name": "Dovecot on loopback", "server_type": "imap", "server": "127.0.0.1",
-        "port": int(imap_port), "is_ssl": False, "user": odoo_mailbox, "password": password,
-    })
-    fetch.button_confirm_login()
+    domain = admin.call(
+        "mail.alias.domain",
+        "create",
+        {
+            "name": COMPANY_DOMAIN,
+            "catchall_alias": "catchall",
+            "bounce_alias": "bounce",
+            "default_from": "notifications",
+        },
+    )
+    admin.call("res.company", "write", [company], {"alias_domain_id": domain})
+    mailbox = admin.call(
+        "customer.followup.complaint.mailbox",
+        "read",
+        [ref("customer_followup.complaint_mailbox_main")],
+        ["alias_id"],
+    )[0]
+    admin.call("mail.alias", "write", [mailbox["alias_id"][0]], {"alias_domain_id": domain})
+    admin.call(
+        "ir.mail_server",
+        "create",
+        {
+            "name": "Postfix on loopback",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": servers["smtp_port"],
+            "smtp_encryption": "none",
+            "sequence": 1,
+        },
+    )
+    fetch = admin.call(
+        "fetchmail.server",
+        "create",
+        {
+            "name": "Dovecot on loopback",
+            "server_type": "imap",
+            "server": "127.0.0.1",
+            "port": servers["imap_port"],
+            "is_ssl": False,
+            "user": ODOO_MAILBOX,
+            "password": servers["password"],
+        },
+    )
+    admin.call("fetchmail.server", "button_confirm_login", [fetch])
     # Everyone in the company is told by e-mail, in a mailbox of the domain.
-    staff = env["res.users"].search([("share", "=", False), ("id", "!=", SUPERUSER_ID)])
-    for user in staff:
-        user.write({"email": f"staff{user.id}@{company_domain}", "notification_type": "email"})
-    handler = env["res.users"].with_context(no_reset_password=True).create({
-        "name": "Mail Handler", "login": "mail_handler", "password": "mail_handler",
-        "email": handler_email, "notification_type": "email", "lang": "en_US",
-        "company_id": company.id, "company_ids": [Command.set(company.ids)],
-        "groups_id": [Command.link(env.ref("customer_followup.group_customer_followup_user").id)],
-    })
-    customer = env["res.partner"].create({
-        "name": "Roundtrip Instruments Co", "is_company": True, "customer_rank": 1,
-        "company_id": company.id, "email": f"office@{buyer_email.split('@')[1]}",
-    })
-    customer.with_company(company).followup_user_id = handler
-    contact = env["res.partner"].create({
-        "name": "Roundtrip Buyer", "parent_id": customer.id, "email": buyer_email,
-    })
-    with open(out, "w") as fh:
-        json.dump({
-            "customer": customer.id, "contact": contact.id, "handler": handler.id,
-            "crons": {xmlid: env.ref(xmlid).id for xmlid in (
-                "mail.ir_cron_mail_gateway_action", "mail.ir_cron_mail_scheduler_action",
-                "customer_followup.ir_cron_anomaly_escalate",
-                "customer_followup.ir_cron_anomaly_followthrough",
-            )},
-        }, fh)
-"""
+    for user in admin.call("res.users", "search", [("share", "=", False)]):
+        admin.call(
+            "res.users",
+            "write",
+            [user],
+            {"email": f"staff{user}@{COMPANY_DOMAIN}", "notification_type": "email"},
+        )
+    handler = admin.call(
+        "res.users",
+        "create",
+        {
+            "name": "Mail Handler",
+            "login": "mail_handler",
+            "password": "mail_handler",
+            "email": HANDLER,
+            "notification_type": "email",
+            "lang": "en_US",
+            "company_id": company,
+            "company_ids": [(6, 0, [company])],
+            "groups_id": [(4, ref("customer_followup.group_customer_followup_user"))],
+        },
+    )
+    customer = admin.call(
+        "res.partner",
+        "create",
+        {
+            "name": "Roundtrip Instruments Co",
+            "is_company": True,
+            "customer_rank": 1,
+            "company_id": company,
+            "email": f"office@{CUSTOMER_DOMAIN}",
+        },
+    )
+    admin.call("res.partner", "write", [customer], {"followup_user_id": handler})
+    contact = admin.call(
+        "res.partner",
+        "create",
+        {"name": "Roundtrip Buyer", "parent_id": customer, "email": BUYER},
+    )
+    crons = (
+        "mail.ir_cron_mail_gateway_action",
+        "mail.ir_cron_mail_scheduler_action",
+        "customer_followup.ir_cron_anomaly_escalate",
+        "customer_followup.ir_cron_anomaly_followthrough",
+    )
+    return {
+        "customer": customer,
+        "contact": contact,
+        "crons": {xmlid: ref(xmlid) for xmlid in crons},
+    }
 
 
 def _env(name):
@@ -225,17 +279,6 @@ def _text(msg):
 def test_complaint_by_mail_answered_from_the_chatter(servers, mail_db, start_odoo, tmp_path):
     from conftest import RpcUser
 
-    facts_file = tmp_path / "facts.json"
-    subprocess.run(
-        [
-            _env("CF_PYTHON"), "-c", PREPARE, _env("CF_ODOO_CONF"), mail_db, str(facts_file),
-            str(servers["smtp_port"]), str(servers["imap_port"]), servers["password"],
-            COMPANY_DOMAIN, ODOO_MAILBOX, HANDLER, BUYER,
-        ],
-        check=True,
-    )  # fmt: skip
-    facts = json.loads(facts_file.read_text())
-
     # The customer's contact writes to the complaint address, with a file.
     complaint = EmailMessage()
     complaint["From"] = f"Roundtrip Buyer <{BUYER}>"
@@ -251,11 +294,12 @@ def test_complaint_by_mail_answered_from_the_chatter(servers, mail_db, start_odo
 
     with start_odoo(mail_db, tmp_path / "server.log") as server:
         admin = RpcUser(server, "admin", "admin")
+        facts = _prepare(admin, servers)
+        handler = RpcUser(server, "mail_handler", "mail_handler")
 
         def run_cron(xmlid):
             admin.call("ir.cron", "method_direct_trigger", [facts["crons"][xmlid]])
 
-        handler = RpcUser(server, "mail_handler", "mail_handler")
         # Odoo's incoming mail server fetches it (the scheduled job's work).
         run_cron("mail.ir_cron_mail_gateway_action")
         anomalies = admin.call(
@@ -286,11 +330,17 @@ def test_complaint_by_mail_answered_from_the_chatter(servers, mail_db, start_odo
         conn.autocommit = True
         with conn.cursor() as cr:
             cr.execute(
-                "UPDATE customer_followup_anomaly SET deadline_report = now() at time zone 'utc'"
-                " - interval '1 hour', followthrough_deadline = now() at time zone 'utc'"
-                " - interval '1 hour' WHERE id = %s",
+                "UPDATE customer_followup_anomaly_clock SET deadline = now() at time zone 'utc'"
+                " - interval '1 hour' WHERE anomaly_id = %s AND step = 'report'",
                 [anomaly["id"]],
             )
+            assert cr.rowcount == 1, "the anomaly has no report clock"
+            cr.execute(
+                "UPDATE customer_followup_anomaly SET followthrough_deadline = now() at time zone"
+                " 'utc' - interval '1 hour' WHERE id = %s",
+                [anomaly["id"]],
+            )
+            assert cr.rowcount == 1
         conn.close()
         run_cron("customer_followup.ir_cron_anomaly_escalate")
         run_cron("customer_followup.ir_cron_anomaly_followthrough")
@@ -348,8 +398,11 @@ def test_complaint_by_mail_answered_from_the_chatter(servers, mail_db, start_odo
 
         # The escalation and the 72-hour reminder, in the mailboxes of those told.
         assert admin.call(
-            "customer.followup.anomaly", "read", [anomaly["id"]], ["escalated_report"]
-        )[0]["escalated_report"], "the missed report deadline was not escalated"
+            "customer.followup.anomaly.clock",
+            "search_read",
+            [("anomaly_id", "=", anomaly["id"]), ("step", "=", "report"), ("escalated", "=", True)],
+            ["deadline"],
+        ), "the missed report deadline was not escalated"
         notices = admin.call(
             "mail.message",
             "search_read",
