@@ -292,9 +292,9 @@ def main(argv=None):
             odoo_addresses=args.odoo_address,
         )
     except MailServerError as exc:
-        print(exc, file=sys.stderr)
+        sys.stderr.write(f"{exc}\n")
         return 1
-    print(json.dumps(info, indent=2))
+    sys.stdout.write(json.dumps(info, indent=2) + "\n")
     return 0
 
 
