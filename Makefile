@@ -17,6 +17,12 @@ provision:
 bench:
 	@bash tools/bench.sh $(BENCH_ARGS)
 
+# Not a set-up command: the slow fault tests, PostgreSQL restarted and a
+# cron worker killed in a batch, on a PostgreSQL of their own (README,
+# Production).
+faults:
+	@bash tools/faults.sh $(FAULTS_ARGS)
+
 # Not a set-up command: 50 users for 5 minutes while the jobs run, on one
 # server and on two behind nginx (README, Performance).
 load:

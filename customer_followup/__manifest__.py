@@ -29,8 +29,6 @@
         "sale_stock",
         # the online-questionnaire follow-up channel
         "survey",
-        # a finished repair order triggers the after-service follow-up
-        "repair",
         # customers' own follow-ups, service issues and complaints (issue 6)
         "portal",
         # follow-ups in their owner's Odoo calendar, customers invited with
@@ -42,7 +40,6 @@
         "security/ir.model.access.csv",
         "security/customer_followup_visit_security.xml",
         "security/customer_followup_anomaly_security.xml",
-        "security/customer_followup_repair_report_security.xml",
         "data/customer_followup_tier_flag_data.xml",
         "data/customer_followup_tier_data.xml",
         "data/ir_cron_data.xml",
@@ -58,6 +55,7 @@
         "views/res_users_views.xml",
         "views/customer_followup_menus.xml",
         "views/customer_followup_visit_views.xml",
+        "views/customer_followup_visit_problem_views.xml",
         "views/customer_followup_plan_views.xml",
         "views/customer_followup_milestone_views.xml",
         "views/customer_followup_script_views.xml",
@@ -74,8 +72,6 @@
         "report/customer_followup_anomaly_statistics_report.xml",
         "views/customer_followup_analysis_views.xml",
         "views/customer_followup_kpi_views.xml",
-        "views/repair_order_views.xml",
-        "report/customer_followup_repair_report_views.xml",
         "views/customer_followup_visit_expense_views.xml",
         "views/customer_followup_survey_campaign_views.xml",
         "views/res_config_settings_views.xml",
@@ -96,7 +92,6 @@
         "demo/customer_followup_anomaly_special_demo.xml",
         "demo/customer_followup_portal_demo.xml",
         "demo/customer_followup_milestone_demo.xml",
-        "demo/repair_order_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

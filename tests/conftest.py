@@ -9,6 +9,12 @@ import time
 import xmlrpc.client
 
 import pytest
+from odoo_db import pg_connect
+from psycopg2 import sql
+
+# The slow fault tests (PostgreSQL restarted, a worker killed) run with
+# `make faults`, not with `make test`.
+collect_ignore = [] if os.environ.get("CF_FAULTS") else ["faults"]
 
 
 def _required_env(name):
@@ -60,6 +66,40 @@ def running_odoo(db, log):
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def odoo_env():
+    """The Odoo installation `make test` set up: Python, odoo-bin, config."""
+    return {
+        "python": _required_env("CF_PYTHON"),
+        "bin": _required_env("CF_ODOO_BIN"),
+        "conf": _required_env("CF_ODOO_CONF"),
+    }
+
+
+@pytest.fixture
+def copy_db():
+    """A copy of the test database (pg_dump, as other sessions hold it open)."""
+    source = _required_env("CF_TEST_DB")
+    target = f"{source}_copy"[:63]
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(target))
+    admin = pg_connect("postgres")
+    admin.autocommit = True
+    with admin.cursor() as cr:
+        cr.execute(drop)
+        cr.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target)))
+    dump = subprocess.Popen(["pg_dump", "--no-owner", source], stdout=subprocess.PIPE)
+    subprocess.run(
+        ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", target],
+        stdin=dump.stdout,
+        check=True,
+    )
+    assert dump.wait() == 0
+    yield target
+    with admin.cursor() as cr:
+        cr.execute(drop)
+    admin.close()
 
 
 @pytest.fixture(scope="session")

@@ -73,12 +73,12 @@ class TestBrowserVisits(TourScreenshotMixin, HttpCase):
             ],
         )
         self.assertTrue(visit.done_date)
-        problem = visit.action_ids
+        problem = visit.problem_ids
         self.assertRecordValues(
             problem, [{"name": "仪表读数漂移 Flowmeter reading drifts", "state": "open"}]
         )
         anomaly = self.env["customer.followup.anomaly"].search(
-            [("visit_action_id", "=", problem.id)]
+            [("visit_problem_id", "=", problem.id)]
         )
         self.assertRecordValues(
             anomaly,

@@ -15,7 +15,9 @@ from urllib.request import Request, urlopen
 
 import pytest
 
-ADDON = Path(__file__).resolve().parent.parent / "customer_followup"
+ROOT = Path(__file__).resolve().parent.parent
+# The core and its bridges: every addon of the repository.
+ADDONS = sorted(path.parent for path in ROOT.glob("*/__manifest__.py"))
 VISIT = "customer.followup.visit"
 ANOMALY = "customer.followup.anomaly"
 PLAN = "customer.followup.plan"
@@ -26,7 +28,7 @@ HISTORICAL_KEYS = {"followup_generated", "customer_followup_tier_write"}
 
 def addon_context_keys():
     keys = set(HISTORICAL_KEYS)
-    for path in ADDON.rglob("*.py"):
+    for path in (path for addon in ADDONS for path in addon.rglob("*.py")):
         if "tests" in path.parts:
             continue
         text = path.read_text(encoding="utf-8")

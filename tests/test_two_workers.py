@@ -14,77 +14,13 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-import psycopg2
 import pytest
+from job_world import ESCALATION, GENERATION, assert_done_once, left_to_do
+from odoo_db import pg_connect
 
-PREPARE = r"""
-import json, sys
-from datetime import date, datetime, timedelta
-import odoo
-from odoo import SUPERUSER_ID, api
-from odoo.tools import SQL
-
-conf, db, out = sys.argv[1:4]
-odoo.tools.config.parse_config(["-c", conf, "-d", db, "--log-level=warn"])
-registry = odoo.modules.registry.Registry(db)
-with registry.cursor() as cr:
-    env = api.Environment(cr, SUPERUSER_ID, {})
-    company = env.company
-    # Only the jobs under test run.
-    env["ir.cron"].search([]).write({"active": False})
-    Partner = env["res.partner"].with_context(tracking_disable=True)
-    customers = Partner.create([
-        {"name": f"Two workers Co {n:03d}", "is_company": True, "customer_rank": 1,
-         "company_id": company.id}
-        for n in range(240)
-    ])
-    customers.sudo()._followup_recompute_tiers()
-    today = date.today()
-    plan = env["customer.followup.plan"].create({
-        "name": "Two workers", "date_from": date(today.year + 1, 1, 1),
-        "date_to": date(today.year + 1, 12, 31), "partner_ids": [(6, 0, customers.ids)],
-    })
-    plan.write({"state": "approved", "generation_pending": True, "generation_cursor": 0,
-                "generation_date": today})
-    # What one process plans, taken in a transaction rolled back.
-    env.flush_all()
-    cr.execute("SAVEPOINT reference")
-    plan._generate_visits(batch_size=40)
-    env.flush_all()
-    cr.execute(SQL("SELECT partner_id, period_key, scheduled_date::text "
-                   "FROM customer_followup_visit WHERE plan_id = %s ORDER BY 1, 2", plan.id))
-    reference = cr.fetchall()
-    cr.execute("ROLLBACK TO SAVEPOINT reference")
-    env.invalidate_all()
-    # Anomalies whose report deadline passed: due for escalation.
-    found = datetime.now() - timedelta(days=10)
-    Anomaly = env["customer.followup.anomaly"].with_context(tracking_disable=True)
-    anomalies = Anomaly.create([
-        {"partner_id": customers[n].id, "category": "delivery", "severity": "general",
-         "description": "two workers", "discovered_at": found, "company_id": company.id}
-        for n in range(120)
-    ])
-    policy = anomalies[0].policy_id
-    group = policy.escalation_group_id or policy.notify_group_id
-    told = env["customer.followup.escalation.policy"]._role_users(group, company)
-    model = env["ir.model"]._get("customer.followup.plan")
-    amodel = env["ir.model"]._get("customer.followup.anomaly")
-    due = datetime.now() - timedelta(minutes=1)
-    for name, model_id, code in (
-        ("generation A", model.id, "model._cron_generate_visits(batch_size=20)"),
-        ("generation B", model.id, "model._cron_generate_visits(batch_size=20)"),
-        ("escalation A", amodel.id, "model._cron_escalate(batch_size=15)"),
-        ("escalation B", amodel.id, "model._cron_escalate(batch_size=15)"),
-    ):
-        env["ir.cron"].create({"name": f"Two workers: {name}", "model_id": model_id,
-                               "state": "code", "code": code, "interval_number": 1,
-                               "interval_type": "days", "nextcall": due,
-                               "user_id": SUPERUSER_ID})
-    with open(out, "w") as fh:
-        json.dump({"plan": plan.id, "reference": reference, "anomalies": anomalies.ids,
-                   "told": len(told)}, fh)
-"""
+JOB_WORLD = str(Path(__file__).with_name("job_world.py"))
 
 
 def _env(name):
@@ -94,48 +30,31 @@ def _env(name):
     return value
 
 
-def _connect(dbname):
-    return psycopg2.connect(
-        host=os.environ.get("PGHOST", "127.0.0.1"),
-        port=os.environ.get("PGPORT", "5432"),
-        user=os.environ.get("PGUSER", "odoo"),
-        dbname=dbname,
-    )
-
-
 def _free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def copy_db():
-    """A copy of the test database (pg_dump, as other sessions hold it open)."""
-    source = _env("CF_TEST_DB")
-    target = f"{source}_2w"[:63]
-    admin = _connect("postgres")
-    admin.autocommit = True
-    with admin.cursor() as cr:
-        cr.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-        cr.execute(f'CREATE DATABASE "{target}"')
-    dump = subprocess.Popen(["pg_dump", "--no-owner", source], stdout=subprocess.PIPE)
-    subprocess.run(
-        ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", target],
-        stdin=dump.stdout,
-        check=True,
-    )
-    assert dump.wait() == 0
-    yield target
-    with admin.cursor() as cr:
-        cr.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-    admin.close()
-
-
 def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
     conf = _env("CF_ODOO_CONF")
     facts = tmp_path / "facts.json"
-    subprocess.run([_env("CF_PYTHON"), "-c", PREPARE, conf, copy_db, str(facts)], check=True)
+    crons = [f"{label} {copy}={job}" for label, job in (("generation", GENERATION),
+             ("escalation", ESCALATION)) for copy in "AB"]  # fmt: skip
+    subprocess.run(
+        [
+            _env("CF_PYTHON"),
+            JOB_WORLD,
+            conf,
+            copy_db,
+            "Two workers",
+            "240",
+            "120",
+            str(facts),
+            *crons,
+        ],
+        check=True,
+    )
     facts = json.loads(facts.read_text())
     log = tmp_path / "server.log"
     server = subprocess.Popen(
@@ -161,10 +80,10 @@ def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
             str(log),
         ]
     )
-    conn = _connect(copy_db)
+    conn = pg_connect(copy_db)
     conn.autocommit = True
     # Cron workers listen on the "postgres" database for their wake-up call.
-    bell = _connect("postgres")
+    bell = pg_connect("postgres")
     bell.autocommit = True
     try:
         deadline = time.monotonic() + 90
@@ -175,18 +94,7 @@ def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
                 # Wake the cron workers (they otherwise poll every minute).
                 cr.execute("NOTIFY cron_trigger, %s", [copy_db])
             with conn.cursor() as cr:
-                cr.execute(
-                    "SELECT generation_pending FROM customer_followup_plan WHERE id = %s",
-                    [facts["plan"]],
-                )
-                pending = cr.fetchone()[0]
-                cr.execute(
-                    "SELECT count(*) FROM customer_followup_anomaly_clock "
-                    "WHERE anomaly_id = ANY(%s) AND step = 'report' "
-                    "AND NOT COALESCE(escalated, FALSE)",
-                    [facts["anomalies"]],
-                )
-                left = cr.fetchone()[0]
+                pending, left = left_to_do(cr, facts)
             if not pending and not left:
                 done = True
                 break
@@ -201,29 +109,9 @@ def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
             server.kill()
     text = log.read_text() if log.exists() else ""
     assert done, f"the jobs did not finish in time:\n{text[-3000:]}"
-    with conn.cursor() as cr:
-        cr.execute(
-            "SELECT partner_id, period_key, scheduled_date::text FROM customer_followup_visit "
-            "WHERE plan_id = %s ORDER BY 1, 2",
-            [facts["plan"]],
-        )
-        visits = [list(row) for row in cr.fetchall()]
-        cr.execute(
-            "SELECT res_id, count(*) FROM mail_activity "
-            "WHERE res_model = 'customer.followup.anomaly' "
-            "AND res_id = ANY(%s) AND summary LIKE '%%not reported%%' GROUP BY res_id",
-            [facts["anomalies"]],
-        )
-        todos = dict(cr.fetchall())
-        # The chatter's note (the notification of the people told may be
-        # linked to the anomaly too when it is alone in its batch).
-        cr.execute(
-            "SELECT res_id, count(*) FROM mail_message WHERE model = 'customer.followup.anomaly' "
-            "AND res_id = ANY(%s) AND body LIKE '%%not reported%%' "
-            "AND message_type != 'user_notification' GROUP BY res_id",
-            [facts["anomalies"]],
-        )
-        messages = dict(cr.fetchall())
+    # Same follow-ups as one process, none twice; each anomaly escalated
+    # once: one message, one to-do per person told.
+    assert_done_once(conn, facts)
     conn.close()
     # Log lines: "<date> <time> <pid> INFO <db> odoo.addons.base.models.ir_cron:
     # Job 'Two workers: ...' (id) starting"
@@ -232,13 +120,6 @@ def test_generation_and_escalation_with_two_cron_workers(copy_db, tmp_path):
         for line in text.splitlines()
         if "Two workers" in line and "starting" in line
     }
-    # Same follow-ups as one process, none twice.
-    assert visits == [list(row) for row in facts["reference"]]
-    assert len({(p, k) for p, k, _d in visits}) == len(visits)
-    # Each anomaly escalated once: one message, one to-do per person told.
-    assert set(messages) == set(facts["anomalies"])
-    assert set(messages.values()) == {1}
-    assert set(todos.values()) == {facts["told"]}
     assert len(workers) == 2, f"both cron workers took part: {workers}"
     for bad in ("deadlock detected", "could not serialize", " ERROR ", " CRITICAL ", "Traceback"):
         assert bad not in text, f"{bad!r} in the server log:\n{text[-3000:]}"

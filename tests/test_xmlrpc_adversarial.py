@@ -17,7 +17,7 @@ SCRIPT = "<script>alert('cf')</script><img src=x onerror=alert(1)>"
 VISIT = "customer.followup.visit"
 ANOMALY = "customer.followup.anomaly"
 PLAN = "customer.followup.plan"
-PROBLEM = "customer.followup.visit.action"
+PROBLEM = "customer.followup.visit.problem"
 
 VISIT_FIELDS = [
     "name",

@@ -138,7 +138,7 @@ def test_the_whole_flow_over_xmlrpc(people, customer):
             "score_attitude": 4,
             "score_speed": 2,
             "opinions": "<p>交货晚了两天，包装破损</p>",
-            "action_ids": [(0, 0, {"name": "包装破损", "category": "delivery"})],
+            "problem_ids": [(0, 0, {"name": "包装破损", "category": "delivery"})],
         },
     )
     specialist.call("customer.followup.visit", "action_done", [visit_id])
@@ -153,7 +153,7 @@ def test_the_whole_flow_over_xmlrpc(people, customer):
         "customer.followup.visit",
         "read",
         [visit_id],
-        ["state", "done_date", "reviewer_id", "action_ids", "preparation_summary"],
+        ["state", "done_date", "reviewer_id", "problem_ids", "preparation_summary"],
     )[0]
     assert visit["state"] == "done" and visit["done_date"]
     assert visit["reviewer_id"][0] == manager.uid
@@ -161,9 +161,9 @@ def test_the_whole_flow_over_xmlrpc(people, customer):
 
     # The problem found becomes a major service anomaly, discovered a week ago
     # and never reported: its report deadline is long gone.
-    problem_id = visit["action_ids"][0]
+    problem_id = visit["problem_ids"][0]
     action = specialist.call(
-        "customer.followup.visit.action", "action_create_anomaly", [problem_id]
+        "customer.followup.visit.problem", "action_create_anomaly", [problem_id]
     )
     assert action["res_model"] == "customer.followup.anomaly"
     defaults = {

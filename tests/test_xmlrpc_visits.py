@@ -94,7 +94,7 @@ def test_specialist_records_a_visit_and_the_supervisor_reviews_it(rpc):
             "score_speed": 4,
             "would_recommend": True,
             "opinions": "<p>交货期希望缩短</p>",
-            "action_ids": [(0, 0, {"name": "Lead time too long"})],
+            "problem_ids": [(0, 0, {"name": "Lead time too long"})],
         },
     )
     with pytest.raises(xmlrpc.client.Fault):
@@ -114,12 +114,12 @@ def test_specialist_records_a_visit_and_the_supervisor_reviews_it(rpc):
         "customer.followup.visit",
         "read",
         [visit_id],
-        fields=["state", "satisfaction", "reviewer_id", "action_ids", "partner_id"],
+        fields=["state", "satisfaction", "reviewer_id", "problem_ids", "partner_id"],
     )[0]
     # Scores are the choices "0"–"5" (empty while unanswered); integers are accepted.
     assert visit["state"] == "done" and visit["satisfaction"] == "4"
     assert visit["reviewer_id"][0] == manager.uid
-    assert len(visit["action_ids"]) == 1
+    assert len(visit["problem_ids"]) == 1
     partner = manager.call(
         "res.partner",
         "read",

@@ -24,7 +24,10 @@ import tempfile
 import polib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ADDONS = os.environ.get("CF_ADDONS", "customer_followup,customer_followup_hr_expense")
+ADDONS = os.environ.get(
+    "CF_ADDONS",
+    "customer_followup,customer_followup_repair,customer_followup_hr_expense,customer_followup_spreadsheet_dashboard",
+)
 
 
 def export_pot(db, addon):

@@ -12,7 +12,7 @@ HTTP_PORT="${HTTP_PORT:-8069}"
 DB="${DB:-customer_followup}"
 # The addons `make run` and `make test` install (comma-separated, no spaces):
 # the addon and its bridges to optional Odoo apps.
-CF_ADDONS="${CF_ADDONS:-customer_followup,customer_followup_hr_expense}"
+CF_ADDONS="${CF_ADDONS:-customer_followup,customer_followup_repair,customer_followup_hr_expense,customer_followup_spreadsheet_dashboard}"
 export PGHOST PGPORT PGUSER
 # Odoo finds wkhtmltopdf on PATH before bin_path: the patched build first.
 case ":$PATH:" in *":$CF_BIN:"*) ;; *) export PATH="$CF_BIN:$PATH" ;; esac

@@ -8,7 +8,7 @@ from . import resource_calendar
 from . import res_company
 from . import res_partner
 from . import customer_followup_visit
-from . import customer_followup_visit_action
+from . import customer_followup_visit_problem
 from . import customer_followup_visit_expense
 from . import customer_followup_script
 from . import customer_followup_milestone
@@ -35,9 +35,7 @@ from . import survey_question
 from . import survey_question_answer
 from . import survey_user_input
 from . import res_users
-from . import repair_order
 from . import customer_followup_kpi
-from . import customer_followup_kpi_line
 from . import customer_followup_analysis
 from . import customer_followup_survey_campaign
 from . import res_config_settings
@@ -47,5 +45,6 @@ from . import customer_followup_visit_portal
 from . import customer_followup_complaint_mailbox
 from . import res_partner_portal
 from . import resource_calendar_leaves
+from . import mail_mail
 from . import calendar_event
 from . import customer_followup_visit_calendar

@@ -96,7 +96,7 @@ class CustomerFollowupAnalysis(models.Model):
     resolution_rate = fields.Float(
         "Problem resolution rate (%)", compute="_compute_figures", digits=(5, 1)
     )
-    open_action_count = fields.Integer("Unresolved problems", compute="_compute_figures")
+    open_problem_count = fields.Integer("Unresolved problems", compute="_compute_figures")
 
     @api.model
     def _preset_dates(self, preset, today=None):
@@ -160,7 +160,7 @@ class CustomerFollowupAnalysis(models.Model):
                         "satisfaction_avg": 0.0,
                         "satisfaction_rate": 0.0,
                         "resolution_rate": 0.0,
-                        "open_action_count": 0,
+                        "open_problem_count": 0,
                     }
                 )
                 continue
@@ -181,8 +181,8 @@ class CustomerFollowupAnalysis(models.Model):
                     "satisfaction_avg": kpis["satisfaction_avg"]["value"] or 0.0,
                     "satisfaction_rate": kpis["satisfaction_rate"]["value"] or 0.0,
                     "resolution_rate": kpis["resolution_rate"]["value"] or 0.0,
-                    "open_action_count": self.env["customer.followup.visit.action"].search_count(
-                        analysis._open_actions_domain()
+                    "open_problem_count": self.env["customer.followup.visit.problem"].search_count(
+                        analysis._open_problems_domain()
                     ),
                 }
             )
@@ -320,7 +320,7 @@ class CustomerFollowupAnalysis(models.Model):
     # ------------------------------------------------------------------
     # Report data
     # ------------------------------------------------------------------
-    def _open_actions_domain(self):
+    def _open_problems_domain(self):
         self.ensure_one()
         Kpi = self.env["customer.followup.kpi"]
         _start, stop = Kpi._period_bounds(self.date_from, self.date_to)
@@ -413,12 +413,12 @@ class CustomerFollowupAnalysis(models.Model):
             )
         # Most frequent problems: follow-up problems and anomalies of the
         # period, by category.
-        Action = self.env["customer.followup.visit.action"]
+        Problem = self.env["customer.followup.visit.problem"]
         scheduled_domain = Kpi._scheduled_domain(
             Kpi._visit_domain(self.company_id, self.tier_ids, self.user_ids), start, stop
         )
-        action_categories = dict(
-            Action._read_group(
+        problem_categories = dict(
+            Problem._read_group(
                 [("visit_id", "any", scheduled_domain), ("state", "!=", "cancelled")],
                 ["category"],
                 ["__count"],
@@ -427,18 +427,18 @@ class CustomerFollowupAnalysis(models.Model):
         anomaly_categories = current["_figures"]["anomaly_categories"]
         labels = dict(CATEGORIES)
         problems = []
-        for category in set(action_categories) | set(anomaly_categories):
+        for category in set(problem_categories) | set(anomaly_categories):
             problems.append(
                 {
                     "name": labels.get(category) or self.env._("Uncategorised"),
-                    "followups": action_categories.get(category, 0),
+                    "followups": problem_categories.get(category, 0),
                     "anomalies": anomaly_categories.get(category, 0),
-                    "total": action_categories.get(category, 0)
+                    "total": problem_categories.get(category, 0)
                     + anomaly_categories.get(category, 0),
                 }
             )
         problems.sort(key=lambda p: (-p["total"], p["name"]))
-        open_actions = Action.search(self._open_actions_domain(), order="date_deadline, id")
+        open_problems = Problem.search(self._open_problems_domain(), order="date_deadline, id")
         distribution = current["_figures"]["distribution"]
         answers = current["_figures"]["answers"]
         data = {
@@ -459,7 +459,7 @@ class CustomerFollowupAnalysis(models.Model):
             ],
             "answers": answers,
             "problems": problems[:10],
-            "open_actions": open_actions,
+            "open_problems": open_problems,
             "today": fields.Date.context_today(self),
         }
         data["charts"] = self._report_charts(data)

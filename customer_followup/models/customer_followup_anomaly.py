@@ -116,13 +116,12 @@ class CustomerFollowupAnomaly(models.Model):
         domain="[('parent_id', '=', partner_id)]",
     )
     source = fields.Selection(SOURCES, required=True, default="phone")
-    # Hook for the visit model built elsewhere: the visit this anomaly came
-    # from, kept as a reference until that model exists.
+    # The follow-up, and the problem found on it, the anomaly was raised from.
     visit_id = fields.Many2one(
         "customer.followup.visit", "From follow-up", index="btree_not_null", copy=False
     )
-    visit_action_id = fields.Many2one(
-        "customer.followup.visit.action", "From problem", index="btree_not_null", copy=False
+    visit_problem_id = fields.Many2one(
+        "customer.followup.visit.problem", "From problem", index="btree_not_null", copy=False
     )
     # Indexed: deleting follow-ups checks this reference for each of them.
     verification_visit_id = fields.Many2one(
@@ -371,11 +370,11 @@ class CustomerFollowupAnomaly(models.Model):
         )
         anomalies._place_clocks()
         anomalies._notify_discovery()
-        for anomaly in anomalies.filtered("visit_action_id"):
+        for anomaly in anomalies.filtered("visit_problem_id"):
             # sudo: the problem found on a follow-up keeps track of what it
             # became, whoever raises the anomaly (the problem's owner may be
             # someone else).
-            anomaly.visit_action_id.sudo().message_post(
+            anomaly.visit_problem_id.sudo().message_post(
                 body=self.env._("Service anomaly %(name)s created.", name=anomaly.display_name)
             )
         return anomalies

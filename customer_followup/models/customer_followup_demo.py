@@ -185,7 +185,7 @@ class CustomerFollowupDemo(models.AbstractModel):
                 )
                 outcomes.append(seed)
         visits = Visit.create(vals_list)
-        actions = []
+        found = []
         for visit, seed in zip(visits, outcomes, strict=True):
             if seed % 9 == 4:
                 # Could not be reached: the follow-up was missed.
@@ -209,7 +209,7 @@ class CustomerFollowupDemo(models.AbstractModel):
             )
             if score <= 3 or seed % 7 == 0:
                 category, name = problems[seed % len(problems)]
-                actions.append(
+                found.append(
                     {
                         "visit_id": visit.id,
                         "name": name,
@@ -223,9 +223,9 @@ class CustomerFollowupDemo(models.AbstractModel):
                         else False,
                     }
                 )
-        self.env["customer.followup.visit.action"].with_context(
+        self.env["customer.followup.visit.problem"].with_context(
             mail_create_nolog=True, tracking_disable=True
-        ).create(actions)
+        ).create(found)
         # Holiday greetings to the first eight customers three months ago
         # (always last quarter): sent without scores, counted apart.
         greeting_month = first - relativedelta(months=3)

@@ -185,7 +185,7 @@ class CustomerFollowupKpi(models.AbstractModel):
         self = self.with_company(company)
         start, stop = self._period_bounds(date_from, date_to)
         Visit = self.env["customer.followup.visit"]
-        Action = self.env["customer.followup.visit.action"]
+        Problem = self.env["customer.followup.visit.problem"]
         Anomaly = self.env["customer.followup.anomaly"].with_context(active_test=False)
         visit_domain = self._visit_domain(company, tiers, users)
         anomaly_domain = self._anomaly_domain(company, tiers, users)
@@ -213,11 +213,11 @@ class CustomerFollowupKpi(models.AbstractModel):
         # Problems raised in the period: those found on its follow-ups and
         # the anomalies discovered in it; solved ones over all of them.
         # A problem the customer raised during a greeting call counts too.
-        action_domain = [
+        problem_domain = [
             ("visit_id", "any", self._scheduled_domain(visit_domain, start, stop)),
             ("state", "!=", "cancelled"),
         ]
-        actions = dict(Action._read_group(action_domain, ["state"], ["__count"]))
+        found = dict(Problem._read_group(problem_domain, ["state"], ["__count"]))
         period_anomalies = anomaly_domain + [
             ("discovered_at", ">=", start),
             ("discovered_at", "<", stop),
@@ -225,8 +225,8 @@ class CustomerFollowupKpi(models.AbstractModel):
         anomaly_categories = dict(Anomaly._read_group(period_anomalies, ["category"], ["__count"]))
         anomaly_count = sum(anomaly_categories.values())
         anomaly_resolved = Anomaly.search_count(period_anomalies + [("resolved_at", "!=", False)])
-        problems = sum(actions.values()) + anomaly_count
-        resolved = actions.get("done", 0) + anomaly_resolved
+        problems = sum(found.values()) + anomaly_count
+        resolved = found.get("done", 0) + anomaly_resolved
 
         # Customer confirmation: anomalies handled in the period whose result
         # the customer confirmed, in the portal or to the handler who

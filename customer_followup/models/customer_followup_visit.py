@@ -233,10 +233,10 @@ class CustomerFollowupVisit(models.Model):
     would_recommend = fields.Boolean("Would recommend us", copy=False)
     opinions = fields.Html("Opinions and suggestions", copy=False)
     content = fields.Html("Follow-up content", copy=False)
-    action_ids = fields.One2many(
-        "customer.followup.visit.action", "visit_id", string="Problems found", copy=False
+    problem_ids = fields.One2many(
+        "customer.followup.visit.problem", "visit_id", string="Problems found", copy=False
     )
-    action_open_count = fields.Integer("Open problems", compute="_compute_action_open_count")
+    problem_open_count = fields.Integer("Open problems", compute="_compute_problem_open_count")
     # Travel, meals, gifts... reimbursed within the tier's limit (001 篇二).
     expense_ids = fields.One2many(
         "customer.followup.visit.expense", "visit_id", string="Expenses", copy=False
@@ -458,10 +458,10 @@ class CustomerFollowupVisit(models.Model):
             for measure, fname in SCORE_MEASURES.items():
                 visit[measure] = int(visit[fname]) if counted and visit[fname] else 0.0
 
-    @api.depends("action_ids.state")
-    def _compute_action_open_count(self):
+    @api.depends("problem_ids.state")
+    def _compute_problem_open_count(self):
         for visit in self:
-            visit.action_open_count = len(visit.action_ids.filtered(lambda a: a.state == "open"))
+            visit.problem_open_count = len(visit.problem_ids.filtered(lambda a: a.state == "open"))
 
     @api.depends("state", "is_overdue", "planned_after_deadline")
     def _compute_color(self):
@@ -827,7 +827,7 @@ class CustomerFollowupVisit(models.Model):
             )
 
         sections.append((_("Past follow-ups"), [past(v) for v in visits]))
-        open_actions = self.env["customer.followup.visit.action"].search(
+        open_problems = self.env["customer.followup.visit.problem"].search(
             [
                 ("partner_id", "=", partner.id),
                 ("state", "=", "open"),
@@ -836,7 +836,7 @@ class CustomerFollowupVisit(models.Model):
             limit=limit,
         )
         sections.append(
-            (_("Open problems"), [f"{a.name} ({a.visit_id.name})" for a in open_actions])
+            (_("Open problems"), [f"{p.name} ({p.visit_id.name})" for p in open_problems])
         )
         parts = []
         for title, lines in sections:
@@ -1247,7 +1247,7 @@ class CustomerFollowupVisit(models.Model):
 
         Called by whoever validates the event (a warehouse user, a repair
         technician, the handler closing an anomaly), who needs no follow-up
-        rights: the follow-ups are inserted by the generator as the
+        rights: the follow-ups are created by the generator as the
         application, for each customer's follow-up owner.
         """
         WorkingTime = self.env["customer.followup.working.time"]
@@ -1309,14 +1309,17 @@ class CustomerFollowupVisit(models.Model):
                 "tier_id": tier.id,
                 "trigger": event["trigger"],
                 "channel": "phone",
+                # The stored computed fields, known here: create() would
+                # compute them one follow-up at a time.
                 "by_phone": True,
+                "survey_id": False,
+                "report_due_date": False,
                 "scheduled_date": scheduled,
                 "deadline": deadline,
                 "user_id": partner.followup_user_id.id
                 or (event.get("fallback_user") and event["fallback_user"].id)
                 or False,
                 "period_key": event["key"],
-                "report_due_date": False,
             }
             # Preparation 3 working days before, from the clock's dates.
             tz = pytz.timezone(calendar.tz or "UTC")
@@ -1325,7 +1328,7 @@ class CustomerFollowupVisit(models.Model):
             if len(before) >= PREPARATION_WORKING_DAYS:
                 vals["preparation_date"] = before[-PREPARATION_WORKING_DAYS]
             vals_list.append(vals)
-        visits = self.env["customer.followup.visit.generator"]._insert_visits(vals_list)
+        visits = self.env["customer.followup.visit.generator"]._create_visits(vals_list)
         # Key events are few and urgent: their owners get an activity at once.
         visits._schedule_owner_activity()
         visits.filtered("planned_after_deadline")._warn_planned_after_deadline()

@@ -23,9 +23,6 @@ CADENCES = (
     ("executive", "executive", "executive_interval_months"),
     ("onsite", "routine", "onsite_interval_months"),
 )
-# Stored computed fields of the follow-up that the bulk insert computes
-# itself (the preparation date comes with the values).
-BULK_COMPUTED = frozenset({"by_phone", "report_due_date", "survey_id"})
 MAGIC_COLUMNS = frozenset(_MAGIC_COLUMNS)
 # Milestone visits are made in the two weeks before the milestone.
 MILESTONE_DAYS = 14
@@ -55,12 +52,15 @@ PLANNED_COLUMNS = frozenset(
 
 
 class CustomerFollowupVisitGenerator(models.AbstractModel):
-    """Plans the routine follow-ups of a period from each tier's cadence.
+    """Plans the routine follow-ups of a period from each tier's cadence,
+    and creates the follow-ups of key events.
 
-    Used by the plan's approval and by the scheduled action (same code
-    path). Idempotent and safe with several workers: every generated
-    follow-up carries a period key and a unique index refuses a second one
-    for the same customer and slot."""
+    A plan's follow-ups (thousands per batch, by the plan's approval and
+    the scheduled action, same code path) are inserted in bulk
+    (:meth:`_insert_planned`); a key event's few follow-ups go through
+    ``create`` (:meth:`_create_visits`). Idempotent and safe with several
+    workers: every generated follow-up carries a period key and a unique
+    index refuses a second one for the same customer and slot."""
 
     _name = "customer.followup.visit.generator"
     _description = "Follow-up Visit Generator"
@@ -468,7 +468,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         return result
 
     # ------------------------------------------------------------------
-    # Insert
+    # Insert: plans in bulk, key events through create()
     # ------------------------------------------------------------------
     @api.model
     def _planned_vals(self, batch, planned):
@@ -484,8 +484,6 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
                     "plan_id": batch.plan_id,
                     "trigger": trigger,
                     "channel": visit.channel,
-                    "by_phone": visit.channel == "phone",
-                    "report_due_date": False,
                     "scheduled_date": visit.scheduled_date,
                     "deadline": deadline,
                     "preparation_date": visit.preparation_date,
@@ -498,24 +496,29 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
     @api.model
     def _insert_planned(self, batch, planned):
         """Insert a batch's planned follow-ups (the batch already left out
-        the keys it read). A key another worker inserts meanwhile makes the
-        unique index refuse the statement and the batch is retried visit by
-        visit: ``ON CONFLICT DO NOTHING`` would cost every row a speculative
-        insertion, and under repeatable read it refuses such a key too.
+        the keys it read) in one ``INSERT ... SELECT``, storing what
+        ``create`` would (``test_bulk_insert_stores_what_create_would``).
+        A key another worker inserts meanwhile makes the unique index
+        refuse the statement and the batch goes through ``create``
+        (:meth:`_create_visits`): ``ON CONFLICT DO NOTHING`` would cost
+        every row a speculative insertion, and under repeatable read it
+        refuses such a key too.
 
-        The rows go in one ``INSERT ... SELECT`` whose per-follow-up
-        columns are arrays and whose per-slot columns (tier, trigger, period
-        key, deadline) are joined from the batch's few slots: building a
-        dictionary per follow-up and sending every column of every row cost
-        more than the insert itself. When another module adds a stored
-        computed field to follow-ups, they go through ``create`` instead.
+        The per-follow-up columns are arrays and the per-slot columns
+        (tier, trigger, period key, deadline) are joined from the batch's
+        few slots: building a dictionary per follow-up and sending every
+        column of every row cost more than the insert itself. Defaults are
+        read once, the references drawn in one query, the stored computed
+        fields written here (``by_phone``, ``survey_id``; ``report_due_date``
+        stays empty until the follow-up is done); no creation message,
+        follower or tracking. Python constraints are not run: the batch
+        plans customers of the scope inside the plan's period.
+        ``test_bulk_insert_covers_every_stored_field`` fails when a module
+        adds a stored computed field this insert does not write.
         """
         Visit = self._visit_model()
         if not planned:
             return Visit.browse()
-        existing = {(batch.company_id, *key) for key in batch.existing}
-        if not self._bulk_computed_fields(Visit) <= PLANNED_COLUMNS:
-            return self._insert_visits(self._planned_vals(batch, planned), existing=existing)
         fields_ = Visit._fields
         defaults = self._insert_defaults(Visit, PLANNED_COLUMNS)
         references = Visit.with_company(batch.company)._next_references(len(planned))
@@ -598,157 +601,17 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         except (psycopg2.errors.SerializationFailure, psycopg2.errors.UniqueViolation):
             # A key another worker inserted since the batch read them.
             _logger.info("Follow-up generation: concurrent insert detected, retrying one by one")
-            return self._create_visits_orm(Visit, self._planned_vals(batch, planned))
-        return self._after_bulk_insert(Visit, ids, PLANNED_COLUMNS | set(defaults))
-
-    @api.model
-    def _insert_visits(self, vals_list, existing=None):
-        """Create the follow-ups whose (company, customer, period key) does
-        not exist yet. Keys already there are filtered in one query (so that
-        no reference is drawn for them); a concurrent worker that inserted
-        the same key in the meantime makes the unique index skip it.
-
-        Generated follow-ups are thousands per batch: they are inserted with
-        one ``INSERT ... SELECT FROM unnest()`` whose every stored field is
-        computed here, as the ORM would (see :meth:`_bulk_insert_visits`).
-        Values the bulk path cannot compute go through the ORM.
-
-        :param set existing: ``(company id, customer id, period key)`` of the
-            follow-ups already there, when the caller read them (then every
-            key of ``vals_list`` must have been looked up)
-        """
-        Visit = self._visit_model()
-        if not vals_list:
-            return Visit.browse()
-        keyed = [v for v in vals_list if v.get("period_key")]
-        if existing is not None:
-            existing = set(existing)
-        elif not keyed:
-            existing = set()
-        else:
-            Visit.flush_model(["company_id", "partner_id", "period_key"])
-            rows = self.env.execute_query(
-                SQL(
-                    "SELECT company_id, partner_id, period_key FROM customer_followup_visit "
-                    "WHERE partner_id = ANY(%s) AND period_key = ANY(%s)",
-                    list({v["partner_id"] for v in keyed}),
-                    list({v["period_key"] for v in keyed}),
-                )
-            )
-            existing = set(rows)
-        todo = []
-        for vals in vals_list:
-            key = (vals["company_id"], vals["partner_id"], vals.get("period_key"))
-            if vals.get("period_key"):
-                if key in existing:
-                    continue
-                existing.add(key)
-            todo.append(vals)
-        if not todo:
-            return Visit.browse()
-        bulk, orm = [], []
-        computed_here = self._bulk_computed_fields(Visit)
-        for vals in todo:
-            if vals.get("period_key") and computed_here <= set(vals) | BULK_COMPUTED:
-                bulk.append(vals)
-            else:
-                orm.append(vals)
-        visits = self._bulk_insert_visits(Visit, bulk) if bulk else Visit.browse()
-        if orm:
-            visits |= self._create_visits_orm(Visit, orm)
-        return visits
-
-    @api.model
-    def _visit_model(self):
-        # sudo: follow-ups are planned by the application, for every owner,
-        # whoever triggers it (a plan's approval, a delivery, a repair).
-        return (
-            self.env["customer.followup.visit"]
-            .sudo()
-            .with_context(
-                mail_create_nolog=True,
-                mail_create_nosubscribe=True,
-                mail_notrack=True,
-                tracking_disable=True,
-            )
-        )
-
-    @api.model
-    def _bulk_computed_fields(self, Visit):
-        """Stored computed fields of the follow-up: each must be given in
-        the values or computed by :meth:`_bulk_insert_visits`; a field added
-        by another module sends the follow-ups through the ORM instead."""
-        return {
-            name
-            for name, field in Visit._fields.items()
-            if field.store and field.column_type and (field.compute or field.related)
-        }
-
-    @api.model
-    def _bulk_insert_visits(self, Visit, vals_list):
-        """Insert ``vals_list`` (each with a period key and the stored
-        computed fields not in ``BULK_COMPUTED``) in one query, skipping the
-        keys the unique index refuses, as ``create`` would have stored them:
-        defaults once per call, reference from the sequence, the computed
-        ``by_phone`` and ``report_due_date``, creation and write stamps. No
-        creation message, follower or tracking (the generator's ORM path
-        disables them too). Python constraints are not run: the generator
-        plans customers of the scope inside the plan's period, and key
-        events check the customer themselves.
-
-        :return: the inserted follow-ups
-        """
-        fields_ = Visit._fields
-        given = set().union(*vals_list)
-        defaults = self._insert_defaults(Visit, given)
-        columns = sorted((given | set(defaults) | {"name"} | BULK_COMPUTED) - MAGIC_COLUMNS)
-        references = Visit.with_company(vals_list[0]["company_id"])._next_references(len(vals_list))
-        survey = Visit._default_survey_id() or False
-        rows = []
-        for vals, reference in zip(vals_list, references, strict=True):
-            row = {**defaults, **vals, "name": reference}
-            row.setdefault("by_phone", row.get("channel") == "phone")
-            row.setdefault("survey_id", survey if row.get("channel") == "survey" else False)
-            # Not done yet: no report due.
-            row.setdefault("report_due_date", False)
-            rows.append(row)
-        arrays = [
-            self._column_array(fields_[name], [row.get(name) for row in rows], Visit)
-            for name in columns
-        ]
-        now = self.env.cr.now()
-        uid = self.env.uid
-        query = SQL(
-            "INSERT INTO customer_followup_visit (%s, create_uid, create_date, write_uid, "
-            "write_date) SELECT *, %s, %s, %s, %s FROM unnest(%s) "
-            "ON CONFLICT (company_id, partner_id, period_key) WHERE period_key IS NOT NULL "
-            "DO NOTHING RETURNING id",
-            SQL(", ").join(SQL.identifier(name) for name in columns),
-            uid,
-            now,
-            uid,
-            now,
-            SQL(", ").join(arrays),
-        )
-        try:
-            with self.env.cr.savepoint():
-                ids = [row[0] for row in self.env.execute_query(query)]
-        except (psycopg2.errors.SerializationFailure, psycopg2.errors.UniqueViolation):
-            # A key committed by another worker after this transaction's
-            # snapshot: PostgreSQL refuses to skip what it cannot see
-            # (repeatable read). The batch is retried visit by visit.
-            _logger.info("Follow-up generation: concurrent insert detected, retrying one by one")
-            return self._create_visits_orm(Visit, vals_list)
-        if len(ids) < len(vals_list):
-            _logger.info(
-                "Follow-up generation: %s follow-ups already planned skipped",
-                len(vals_list) - len(ids),
-            )
-        return self._after_bulk_insert(Visit, ids, columns)
+            existing = {(batch.company_id, *key) for key in batch.existing}
+            return self._create_visits(self._planned_vals(batch, planned), existing=existing)
+        # The rows were written behind the ORM's back: nothing it cached
+        # about follow-ups (a plan's list, a customer's figures) is current.
+        Visit.invalidate_model()
+        self.env["customer.followup.plan"].invalidate_model(["visit_ids"])
+        return Visit.browse(ids)
 
     @api.model
     def _insert_defaults(self, Visit, given):
-        """Defaults of the stored fields not ``given``, read once for a
+        """Defaults of the stored fields not ``given``, read once for the
         bulk insert (the ORM reads them per record, from the same context);
         the reference comes from the sequence."""
         fields_ = Visit._fields
@@ -770,77 +633,78 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         return defaults
 
     @api.model
-    def _after_bulk_insert(self, Visit, ids, columns):
-        """What ``create`` does after its insert, for rows inserted in SQL.
-
-        :return: the inserted follow-ups
-        """
-        fields_ = Visit._fields
-        # The rows were written behind the ORM's back: nothing it cached
-        # about follow-ups (a plan's list, a customer's figures) is current.
-        Visit.invalidate_model()
-        self.env["customer.followup.plan"].invalidate_model(["visit_ids"])
-        visits = Visit.browse(ids)
-        # Stored fields of other models computed from follow-ups (none in
-        # this module today) are recomputed as after a create; the
-        # follow-up's own were computed by the insert.
-        triggers = self.pool.get_trigger_tree([fields_[name] for name in columns])
-        if self._stored_dependents_elsewhere(triggers, Visit._name):
-            visits.modified(sorted(columns), create=True)
-            for name in self._bulk_computed_fields(Visit):
-                self.env.remove_to_compute(fields_[name], visits)
-        return visits
-
-    @api.model
     def _column_array(self, field, values, record):
         """One column of the bulk insert, as a typed array parameter (see
         :mod:`.sql_arrays`), the values converted as ``create`` would
-        (``convert_to_column``, once per distinct value)."""
+        (``convert_to_column``, once per distinct value). Ids and
+        references, different on every row, need no conversion."""
         column_type = field.column_type[1]
-        # Customer ids and references differ on every row: joined at once
-        # when they need no conversion and no quoting.
         types = set(map(type, values))
-        if field.type in ("many2one", "integer") and types == {int} and 0 not in values:
+        if (types == {int} and field.type in ("many2one", "integer") and 0 not in values) or (
+            types == {str} and field.type == "char" and not field.size and not field.translate
+        ):
             return array_param(values, column_type)
-        if types == {str} and field.type == "char" and not field.size:
-            text = '","'.join(values)
-            # No quote but the separators', no backslash: nothing to escape.
-            if text.count('"') == 2 * (len(values) - 1) and "\\" not in text and "" not in values:
-                return SQL("%s::%s[]", '{"' + text + '"}', SQL(column_type))
-        try:
-            distinct = set(values)
-        except TypeError:  # unhashable (a JSON value)
-            return self._column_array_generic(field, values, record)
         converted = {
             value: None if value is None else field.convert_to_column(value, record)
-            for value in distinct
+            for value in set(values)
         }
-        return array_param(list(map(converted.__getitem__, values)), column_type)
+        return array_param([converted[value] for value in values], column_type)
 
     @api.model
-    def _column_array_generic(self, field, values, record):
-        return SQL(
-            "%s::%s[]",
-            [None if value is None else field.convert_to_column(value, record) for value in values],
-            SQL(field.column_type[1]),
+    def _visit_model(self):
+        # sudo: follow-ups are planned by the application, for every owner,
+        # whoever triggers it (a plan's approval, a delivery, a repair).
+        return (
+            self.env["customer.followup.visit"]
+            .sudo()
+            .with_context(
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                mail_notrack=True,
+                tracking_disable=True,
+            )
         )
 
     @api.model
-    def _stored_dependents_elsewhere(self, tree, model_name):
-        """Whether a stored field of another model must be recomputed when
-        follow-ups are created: as in ``modified(create=True)``, nothing
-        refers to a new record through a many2one yet (a problem's related
-        company, say), so those branches are skipped."""
-        if any(field.store and field.model_name != model_name for field in tree.root):
-            return True
-        return any(
-            self._stored_dependents_elsewhere(subtree, model_name)
-            for key, subtree in tree.items()
-            if key.type not in ("many2one", "many2one_reference")
-        )
+    def _create_visits(self, vals_list, existing=None):
+        """Create the follow-ups of key events (few and urgent: a delivery,
+        a repair, a closed anomaly, a problem's result, a sale's series)
+        through ``create``, each (company, customer, period key) once: keys
+        already there are left out in one query, so that no reference is
+        drawn for them; a key a concurrent worker inserts meanwhile makes
+        the unique index refuse the batch, which is then created follow-up
+        by follow-up without it.
 
-    @api.model
-    def _create_visits_orm(self, Visit, todo):
+        :param set existing: ``(company id, customer id, period key)`` of the
+            follow-ups already there, when the caller read them
+        """
+        Visit = self._visit_model()
+        keyed = [vals for vals in vals_list if vals.get("period_key")]
+        if existing is None:
+            existing = set()
+            if keyed:
+                Visit.flush_model(["company_id", "partner_id", "period_key"])
+                existing = set(
+                    self.env.execute_query(
+                        SQL(
+                            "SELECT company_id, partner_id, period_key "
+                            "FROM customer_followup_visit "
+                            "WHERE partner_id = ANY(%s) AND period_key = ANY(%s)",
+                            list({vals["partner_id"] for vals in keyed}),
+                            list({vals["period_key"] for vals in keyed}),
+                        )
+                    )
+                )
+        todo = []
+        for vals in vals_list:
+            if vals.get("period_key"):
+                key = (vals["company_id"], vals["partner_id"], vals["period_key"])
+                if key in existing:
+                    continue
+                existing.add(key)
+            todo.append(vals)
+        if not todo:
+            return Visit.browse()
         try:
             with self.env.cr.savepoint():
                 visits = Visit.create(todo)
@@ -852,6 +716,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         for vals in todo:
             try:
                 with self.env.cr.savepoint():
+                    # The failed batch drew a reference for it: draw another.
                     visit = Visit.create([dict(vals, name="/")])
                     visit.flush_recordset()
                 visits |= visit

@@ -73,13 +73,8 @@ class ResConfigSettings(models.TransientModel):
         default="10:00-11:30,15:30-17:00",
         help="Local times when customers are called, e.g. 10:00-11:30,15:30-17:00.",
     )
-    followup_service_days = fields.Integer(
-        "Follow up a repair within (days)",
-        config_parameter="customer_followup.service_followup_days",
-        default=10,
-    )
 
-    @api.constrains("followup_calling_windows", "followup_service_days")
+    @api.constrains("followup_calling_windows")
     def _check_followup_parameters(self):
         for settings in self:
             windows = settings.followup_calling_windows
@@ -89,10 +84,6 @@ class ResConfigSettings(models.TransientModel):
                         "Calling windows must read like 10:00-11:30,15:30-17:00, not %(value)s.",
                         value=windows,
                     )
-                )
-            if settings.followup_service_days < 1:
-                raise ValidationError(
-                    self.env._("A repair is followed up at least one day after it is done.")
                 )
 
     @api.constrains(

@@ -34,6 +34,12 @@ def array_literal(values):
     types = set(map(type, values))
     if types == {int}:
         return "{" + ",".join(map(str, values)) + "}"
+    if types == {str}:
+        # Texts that differ on every row (references): joined at once when
+        # no quote but the separators' and no backslash needs escaping.
+        text = '","'.join(values)
+        if "\\" not in text and text.count('"') == 2 * (len(values) - 1):
+            return '{"' + text + '"}'
     if bool in types and types & {int, float}:
         # True == 1: one literal per distinct value would mix them up.
         parts = [array_element(value) for value in values]

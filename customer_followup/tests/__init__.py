@@ -14,7 +14,6 @@ from . import test_anomaly_escalation
 from . import test_anomaly_access
 from . import test_visit_survey
 from . import test_visit_script
-from . import test_visit_service
 from . import test_visit_report
 from . import test_anomaly_report
 from . import test_anomaly_statistics
@@ -29,13 +28,15 @@ from . import test_partner_import
 from . import test_job_faults
 from . import test_rights_matrix
 from . import test_migration
+from . import test_migration_problem
 from . import test_anomaly_chain
 from . import test_analysis_schedule
 from . import test_visit_sale_series
 from . import test_survey_campaign
 from . import test_workflow_fields
-from . import test_after_sales_kpis
+from . import test_mail_retry
 from . import test_report_qr
 from . import test_user_form_roles
 from . import test_visit_calendar
 from . import test_forms
+from . import test_sql_arrays

@@ -53,8 +53,8 @@ class KpiCase(AnomalyCase):
             cls.cust_c, datetime(2025, 10, 7, 6, 0), trigger="holiday"
         )
 
-        Action = cls.env["customer.followup.visit.action"]
-        cls.action_solved = Action.create(
+        Problem = cls.env["customer.followup.visit.problem"]
+        cls.problem_solved = Problem.create(
             {
                 "visit_id": v3.id,
                 "name": "交货延迟 Late delivery",
@@ -62,8 +62,8 @@ class KpiCase(AnomalyCase):
                 "result": "已加急补发 Sent by express",
             }
         )
-        cls.action_solved.action_done()
-        cls.action_open = Action.create(
+        cls.problem_solved.action_done()
+        cls.problem_open = Problem.create(
             {
                 "visit_id": v3.id,
                 "name": "备件不足 Spare parts missing",
@@ -73,8 +73,8 @@ class KpiCase(AnomalyCase):
             }
         )
         # Neither a cancelled problem nor one found on a cancelled follow-up counts.
-        Action.create({"visit_id": v1.id, "name": "Withdrawn", "state": "cancelled"})
-        Action.create({"visit_id": v6.id, "name": "On a cancelled follow-up"})
+        Problem.create({"visit_id": v1.id, "name": "Withdrawn", "state": "cancelled"})
+        Problem.create({"visit_id": v6.id, "name": "On a cancelled follow-up"})
 
         # Tuesday 14 October 2025, 10:00 in Shanghai.
         with freeze_time("2025-10-14 02:00:00"):

@@ -43,7 +43,7 @@ class TestFollowupAnalysis(KpiCase):
         self.assertEqual(self.analysis.satisfaction_avg, 2.75)
         self.assertEqual(self.analysis.answer_count, 4)
         self.assertEqual(self.analysis.resolution_rate, 50.0)
-        self.assertEqual(self.analysis.open_action_count, 1)
+        self.assertEqual(self.analysis.open_problem_count, 1)
         # Holiday greetings: counted apart, in none of the figures above.
         self.assertEqual(self.analysis.greeting_count, 2)
 
@@ -74,7 +74,7 @@ class TestFollowupAnalysis(KpiCase):
         # One problem found on a follow-up, one anomaly.
         self.assertEqual(problems["Delivery (交付)"]["total"], 2)
         self.assertEqual(problems["After-sales (售后)"]["followups"], 1)
-        self.assertEqual(data["open_actions"], self.action_open)
+        self.assertEqual(data["open_problems"], self.problem_open)
 
     def test_printed_report_shows_the_figures(self):
         self.company.external_report_layout_id = self.env.ref("web.external_layout_standard")

@@ -338,3 +338,26 @@ class TestMigration21(AnomalyCase):
         self.assertTrue(waiting._clock("report").escalated)
         self.assertTrue(waiting._clock("report").running)
         self.assertFalse(waiting._clock("report").met_at)
+
+    def test_upgrade_to_2_1_installs_the_repair_bridge_where_repair_is(self):
+        """The follow-up after a repair moved to customer_followup_repair:
+        a database with Repair gets the bridge with the upgrade, one
+        without Repair does not."""
+        cr = self.env.cr
+        script = load_script(
+            "customer_followup/migrations/18.0.2.1.0/post-repair.py", "customer_followup"
+        )
+
+        def states(repair):
+            cr.execute(
+                "UPDATE ir_module_module SET state = 'uninstalled' "
+                "WHERE name = 'customer_followup_repair'"
+            )
+            cr.execute(SQL("UPDATE ir_module_module SET state = %s WHERE name = 'repair'", repair))
+            with mute_logger("odoo.modules.migration"):
+                script.migrate(cr, "18.0.2.0.0")
+            cr.execute("SELECT state FROM ir_module_module WHERE name = 'customer_followup_repair'")
+            return cr.fetchone()[0]
+
+        self.assertEqual(states("installed"), "to install")
+        self.assertEqual(states("uninstalled"), "uninstalled")

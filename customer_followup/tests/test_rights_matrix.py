@@ -314,10 +314,10 @@ class TestRightsMatrix(AnomalyCase):
             ),
             "problem found": dict(
                 records=lambda role, user: (
-                    env["customer.followup.visit.action"].create(
+                    env["customer.followup.visit.problem"].create(
                         {"visit_id": visit(self.own_customer[role]).id, "name": "own"}
                     ),
-                    env["customer.followup.visit.action"].create(
+                    env["customer.followup.visit.problem"].create(
                         {"visit_id": visit(self.foreign_customer).id, "name": "other"}
                     ),
                 ),
@@ -330,7 +330,7 @@ class TestRightsMatrix(AnomalyCase):
                     "name": "new",
                 },
                 write={"result": "matrix"},
-                fresh=lambda role, user: env["customer.followup.visit.action"].create(
+                fresh=lambda role, user: env["customer.followup.visit.problem"].create(
                     {"visit_id": visit(self.own_customer[role]).id, "name": "fresh"}
                 ),
             ),
@@ -465,7 +465,7 @@ class TestRightsMatrix(AnomalyCase):
             "make-up working day": "customer.followup.makeup.day",
             "follow-up plan": "customer.followup.plan",
             "follow-up visit": "customer.followup.visit",
-            "problem found": "customer.followup.visit.action",
+            "problem found": "customer.followup.visit.problem",
             "visit expense": "customer.followup.visit.expense",
             "follow-up script": "customer.followup.script",
             "service anomaly": "customer.followup.anomaly",

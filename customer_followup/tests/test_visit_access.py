@@ -38,7 +38,7 @@ class TestVisitAccess(VisitCase):
         with self.assertRaises(AccessError):
             self.Plan.with_user(self.user_sales).search([])
         with self.assertRaises(AccessError):
-            self.env["customer.followup.visit.action"].with_user(self.user_sales).search([])
+            self.env["customer.followup.visit.problem"].with_user(self.user_sales).search([])
         # The partner's follow-up figures stay empty for them.
         self.assertEqual(self.mine.with_user(self.user_sales).followup_visit_count, 0)
 

@@ -37,7 +37,7 @@ class TestVisitReport(VisitCase):
                 "opinions": "<p>" + "希望缩短交货周期。" * 80 + "</p>",
             }
         )
-        self.env["customer.followup.visit.action"].create(
+        self.env["customer.followup.visit.problem"].create(
             {
                 "visit_id": visit.id,
                 "name": "交货周期过长 <script>alert(1)</script>",

@@ -278,7 +278,7 @@ class TestVisitRules(VisitCase):
 
     def test_problem_actions_and_anomaly_hook(self):
         visit = self._visit(self.customer)
-        action = self.env["customer.followup.visit.action"].create(
+        action = self.env["customer.followup.visit.problem"].create(
             {
                 "visit_id": visit.id,
                 "name": "Lead time too long",
@@ -286,7 +286,7 @@ class TestVisitRules(VisitCase):
                 "date_deadline": date.today() + timedelta(days=1),
             }
         )
-        self.assertEqual(visit.action_open_count, 1)
+        self.assertEqual(visit.problem_open_count, 1)
         vals = action._prepare_anomaly_vals()
         self.assertEqual(vals["partner_id"], self.customer.id)
         # Raising an anomaly opens its form filled from the problem.
@@ -305,7 +305,7 @@ class TestVisitRules(VisitCase):
             action.action_done()  # the result for the customer first
         action.result = "交货期缩短到两周"
         action.action_done()
-        self.assertEqual(visit.action_open_count, 0)
+        self.assertEqual(visit.problem_open_count, 0)
         # The customer is told the result by a follow-up of its own.
         self.assertEqual(action.result_visit_id.trigger, "problem")
         self.assertEqual(action.result_visit_id.partner_id, self.customer)
@@ -326,7 +326,7 @@ class TestVisitRules(VisitCase):
         )
         visit = self._visit(self.customer)
         action = (
-            self.env["customer.followup.visit.action"]
+            self.env["customer.followup.visit.problem"]
             .with_user(self.user_cs)
             .create(
                 {

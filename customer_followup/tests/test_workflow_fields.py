@@ -19,7 +19,7 @@ from .test_anomaly_special import SpecialCase
 VISIT = "customer.followup.visit"
 ANOMALY = "customer.followup.anomaly"
 PLAN = "customer.followup.plan"
-PROBLEM = "customer.followup.visit.action"
+PROBLEM = "customer.followup.visit.problem"
 RECOVERY = "customer.followup.anomaly.recovery"
 # Follow-ups and plans change state through their buttons only (README,
 # Rights); an anomaly's state is written step by step with its checks.

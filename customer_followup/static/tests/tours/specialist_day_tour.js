@@ -83,12 +83,12 @@ registry.category("web_tour.tours").add("customer_followup_specialist_day", {
         },
         {
             content: "Add a problem",
-            trigger: `${visitField("action_ids")} .o_field_x2many_list_row_add a`,
+            trigger: `${visitField("problem_ids")} .o_field_x2many_list_row_add a`,
             run: "click",
         },
         {
             content: "Describe the problem",
-            trigger: `${visitField("action_ids")} .o_selected_row .o_field_widget[name='name'] input`,
+            trigger: `${visitField("problem_ids")} .o_selected_row .o_field_widget[name='name'] input`,
             run: `edit ${PROBLEM} && click body`,
         },
         {
@@ -107,7 +107,7 @@ registry.category("web_tour.tours").add("customer_followup_specialist_day", {
         },
         {
             content: "Raise a service anomaly from the problem",
-            trigger: `${visitField("action_ids")} .o_data_row:contains('${PROBLEM}') button[name='action_create_anomaly']`,
+            trigger: `${visitField("problem_ids")} .o_data_row:contains('${PROBLEM}') button[name='action_create_anomaly']`,
             run: "click",
         },
         // The anomaly form opens filled from the problem.

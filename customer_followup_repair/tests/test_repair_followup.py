@@ -2,9 +2,11 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.exceptions import ValidationError
+from odoo.modules.module import get_manifest
+from odoo.tests import Form, tagged
 
-from .visit_common import VisitCase
+from odoo.addons.customer_followup.tests.visit_common import VisitCase
 
 
 @tagged("post_install", "-at_install")
@@ -48,3 +50,18 @@ class TestVisitAfterService(VisitCase):
         self.assertEqual(visit.deadline, datetime(2026, 11, 23, 7, 0))
         repair._customer_followup_service_visits()  # again: nothing new
         self.assertEqual(len(self._service_visits(self.key)), 1)
+
+    def test_delay_of_less_than_one_day_is_refused(self):
+        settings = Form(self.env["res.config.settings"])
+        self.assertEqual(settings.followup_service_days, 10)
+        settings.followup_service_days = 0
+        with self.assertRaises(ValidationError):
+            settings.save()
+
+    def test_follow_ups_install_without_repair(self):
+        """A company without Repair installs the follow-ups alone: only
+        this bridge depends on Repair."""
+        self.assertNotIn("repair", get_manifest("customer_followup")["depends"])
+        manifest = get_manifest("customer_followup_repair")
+        self.assertEqual(set(manifest["depends"]), {"customer_followup", "repair"})
+        self.assertTrue(manifest["auto_install"])

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
-from .anomaly_common import AnomalyCase
+from odoo.addons.customer_followup.tests.anomaly_common import AnomalyCase
 
 
 @tagged("post_install", "-at_install")

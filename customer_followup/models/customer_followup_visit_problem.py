@@ -6,12 +6,12 @@ from .sent_values import check_date_range, check_sent_values, check_text_lengths
 from .workflow_fields import refuse_workflow_fields
 
 
-class CustomerFollowupVisitAction(models.Model):
+class CustomerFollowupVisitProblem(models.Model):
     """A problem found on a follow-up, passed the same day to the department
     that owns it and tracked to closure (SPEC §5, 记录→处理→反馈→验证)."""
 
-    _name = "customer.followup.visit.action"
-    _description = "Follow-up Problem Action"
+    _name = "customer.followup.visit.problem"
+    _description = "Problem Found on a Follow-up"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "state, date_deadline, id"
     _check_company_auto = True
@@ -73,51 +73,51 @@ class CustomerFollowupVisitAction(models.Model):
         for vals in vals_list:
             refuse_workflow_fields(self, vals, new=True)
             check_sent_values(self, vals)
-        actions = super().create(vals_list)
-        actions._pass_on()
-        return actions
+        problems = super().create(vals_list)
+        problems._pass_on()
+        return problems
 
     def _pass_on(self):
         """Pass each problem to its owner and department at once (001 篇五:
         logged and passed to the responsible department the same day)."""
         Users = self.env["res.users"]
-        for action in self:
-            department = (action.department or "").strip()
+        for problem in self:
+            department = (problem.department or "").strip()
             # Colleagues of other departments, by their follow-up department.
-            people = action.user_id | (
+            people = problem.user_id | (
                 Users.search(
                     [
                         ("followup_department", "=", department),
                         ("share", "=", False),
-                        ("company_ids", "in", action.company_id.ids),
+                        ("company_ids", "in", problem.company_id.ids),
                     ]
                 )
                 if department
                 else Users
             )
             people -= self.env.user
-            if action.user_id and action.user_id != self.env.user:
-                action.activity_schedule(
+            if problem.user_id and problem.user_id != self.env.user:
+                problem.activity_schedule(
                     "mail.mail_activity_data_todo",
-                    date_deadline=action.date_deadline or fields.Date.context_today(self),
-                    summary=action.name,
+                    date_deadline=problem.date_deadline or fields.Date.context_today(self),
+                    summary=problem.name,
                     note=self.env._(
                         "Found on %(visit)s with %(customer)s: deal with it and record the "
                         "result for the customer.",
-                        visit=action.visit_id.name,
-                        customer=action.partner_id.display_name,
+                        visit=problem.visit_id.name,
+                        customer=problem.partner_id.display_name,
                     ),
-                    user_id=action.user_id.id,
+                    user_id=problem.user_id.id,
                 )
             if people:
-                action.message_post(
+                problem.message_post(
                     body=self.env._(
                         "Problem found on %(visit)s with %(customer)s, passed to %(department)s: "
                         "%(problem)s",
-                        visit=action.visit_id.name,
-                        customer=action.partner_id.display_name,
+                        visit=problem.visit_id.name,
+                        customer=problem.partner_id.display_name,
                         department=department or "-",
-                        problem=action.name,
+                        problem=problem.name,
                     ),
                     partner_ids=people.partner_id.ids,
                     message_type="comment",
@@ -138,38 +138,38 @@ class CustomerFollowupVisitAction(models.Model):
     def action_done(self):
         """Solved: the result is followed up with the customer (001 篇五), by
         a follow-up due within the customer's tier delay."""
-        for action in self:
-            if not (action.result or "").strip():
+        for problem in self:
+            if not (problem.result or "").strip():
                 raise UserError(
                     self.env._(
                         "%(problem)s: write the result to feed back to the customer first.",
-                        problem=action.display_name,
+                        problem=problem.display_name,
                     )
                 )
         self.write({"state": "done"})
         events = [
             {
-                "partner": action.partner_id,
-                "contact": action.visit_id.contact_id or None,
-                "company": action.company_id,
+                "partner": problem.partner_id,
+                "contact": problem.visit_id.contact_id or None,
+                "company": problem.company_id,
                 "trigger": "problem",
-                "key": f"problem/{action.id}",
+                "key": f"problem/{problem.id}",
                 "start": fields.Datetime.now(),
-                "fallback_user": action.visit_id.user_id or self.env.user,
+                "fallback_user": problem.visit_id.user_id or self.env.user,
             }
-            for action in self.filtered(lambda a: not a.result_visit_id)
+            for problem in self.filtered(lambda p: not p.result_visit_id)
         ]
         # Planned by the application for the customer's follow-up owner,
         # whoever solves the problem (see _create_event_visits).
         visits = self.env["customer.followup.visit"]._create_event_visits(events)
         for visit in visits:
-            action = self.filtered(lambda a, v=visit: f"problem/{a.id}" == v.period_key)
-            action._write_workflow({"result_visit_id": visit.id})
+            problem = self.filtered(lambda p, v=visit: f"problem/{p.id}" == v.period_key)
+            problem._write_workflow({"result_visit_id": visit.id})
             visit.message_post(
                 body=self.env._(
                     "Tell the customer the result of %(problem)s: %(result)s",
-                    problem=action.name,
-                    result=action.result,
+                    problem=problem.name,
+                    result=problem.result,
                 )
             )
         return True
@@ -192,7 +192,7 @@ class CustomerFollowupVisitAction(models.Model):
             "company_id": self.company_id.id,
             "source": "visit",
             "visit_id": visit.id,
-            "visit_action_id": self.id,
+            "visit_problem_id": self.id,
             "description": self.name,
             "category": self.category,
             "user_id": self.user_id.id or self.env.uid,
@@ -215,5 +215,5 @@ class CustomerFollowupVisitAction(models.Model):
 
     @api.depends("name", "visit_id")
     def _compute_display_name(self):
-        for action in self:
-            action.display_name = f"{action.visit_id.name or ''}: {action.name or ''}"
+        for problem in self:
+            problem.display_name = f"{problem.visit_id.name or ''}: {problem.name or ''}"

@@ -1,0 +1,1 @@
+from . import customer_followup_repair_report
