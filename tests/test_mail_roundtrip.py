@@ -27,18 +27,16 @@ import email
 import email.policy
 import html
 import imaplib
-import os
 import re
 import smtplib
-import subprocess
 import sys
 import time
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
-import psycopg2
 import pytest
+from odoo_db import pg_connect
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -170,22 +168,6 @@ def _prepare(admin, servers):
     }
 
 
-def _env(name):
-    value = os.environ.get(name)
-    if not value:
-        pytest.fail(f"{name} is not set: run the suite with `make test`", pytrace=False)
-    return value
-
-
-def _connect(dbname):
-    return psycopg2.connect(
-        host=os.environ.get("PGHOST", "127.0.0.1"),
-        port=os.environ.get("PGPORT", "5432"),
-        user=os.environ.get("PGUSER", "odoo"),
-        dbname=dbname,
-    )
-
-
 @pytest.fixture
 def servers():
     """Postfix and Dovecot on loopback; a failure to start fails the test."""
@@ -206,29 +188,6 @@ def servers():
         pytest.fail(f"the mail servers could not start: {exc}", pytrace=False)
     yield info
     mail_servers.stop(root)
-
-
-@pytest.fixture
-def mail_db():
-    """A copy of the test database (pg_dump, as other sessions hold it open)."""
-    source = _env("CF_TEST_DB")
-    target = f"{source}_mail"[:63]
-    admin = _connect("postgres")
-    admin.autocommit = True
-    with admin.cursor() as cr:
-        cr.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-        cr.execute(f'CREATE DATABASE "{target}"')
-    dump = subprocess.Popen(["pg_dump", "--no-owner", source], stdout=subprocess.PIPE)
-    subprocess.run(
-        ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", target],
-        stdin=dump.stdout,
-        check=True,
-    )
-    assert dump.wait() == 0
-    yield target
-    with admin.cursor() as cr:
-        cr.execute(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)')
-    admin.close()
 
 
 def _mailbox(servers, address):
@@ -276,7 +235,7 @@ def _text(msg):
     return "\n".join(parts)
 
 
-def test_complaint_by_mail_answered_from_the_chatter(servers, mail_db, start_odoo, tmp_path):
+def test_complaint_by_mail_answered_from_the_chatter(servers, copy_db, start_odoo, tmp_path):
     from conftest import RpcUser
 
     # The customer's contact writes to the complaint address, with a file.
@@ -292,7 +251,7 @@ def test_complaint_by_mail_answered_from_the_chatter(servers, mail_db, start_odo
     # Postfix hands it to Odoo's mailbox (complaints@ is one of Odoo's addresses).
     _wait_mail(servers, ODOO_MAILBOX, lambda m: m["Message-Id"] == original_id, "the complaint")
 
-    with start_odoo(mail_db, tmp_path / "server.log") as server:
+    with start_odoo(copy_db, tmp_path / "server.log") as server:
         admin = RpcUser(server, "admin", "admin")
         facts = _prepare(admin, servers)
         handler = RpcUser(server, "mail_handler", "mail_handler")
@@ -326,7 +285,7 @@ def test_complaint_by_mail_answered_from_the_chatter(servers, mail_db, start_odo
 
         # The report deadline passed, and 72 hours of elapsed time without
         # telling the customer: the scheduled jobs tell people by e-mail.
-        conn = _connect(mail_db)
+        conn = pg_connect(copy_db)
         conn.autocommit = True
         with conn.cursor() as cr:
             cr.execute(
