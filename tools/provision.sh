@@ -2,7 +2,7 @@
 # Provision everything the addon needs on this machine, idempotently:
 #   Odoo 18.0 source, a Python virtualenv outside the clone, PostgreSQL and a
 #   database role, wkhtmltopdf (patched Qt where it can), CJK fonts and (for
-#   `make test`) Chromium and poppler-utils.
+#   `make test`) Chromium, poppler-utils, Postfix and Dovecot.
 # Then writes the clone's Odoo config to .run/odoo.conf.
 #
 # Everything machine-wide lives under $CF_HOME (default
@@ -209,6 +209,28 @@ fi
 if [ "$MODE" = test ]; then
     if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1 && ! command -v google-chrome >/dev/null 2>&1; then
         apt_install chromium || die "Chromium is missing: browser tests need it (Debian: sudo apt-get install chromium)"
+    fi
+fi
+
+# --- Mail servers for the mail round trip (tests only) ----------------------
+# tests/test_mail_roundtrip.py starts Postfix and Dovecot itself, on
+# loopback, with configurations of its own under .run/mail/
+# (tools/mail_servers.py): the packages only are needed. Postfix is
+# installed unconfigured ("No configuration"), and a Dovecot service the
+# package started is stopped and disabled: nothing listens for mail on this
+# machine outside the test.
+if [ "$MODE" = test ] && { [ ! -x /usr/sbin/postfix ] || [ ! -x /usr/sbin/dovecot ] || [ ! -x /usr/lib/dovecot/lmtp ]; }; then
+    if [ ! -x /usr/sbin/postfix ] && [ -e /usr/sbin/sendmail ]; then
+        die "another mail server than Postfix is installed (/usr/sbin/sendmail: $(dpkg -S /usr/sbin/sendmail 2>/dev/null | cut -d: -f1)); installing Postfix for the mail round trip test would replace it. Install postfix, dovecot-imapd and dovecot-lmtpd yourself, or run the tests on another machine."
+    fi
+    dovecot_was_there=""; [ -x /usr/sbin/dovecot ] && dovecot_was_there=1
+    if is_root && has_apt; then
+        echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    fi
+    apt_install postfix dovecot-imapd dovecot-lmtpd \
+        || die "Postfix and Dovecot are missing: the mail round trip test needs them (Debian/Ubuntu: sudo apt-get install postfix dovecot-imapd dovecot-lmtpd, Postfix's configuration type 'No configuration')"
+    if [ -z "$dovecot_was_there" ] && command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+        systemctl disable --now dovecot.service dovecot.socket >/dev/null 2>&1 || true
     fi
 fi
 

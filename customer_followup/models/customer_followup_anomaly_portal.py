@@ -1,3 +1,4 @@
+import ast
 import logging
 from datetime import timedelta
 
@@ -613,6 +614,45 @@ class CustomerFollowupAnomaly(models.Model):
             anomaly.message_subscribe(partner_ids=author.ids)
         _logger.info("Complaint e-mail from %s became anomaly %s", email, anomaly.id)
         return anomaly
+
+    def _message_compute_parent_id(self, parent_id):
+        """Messages posted without a parent hang under the customer's first
+        e-mail when the anomaly came by e-mail, not under the note of its
+        creation: the answers sent to the customer reference their e-mail."""
+        if not parent_id and len(self) == 1 and self._mail_flat_thread:
+            # sudo: as Odoo's own search for the parent, only the id is used.
+            first_email = (
+                self.env["mail.message"]
+                .sudo()
+                .search(
+                    [
+                        ("model", "=", self._name),
+                        ("res_id", "=", self.id),
+                        ("message_type", "=", "email"),
+                    ],
+                    order="id",
+                    limit=1,
+                )
+            )
+            if first_email:
+                return first_email.id
+        return super()._message_compute_parent_id(parent_id)
+
+    def _notify_by_email_get_base_mail_values(self, message, additional_values=None):
+        """An answer to the customer's e-mail names it in In-Reply-To as
+        well as in References (Odoo sets References only): every mail
+        client threads it under the complaint."""
+        values = super()._notify_by_email_get_base_mail_values(
+            message, additional_values=additional_values
+        )
+        # sudo: the thread's first message may be one the author cannot read
+        # (an e-mail of another follower); only its Message-Id is used.
+        parent_id = message.sudo().parent_id.message_id
+        if parent_id:
+            headers = ast.literal_eval(values.get("headers") or "{}")
+            headers.setdefault("In-Reply-To", parent_id)
+            values["headers"] = repr(headers)
+        return values
 
     # ------------------------------------------------------------------
     # Online complaints (the portal's complaint form)

@@ -2,6 +2,7 @@
 complaint mailbox (mail gateway), first-contact ownership, the 72-hour
 follow-through and the customer's confirmation of the result."""
 
+import ast
 from datetime import timedelta
 
 from odoo import Command, fields
@@ -103,6 +104,28 @@ class TestAnomalyCustomer(AnomalyCase):
         self.assertEqual(reply, anomaly)
         self.assertEqual(self.Anomaly.search_count([]), count)
         self.assertIn("补充照片", "".join(anomaly.message_ids.mapped("body")))
+
+    def test_answer_from_the_chatter_threads_on_the_customers_mail(self):
+        """The e-mail to the customer names their complaint in In-Reply-To
+        and References, not the note of the anomaly's creation (the
+        delivery through real servers: tests/test_mail_roundtrip.py)."""
+        self.contact.lang = "en_US"
+        anomaly = self.receive("ligong@customer.example.com")
+        original = "<m1@customer.example.com>"
+        answer = anomaly.with_user(self.user_cs).message_post(
+            body="我们周一派工程师到现场",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self.contact.ids,
+        )
+        self.assertEqual(answer.parent_id.message_id, original)
+        mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", answer.id)])
+        self.assertTrue(mail, "the customer is e-mailed")
+        self.assertIn(original, mail.references.split())
+        self.assertEqual(ast.literal_eval(mail.headers)["In-Reply-To"], original)
+        # A note stays under the same e-mail (one thread per complaint).
+        note = anomaly.message_post(body="内部备注", subtype_xmlid="mail.mt_note")
+        self.assertEqual(note.parent_id, answer.parent_id)
 
     def test_unknown_sender_is_kept_for_review(self):
         anomaly = self.receive("stranger@nowhere.example.com", subject="设备漏液")
