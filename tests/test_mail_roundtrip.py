@@ -28,8 +28,10 @@ import email.policy
 import html
 import imaplib
 import re
+import shutil
 import smtplib
 import sys
+import tempfile
 import time
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -171,7 +173,11 @@ def _prepare(admin, servers):
 @pytest.fixture
 def servers():
     """Postfix and Dovecot on loopback; a failure to start fails the test."""
-    root = ROOT / ".run" / "mail" / "test"
+    # Their unprivileged processes must reach the queue and the mail
+    # folders: not under a directory only root may enter (a clone in
+    # /root, pytest's tmp_path).
+    root = Path(tempfile.mkdtemp(prefix="cf-mail-"))
+    root.chmod(0o755)
     try:
         info = mail_servers.start(
             root,
@@ -185,9 +191,11 @@ def servers():
         )
     except mail_servers.MailServerError as exc:
         mail_servers.stop(root)
+        shutil.rmtree(root, ignore_errors=True)
         pytest.fail(f"the mail servers could not start: {exc}", pytrace=False)
     yield info
     mail_servers.stop(root)
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def _mailbox(servers, address):

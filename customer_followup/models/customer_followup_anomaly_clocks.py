@@ -206,12 +206,27 @@ class CustomerFollowupAnomaly(models.Model):
         anomalies._place_clocks()
         return anomalies
 
-    @api.depends("clock_ids.deadline", "clock_ids.running")
+    @api.depends("clock_ids.deadline", "clock_ids.running", "severity", "discovered_at")
     def _compute_next_deadline(self):
+        # A form being filled in has no clock lines yet: its deadlines are
+        # shown as they will be placed, so the user sees the severity's
+        # report deadline while choosing it.
+        previews = self.filtered(lambda a: not a._origin.id)
+        placed = previews._clock_deadlines() if previews else {}
         for anomaly in self:
-            # The earliest clock still running: the 24-hour plan clock of a
-            # key customer's 较大 anomaly runs out before its 48-hour response.
-            deadlines = [c.deadline for c in anomaly.sudo().clock_ids if c.running and c.deadline]
+            if anomaly.id in placed:
+                deadlines = [
+                    deadline
+                    for step, deadline in placed[anomaly.id].items()
+                    if deadline and anomaly._clock_runs(step)
+                ]
+            else:
+                # The earliest clock still running: the 24-hour plan clock of
+                # a key customer's 较大 anomaly runs out before its 48-hour
+                # response.
+                deadlines = [
+                    c.deadline for c in anomaly.sudo().clock_ids if c.running and c.deadline
+                ]
             anomaly.next_deadline = min(deadlines, default=False)
 
     @api.depends("next_deadline")
