@@ -117,6 +117,9 @@ class TestAnomalyCustomer(AnomalyCase):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             partner_ids=self.contact.ids,
+            # Kept once sent: a run that sends at once (odoo-bin
+            # --test-enable) would otherwise delete it before it is read.
+            mail_auto_delete=False,
         )
         self.assertEqual(answer.parent_id.message_id, original)
         mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", answer.id)])
