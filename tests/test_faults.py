@@ -82,7 +82,7 @@ with registry.cursor() as cr:
         json.dump({
             "bosses": bosses.mapped("email"),
             "mails": [{"id": m.id, "state": m.state, "message_id": m.message_id,
-                       "to": sorted(m.recipient_ids.mapped("email"))} for m in mails],
+                       "to": sorted(filter(None, m.recipient_ids.mapped("email")))} for m in mails],
         }, fh)
 """
 
