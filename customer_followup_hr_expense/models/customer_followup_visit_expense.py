@@ -72,9 +72,13 @@ class CustomerFollowupVisitExpense(models.Model):
                     }
                 )
             sheet = sheets[key]
+            # sudo: the approving supervisor need not read the follow-up
+            # (another specialist's customer); its reference and customer
+            # name go on the expense line.
+            visit = expense.visit_id.sudo()
             line = Expense.with_company(company).create(
                 {
-                    "name": f"{kinds[expense.kind]}: {expense.name} ({expense.visit_id.name})",
+                    "name": f"{kinds[expense.kind]}: {expense.name} ({visit.name})",
                     "employee_id": employee.id,
                     "company_id": company.id,
                     "product_id": product.id,
@@ -82,7 +86,7 @@ class CustomerFollowupVisitExpense(models.Model):
                     "total_amount_currency": expense.amount,
                     "currency_id": company.currency_id.id,
                     "payment_mode": "own_account",
-                    "description": expense.visit_id.partner_id.display_name,
+                    "description": visit.partner_id.display_name,
                 }
             )
             sheet.expense_line_ids = [Command.link(line.id)]
