@@ -50,7 +50,7 @@ class CustomerFollowupAnomaly(models.Model):
         than record by record: ``{(company id, partner id): (7×24, hours)}``."""
         tier_of = {}
         for company in self.company_id | self.env.company:
-            # Every customer's tier counts, whoever records the anomaly.
+            # sudo: every customer's tier counts, whoever records the anomaly.
             partners = self.sudo().partner_id.commercial_partner_id.with_company(company)
             for partner in partners:
                 tier = partner.followup_tier_id
@@ -224,6 +224,8 @@ class CustomerFollowupAnomaly(models.Model):
                 # The earliest clock still running: the 24-hour plan clock of
                 # a key customer's 较大 anomaly runs out before its 48-hour
                 # response.
+                # sudo: the clock lines are the application's (no group
+                # reads them all); the earliest deadline shows on the anomaly.
                 deadlines = [
                     c.deadline for c in anomaly.sudo().clock_ids if c.running and c.deadline
                 ]
