@@ -80,22 +80,34 @@ def odoo_env():
 
 @pytest.fixture
 def copy_db():
-    """A copy of the test database (pg_dump, as other sessions hold it open)."""
+    """A copy of the test database as `make test` installed it: a file copy of
+    the untouched template tools/test.sh keeps (CF_TEMPLATE_DB), or, when the
+    suite is run by hand, pg_dump of the test database (other sessions hold
+    it open, so it cannot be a template)."""
     source = _required_env("CF_TEST_DB")
+    template = os.environ.get("CF_TEMPLATE_DB")
     target = f"{source}_copy"[:63]
     drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(target))
     admin = pg_connect("postgres")
     admin.autocommit = True
     with admin.cursor() as cr:
         cr.execute(drop)
-        cr.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target)))
-    dump = subprocess.Popen(["pg_dump", "--no-owner", source], stdout=subprocess.PIPE)
-    subprocess.run(
-        ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", target],
-        stdin=dump.stdout,
-        check=True,
-    )
-    assert dump.wait() == 0
+        if template:
+            cr.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(target), sql.Identifier(template)
+                )
+            )
+        else:
+            cr.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target)))
+    if not template:
+        dump = subprocess.Popen(["pg_dump", "--no-owner", source], stdout=subprocess.PIPE)
+        subprocess.run(
+            ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", target],
+            stdin=dump.stdout,
+            check=True,
+        )
+        assert dump.wait() == 0
     yield target
     with admin.cursor() as cr:
         cr.execute(drop)
