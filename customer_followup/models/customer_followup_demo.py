@@ -115,9 +115,9 @@ DEMO_ANOMALY_STORIES = {
         ("action_respond", "demo_user_zhaomin", 45),
         ("action_investigate", "demo_user_sunli", 120),
     ],
-    # 重大, six weeks ago: reported within the half hour, the vice
+    # 重大, four weeks ago: reported within the half hour, the vice
     # president's emergency meeting, the plan approved on Tuesday, solved
-    # the next Monday; the review meeting still to hold.
+    # the next Monday; the review meeting, due within a month, still to hold.
     "demo_anomaly_a10": [
         ("action_report", "demo_user_wangfang", (0, "08:55")),
         ("action_respond", "demo_user_zhaomin", (0, "09:20")),
