@@ -83,6 +83,7 @@
     ],
     "demo": [
         "demo/res_lang_demo.xml",
+        "demo/res_company_demo.xml",
         "demo/resource_calendar_demo.xml",
         "demo/res_users_demo.xml",
         "demo/res_partner_demo.xml",

@@ -9,7 +9,9 @@ from odoo.tests import HttpCase, tagged
 @tagged("post_install", "-at_install", "customer_followup_browser")
 class TestBrowserTiers(TourScreenshotMixin, HttpCase):
     def _partner(self, name):
-        return self.env["res.partner"].search([("name", "=", name)], limit=1)
+        # The demo's customers are the demo company's, their tiers too.
+        company = self.env.ref("customer_followup.demo_company")
+        return self.env["res.partner"].with_company(company).search([("name", "=", name)], limit=1)
 
     def test_salesperson_sees_tier_but_cannot_change_it(self):
         partner = self._partner("浙江中控自动化仪表有限公司")
