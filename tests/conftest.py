@@ -136,3 +136,38 @@ class RpcUser:
 @pytest.fixture(scope="session")
 def rpc(odoo_server):
     return lambda login, password=None: RpcUser(odoo_server, login, password or login)
+
+
+@pytest.fixture(scope="session")
+def team(rpc):
+    """A company of the suite's own on the shared server (rpc_world), with a
+    customer-service department as the regulations staff it, each person
+    logging in with their login as password: ``{"company": id, "admin":
+    RpcUser, role: RpcUser, ...}``. The specialists report to the head of
+    customer service (the deputy leader), as in `make run`'s demo."""
+    from rpc_world import new_company, new_user, tag
+
+    admin = rpc("admin", "admin")
+    suffix = tag()
+    company = new_company(admin, f"回访测试公司 {suffix}")
+    service, support = "客户服务部", "技术支持部"
+    staff = {
+        "deputy": ("deputy", service),
+        "manager": ("manager", service),
+        "specialist": ("specialist", service),
+        "other_specialist": ("specialist", service),
+        "dept_head": ("dept_head", support),
+        "leader": ("leader", service),
+        "sales": ("sales", None),
+    }
+    uids = {}
+    for name, (role, department) in staff.items():
+        vals = {"followup_department": department} if department else {}
+        if role == "specialist":
+            vals["followup_supervisor_id"] = uids["deputy"]
+        uids[name] = new_user(admin, company, role, f"cf_{name}_{suffix}", **vals)
+    return {
+        "company": company,
+        "admin": admin,
+        **{name: rpc(f"cf_{name}_{suffix}") for name in staff},
+    }
