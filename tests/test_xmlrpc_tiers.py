@@ -98,8 +98,16 @@ def world(rpc):
                     "company_id": company,
                     "pricelist_id": pricelist,
                     "order_line": [
-                        (0, 0, {"product_id": product, "product_uom_qty": 1,
-                                "price_unit": amount, "tax_id": [(5, 0, 0)]})
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": product,
+                                "product_uom_qty": 1,
+                                "price_unit": amount,
+                                "tax_id": [(5, 0, 0)],
+                            },
+                        )
                     ],
                 },  # fmt: skip
                 context=ctx,
