@@ -121,6 +121,7 @@ class RpcUser:
 
     def __init__(self, server, login, password):
         self.db = server["db"]
+        self.login = login
         common = xmlrpc.client.ServerProxy(f"{server['url']}/xmlrpc/2/common")
         self.uid = common.authenticate(self.db, login, password, {})
         assert self.uid, f"{login} cannot log in"
