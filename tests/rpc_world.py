@@ -128,3 +128,56 @@ def people(rpc, admin, company, roles, prefix):
         name: new_user(admin, company, role, f"{prefix}_{name}") for name, role in roles.items()
     }
     return {name: rpc(f"{prefix}_{name}") for name in uids}
+
+
+def done_visit(specialist, customer, **outcome):
+    """A phone follow-up of ``customer`` the specialist (an RpcUser) made
+    today and recorded: prepared, scored, done. Returns its id."""
+    visit = specialist.call(
+        "customer.followup.visit",
+        "create",
+        {"partner_id": customer, "trigger": "routine", "channel": "phone"},
+    )
+    specialist.call("customer.followup.visit", "action_prepare", [visit])
+    specialist.call(
+        "customer.followup.visit",
+        "write",
+        [visit],
+        {
+            "satisfaction": 4,
+            "score_quality": 4,
+            "score_delivery": 3,
+            "score_attitude": 5,
+            "score_speed": 4,
+            "would_recommend": True,
+            "opinions": "<p>交货及时，希望加强培训</p>",
+            **outcome,
+        },
+    )
+    specialist.call("customer.followup.visit", "action_done", [visit])
+    return visit
+
+
+def chinese(admin, code="zh_CN"):
+    """``code`` active with its terms, as Odoo's language wizard installs it
+    (the demo does; a database without demo may not have it)."""
+    langs = admin.call(
+        "res.lang",
+        "search_read",
+        [["code", "=", code], ["active", "in", [True, False]]],
+        ["active"],
+    )
+    if not langs[0]["active"]:
+        wizard = admin.call(
+            "base.language.install",
+            "create",
+            {"lang_ids": [(6, 0, [langs[0]["id"]])], "overwrite": False},
+        )
+        admin.call("base.language.install", "lang_install", [wizard])
+    return code
+
+
+def chinese_number(digits=4):
+    """A number in Chinese numerals: keeps names unique where Latin text and
+    digits could not be read back from a printed page."""
+    return "".join("〇一二三四五六七八九"[int(d)] for d in str(uuid.uuid4().int)[:digits])
