@@ -10,7 +10,7 @@ import xmlrpc.client
 
 import pytest
 from odoo_db import pg_connect
-from psycopg2 import sql
+from psycopg2 import errors, sql
 
 # The slow fault tests (PostgreSQL restarted, a worker killed) run with
 # `make faults`, not with `make test`.
@@ -78,17 +78,41 @@ def odoo_env():
     }
 
 
-@pytest.fixture
-def copy_db():
-    """A copy of the test database (pg_dump, as other sessions hold it open)."""
-    source = _required_env("CF_TEST_DB")
-    target = f"{source}_copy"[:63]
-    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(target))
+def _template_copy(source, target):
+    """``target`` made with PostgreSQL's template copy of ``source``: a
+    second or two, but refused while anyone is connected to ``source``. This
+    process (pytest-odoo's pool) lets go of its idle connections first.
+    False when someone else still holds one."""
+    with contextlib.suppress(ImportError):
+        from odoo import sql_db  # only there when pytest-odoo runs the suite
+
+        sql_db.close_db(source)
+    admin = pg_connect("postgres")
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cr:
+            cr.execute(_drop(target))
+            try:
+                cr.execute(
+                    sql.SQL("CREATE DATABASE {} WITH TEMPLATE {}").format(
+                        sql.Identifier(target), sql.Identifier(source)
+                    )
+                )
+            except errors.ObjectInUse:
+                return False
+        return True
+    finally:
+        admin.close()
+
+
+def _dump_copy(source, target):
+    """``target`` filled by pg_dump of ``source``, which others may hold open."""
     admin = pg_connect("postgres")
     admin.autocommit = True
     with admin.cursor() as cr:
-        cr.execute(drop)
+        cr.execute(_drop(target))
         cr.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target)))
+    admin.close()
     dump = subprocess.Popen(["pg_dump", "--no-owner", source], stdout=subprocess.PIPE)
     subprocess.run(
         ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", target],
@@ -96,15 +120,52 @@ def copy_db():
         check=True,
     )
     assert dump.wait() == 0
+
+
+def _drop(db):
+    return sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db))
+
+
+def _copy(source, target):
+    if not _template_copy(source, target):
+        _dump_copy(source, target)
+
+
+@pytest.fixture(scope="session")
+def pristine_db():
+    """The test database as installed, copied once before the suite's server
+    connects to it (conftest's odoo_server asks for it first), so that
+    nobody holds it open: every copy_db and throwaway copy is then a
+    template copy of it, seconds instead of a pg_dump of the whole database."""
+    source = _required_env("CF_TEST_DB")
+    target = f"{source}_pristine"[:63]
+    _copy(source, target)
     yield target
+    admin = pg_connect("postgres")
+    admin.autocommit = True
     with admin.cursor() as cr:
-        cr.execute(drop)
+        cr.execute(_drop(target))
+    admin.close()
+
+
+@pytest.fixture
+def copy_db(pristine_db):
+    """A copy of the test database as installed (its records, none made by
+    the suite's tests on the shared server)."""
+    target = f"{_required_env('CF_TEST_DB')}_copy"[:63]
+    _copy(pristine_db, target)
+    yield target
+    admin = pg_connect("postgres")
+    admin.autocommit = True
+    with admin.cursor() as cr:
+        cr.execute(_drop(target))
     admin.close()
 
 
 @pytest.fixture(scope="session")
-def odoo_server(tmp_path_factory):
-    """Start `odoo-bin` on a free loopback port against the test database."""
+def odoo_server(tmp_path_factory, pristine_db):
+    """Start `odoo-bin` on a free loopback port against the test database
+    (once its pristine copy is made: the server holds it open)."""
     log = tmp_path_factory.mktemp("odoo") / "server.log"
     with running_odoo(_required_env("CF_TEST_DB"), log) as server:
         yield server

@@ -102,10 +102,13 @@ def _copy_database(source, target):
 
 
 @pytest.fixture(scope="module")
-def throwaway_db():
+def throwaway_db(pristine_db):
+    """A copy of the test database as installed (conftest's pristine copy,
+    which nobody holds open: a template copy even while the suite's server
+    runs) and of its filestore."""
     source = _required_env("CF_TEST_DB")
     target = f"{source}_lifecycle_{os.getpid()}"[-63:]
-    _copy_database(source, target)
+    _copy_database(pristine_db, target)
     if os.path.isdir(_filestore(source)):
         shutil.copytree(_filestore(source), _filestore(target))
     try:
