@@ -78,6 +78,21 @@ def odoo_env():
     }
 
 
+def _execute(statement):
+    """One statement on the server's `postgres` database, outside a transaction."""
+    admin = pg_connect("postgres")
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cr:
+            cr.execute(statement)
+    finally:
+        admin.close()
+
+
+def _drop(db):
+    _execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
+
+
 def _template_copy(source, target):
     """``target`` made with PostgreSQL's template copy of ``source``: a
     second or two, but refused while anyone is connected to ``source``. This
@@ -87,32 +102,21 @@ def _template_copy(source, target):
         from odoo import sql_db  # only there when pytest-odoo runs the suite
 
         sql_db.close_db(source)
-    admin = pg_connect("postgres")
-    admin.autocommit = True
+    _drop(target)
+    create = sql.SQL("CREATE DATABASE {} WITH TEMPLATE {}")
     try:
-        with admin.cursor() as cr:
-            cr.execute(_drop(target))
-            try:
-                cr.execute(
-                    sql.SQL("CREATE DATABASE {} WITH TEMPLATE {}").format(
-                        sql.Identifier(target), sql.Identifier(source)
-                    )
-                )
-            except errors.ObjectInUse:
-                return False
-        return True
-    finally:
-        admin.close()
+        _execute(create.format(sql.Identifier(target), sql.Identifier(source)))
+    except errors.ObjectInUse:
+        return False
+    return True
 
 
-def _dump_copy(source, target):
-    """``target`` filled by pg_dump of ``source``, which others may hold open."""
-    admin = pg_connect("postgres")
-    admin.autocommit = True
-    with admin.cursor() as cr:
-        cr.execute(_drop(target))
-        cr.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target)))
-    admin.close()
+def _copy(source, target):
+    """``target``, a copy of ``source``: a template copy when nobody holds
+    ``source`` open, else pg_dump's."""
+    if _template_copy(source, target):
+        return
+    _execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target)))
     dump = subprocess.Popen(["pg_dump", "--no-owner", source], stdout=subprocess.PIPE)
     subprocess.run(
         ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", target],
@@ -122,30 +126,16 @@ def _dump_copy(source, target):
     assert dump.wait() == 0
 
 
-def _drop(db):
-    return sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db))
-
-
-def _copy(source, target):
-    if not _template_copy(source, target):
-        _dump_copy(source, target)
-
-
 @pytest.fixture(scope="session")
 def pristine_db():
     """The test database as installed, copied once before the suite's server
     connects to it (conftest's odoo_server asks for it first), so that
     nobody holds it open: every copy_db and throwaway copy is then a
     template copy of it, seconds instead of a pg_dump of the whole database."""
-    source = _required_env("CF_TEST_DB")
-    target = f"{source}_pristine"[:63]
-    _copy(source, target)
+    target = f"{_required_env('CF_TEST_DB')}_pristine"[:63]
+    _copy(_required_env("CF_TEST_DB"), target)
     yield target
-    admin = pg_connect("postgres")
-    admin.autocommit = True
-    with admin.cursor() as cr:
-        cr.execute(_drop(target))
-    admin.close()
+    _drop(target)
 
 
 @pytest.fixture
@@ -155,11 +145,7 @@ def copy_db(pristine_db):
     target = f"{_required_env('CF_TEST_DB')}_copy"[:63]
     _copy(pristine_db, target)
     yield target
-    admin = pg_connect("postgres")
-    admin.autocommit = True
-    with admin.cursor() as cr:
-        cr.execute(_drop(target))
-    admin.close()
+    _drop(target)
 
 
 @pytest.fixture(scope="session")
