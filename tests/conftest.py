@@ -128,10 +128,16 @@ def _copy(source, target):
 
 @pytest.fixture(scope="session")
 def pristine_db():
-    """The test database as installed, copied once before the suite's server
-    connects to it (conftest's odoo_server asks for it first), so that
-    nobody holds it open: every copy_db and throwaway copy is then a
-    template copy of it, seconds instead of a pg_dump of the whole database."""
+    """The test database as installed, which nobody holds open: every
+    copy_db and throwaway copy is a template copy of it, seconds instead of
+    a pg_dump of the whole database. `make test` keeps one untouched
+    (CF_TEMPLATE_DB, tools/test.sh); run by hand, the suite copies the test
+    database once, before its server connects to it (odoo_server asks for
+    this first)."""
+    template = os.environ.get("CF_TEMPLATE_DB")
+    if template:
+        yield template
+        return
     target = f"{_required_env('CF_TEST_DB')}_pristine"[:63]
     _copy(_required_env("CF_TEST_DB"), target)
     yield target

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Says whether a plain `odoo-bin --test-enable --stop-after-init` run passed,
-# from its log file and exit status (tools/test.sh). It failed when:
+# from its log file and exit status (tools/test_odoo.sh). It failed when:
 #   - odoo-bin exited non-zero, or was stopped for taking too long (timeout);
 #   - any line is logged at ERROR or CRITICAL (a failed or broken test logs
 #     "FAIL: ..." / "ERROR: ..." there, a failed install too);
@@ -13,7 +13,7 @@ set -uo pipefail
 
 LOG="$1"
 RC="${2:-0}"
-fail() { echo "[test] FAILED (plain odoo-bin run): $*"; echo "[test] whole log: $LOG"; exit 1; }
+fail() { echo "[test-odoo] FAILED (plain odoo-bin run): $*"; echo "[test-odoo] whole log: $LOG"; exit 1; }
 
 [ -s "$LOG" ] || fail "no log was written"
 
@@ -21,7 +21,7 @@ fail() { echo "[test] FAILED (plain odoo-bin run): $*"; echo "[test] whole log: 
 LINE='^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:,]+ [0-9]+'
 
 if [ "$RC" -eq 124 ] || [ "$RC" -eq 137 ]; then
-    echo "[test] the last test started:"
+    echo "[test-odoo] the last test started:"
     grep -E "$LINE INFO .*: Starting .* \.\.\. ?$" "$LOG" | tail -n 1
     fail "stopped after ${PLAIN_TIMEOUT:-its time limit} s of elapsed time: a test hangs"
 fi
@@ -34,7 +34,7 @@ fi
 
 summary="$(grep -E "$LINE [A-Z]+ .* odoo\.tests\.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$LOG" | tail -n 1)"
 [ -n "$summary" ] || fail "Odoo logged no test summary (the run did not finish)"
-echo "[test] ${summary#*odoo.tests.result: }"
+echo "[test-odoo] ${summary#*odoo.tests.result: }"
 read -r failed errors total <<<"$(sed -E 's/.*odoo\.tests\.result: ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/' <<<"$summary")"
 [ "$failed" -eq 0 ] && [ "$errors" -eq 0 ] || fail "$failed failed, $errors error(s)"
 [ "$total" -gt 0 ] || fail "no test ran"
@@ -44,4 +44,4 @@ if grep -E "$LINE INFO \S+ \S+: skipped " "$LOG"; then
 fi
 
 [ "$RC" -eq 0 ] || fail "odoo-bin exited with status $RC"
-echo "[test] plain odoo-bin run passed"
+echo "[test-odoo] plain odoo-bin run passed"

@@ -1,45 +1,34 @@
 #!/usr/bin/env bash
-# `make test`: provision, install the addon into a throwaway database, run the
-# whole suite with pytest-odoo; then install the addon into a second, fresh
-# database with plain `odoo-bin --test-enable` (the way OCA's CI and Odoo.sh
-# run module tests); drop both databases. Non-zero on any failure, and on any
-# skipped test (conftest.py, and the plain run's log).
+# `make test`: provision, install the addons into a throwaway database, run
+# the whole suite with pytest-odoo (module tests and end-to-end tests side by
+# side, on the database and a copy of it), drop both databases. Non-zero on
+# any failure, and on any skipped test (conftest.py). The module tests under
+# plain `odoo-bin --test-enable` are `make test-odoo` (tools/test_odoo.sh),
+# which CI runs after this.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/tools/settings.sh"
+. "$ROOT/tools/db.sh"
 bash "$ROOT/tools/provision.sh" test
 
 TEST_DB="${TEST_DB:-cf_test_$(date +%Y%m%d%H%M%S)_$$}"
-PLAIN_DB="${PLAIN_DB:-${TEST_DB}_ote}"
-# A plain run that hangs (a test waiting for the server it holds) fails
-# after this many seconds of elapsed time instead of blocking CI.
-PLAIN_TIMEOUT="${PLAIN_TIMEOUT:-3600}"
+E2E_DB="${TEST_DB}_e2e"
+TEMPLATE_DB="${TEST_DB}_tpl"
 PY="$CF_VENV/bin/python"
 LOG="$ROOT/.run/install-$TEST_DB.log"
-PLAIN_LOG="$ROOT/.run/test-enable-$PLAIN_DB.log"
-drop_db() {
-    "$PY" - "$1" <<'PY' || true
-import os, sys, psycopg2
-conn = psycopg2.connect(host=os.environ["PGHOST"], port=os.environ["PGPORT"], user=os.environ["PGUSER"], dbname="postgres")
-conn.autocommit = True
-conn.cursor().execute('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % sys.argv[1])
-PY
-    rm -rf "$CF_HOME/data/filestore/$1"
-}
 cleanup() {
+    if [ -n "${module_pid:-}" ]; then kill "$module_pid" 2>/dev/null || true; fi
     drop_db "$TEST_DB"
-    drop_db "$PLAIN_DB"
+    drop_db "$E2E_DB"
+    drop_db "$TEMPLATE_DB"
 }
 trap cleanup EXIT
 
-# The addons' module tests (customer_followup/tests, each bridge's tests/)
-# and their --test-tags for the plain run.
+# The addons' module tests (customer_followup/tests, each bridge's tests/).
 IFS=, read -r -a ADDONS <<< "$CF_ADDONS"
 MODULE_TESTS=()
-TEST_TAGS=""
 for addon in "${ADDONS[@]}"; do
     [ -d "$ROOT/$addon/tests" ] && MODULE_TESTS+=("$addon/tests")
-    TEST_TAGS="${TEST_TAGS:+$TEST_TAGS,}/$addon"
 done
 
 echo "[test] installing $CF_ADDONS (with demo data) into throwaway database $TEST_DB"
@@ -57,41 +46,52 @@ if grep -E "demo data failed to install" "$LOG"; then
     echo "[test] FAILED: the demo data did not install (above)"; exit 1
 fi
 
-echo "[test] running pytest-odoo"
+# Two pytest-odoo runs at once, one per core: the module tests on the
+# installed database, the end-to-end tests (servers, browsers, copies) on a
+# copy of it made before either starts, so that neither sees the other's
+# commits. Each on a free port of its own: 8069 may be someone's `make run`.
+free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+pytest_odoo() {  # DB PORT ARGS...
+    local db="$1" port="$2"
+    shift 2
+    CF_TEST_DB="$db" "$PY" -m pytest -p no:cacheprovider \
+        --odoo-database="$db" --odoo-config="$CF_CONF" --odoo-http --odoo-log-level=warn \
+        --odoo-extra=http-port="$port" \
+        --odoo-extra=log-handler=odoo.tests.common:CRITICAL \
+        --odoo-extra=screenshots="$ROOT/.run/artifacts" \
+        -rfEs "$@"
+}
 cd "$ROOT"
-export CF_TEST_DB="$TEST_DB" CF_ODOO_CONF="$CF_CONF" CF_ODOO_BIN="$CF_ODOO/odoo-bin" CF_PYTHON="$PY"
-pytest_rc=0
-"$PY" -m pytest -p no:cacheprovider \
-    --odoo-database="$TEST_DB" --odoo-config="$CF_CONF" --odoo-http --odoo-log-level=warn \
-    --odoo-extra=log-handler=odoo.tests.common:CRITICAL \
-    --odoo-extra=screenshots="$ROOT/.run/artifacts" \
-    -rfEs "$@" "${MODULE_TESTS[@]}" tests || pytest_rc=$?
-drop_db "$TEST_DB"
-
+export CF_ODOO_CONF="$CF_CONF" CF_ODOO_BIN="$CF_ODOO/odoo-bin" CF_PYTHON="$PY"
+start=$SECONDS
 if [ $# -gt 0 ]; then
-    # Extra pytest arguments select part of the suite: a quick check, not
-    # the whole test command.
-    echo "[test] extra pytest arguments: the plain odoo-bin --test-enable run is left out"
-    exit "$pytest_rc"
+    # Extra pytest arguments select part of the suite: one run, a quick check.
+    echo "[test] running pytest-odoo $*"
+    rc=0
+    pytest_odoo "$TEST_DB" "$(free_port)" "$@" || rc=$?
+    exit "$rc"
 fi
 
-# The module tests once more, the way OCA's CI and Odoo.sh run them: plain
-# odoo-bin on a fresh database, at_install tests during the install and
-# post_install ones after it. On a free port: the portal tests call the
-# server, and 8069 may be someone's `make run`.
-PLAIN_PORT="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-echo "[test] running odoo-bin -i $CF_ADDONS --test-enable on a fresh database $PLAIN_DB (log: $PLAIN_LOG)"
-plain_start=$SECONDS
-plain_rc=0
-timeout --kill-after=60 "$PLAIN_TIMEOUT" \
-    "$PY" "$CF_ODOO/odoo-bin" -c "$CF_CONF" -d "$PLAIN_DB" -i "$CF_ADDONS" \
-    --test-enable --test-tags "$TEST_TAGS" --stop-after-init \
-    --http-interface 127.0.0.1 --http-port "$PLAIN_PORT" --max-cron-threads 0 \
-    --log-level=info --logfile="$PLAIN_LOG" || plain_rc=$?
-echo "[test] the plain run took $((SECONDS - plain_start)) s of elapsed time (exit status $plain_rc)"
-PLAIN_TIMEOUT="$PLAIN_TIMEOUT" bash "$ROOT/tools/check_test_log.sh" "$PLAIN_LOG" "$plain_rc" || plain_rc=1
-
-if [ "$pytest_rc" -ne 0 ]; then
-    echo "[test] FAILED: pytest-odoo (above)"
+# The copies are file copies (CREATE DATABASE ... TEMPLATE: seconds, where
+# a dump takes a quarter of a minute); the template stays untouched for the
+# end-to-end tests that need a database of their own (tests/conftest.py).
+copy_db "$TEST_DB" "$E2E_DB"
+copy_db "$TEST_DB" "$TEMPLATE_DB"
+if [ -d "$CF_HOME/data/filestore/$TEST_DB" ]; then
+    cp -a "$CF_HOME/data/filestore/$TEST_DB" "$CF_HOME/data/filestore/$E2E_DB"
 fi
-[ "$pytest_rc" -eq 0 ] && [ "$plain_rc" -eq 0 ]
+
+MODULE_LOG="$ROOT/.run/pytest-modules-$TEST_DB.log"
+echo "[test] running pytest-odoo: the module tests (${MODULE_TESTS[*]}) on $TEST_DB (log: $MODULE_LOG), the end-to-end tests (tests/) on $E2E_DB, at the same time"
+pytest_odoo "$TEST_DB" "$(free_port)" "${MODULE_TESTS[@]}" > "$MODULE_LOG" 2>&1 &
+module_pid=$!
+e2e_rc=0
+CF_TEMPLATE_DB="$TEMPLATE_DB" pytest_odoo "$E2E_DB" "$(free_port)" tests || e2e_rc=$?
+module_rc=0
+wait "$module_pid" || module_rc=$?
+echo "[test] ---------------- the module tests ----------------"
+cat "$MODULE_LOG"
+echo "[test] both runs took $((SECONDS - start)) s of elapsed time"
+[ "$e2e_rc" -eq 0 ] || echo "[test] FAILED: the end-to-end tests (tests/, above the module tests)"
+[ "$module_rc" -eq 0 ] || echo "[test] FAILED: the module tests (above)"
+[ "$e2e_rc" -eq 0 ] && [ "$module_rc" -eq 0 ]

@@ -47,11 +47,14 @@ class CustomerFollowupAnomaly(models.Model):
     def _tier_promises(self):
         """The 7×24 promise and the response hours of each customer's tier,
         read once per company for all the customers of the batch rather
-        than record by record: ``{(company id, partner id): (7×24, hours)}``."""
+        than record by record: ``{(company id, partner id): (7×24, hours)}``.
+
+        Every customer's tier counts, whoever records the anomaly: the
+        callers run as superuser already (the stored computes, which Odoo
+        recomputes with ``compute_sudo``, and ``_place_clocks``)."""
         tier_of = {}
         for company in self.company_id | self.env.company:
-            # sudo: every customer's tier counts, whoever records the anomaly.
-            partners = self.sudo().partner_id.commercial_partner_id.with_company(company)
+            partners = self.partner_id.commercial_partner_id.with_company(company)
             for partner in partners:
                 tier = partner.followup_tier_id
                 tier_of[company.id, partner.id] = (bool(tier.round_the_clock), tier.response_hours)
@@ -223,12 +226,9 @@ class CustomerFollowupAnomaly(models.Model):
             else:
                 # The earliest clock still running: the 24-hour plan clock of
                 # a key customer's 较大 anomaly runs out before its 48-hour
-                # response.
-                # sudo: the clock lines are the application's (no group
-                # reads them all); the earliest deadline shows on the anomaly.
-                deadlines = [
-                    c.deadline for c in anomaly.sudo().clock_ids if c.running and c.deadline
-                ]
+                # response. A stored compute runs as superuser
+                # (compute_sudo): every clock line counts.
+                deadlines = [c.deadline for c in anomaly.clock_ids if c.running and c.deadline]
             anomaly.next_deadline = min(deadlines, default=False)
 
     @api.depends("next_deadline")

@@ -1,14 +1,8 @@
-import os
-
-import polib
-
 from odoo.exceptions import ValidationError
 from odoo.tests import new_test_user, tagged
-from odoo.tools.translate import TranslationModuleReader
 
 from .common import CustomerFollowupCase
-
-I18N = os.path.join(os.path.dirname(os.path.dirname(__file__)), "i18n")
+from .i18n_common import assert_translations_complete
 
 
 @tagged("post_install", "-at_install")
@@ -22,19 +16,8 @@ class TestTranslations(CustomerFollowupCase):
             ["customer_followup"], ["zh_CN", "zh_TW"], overwrite=True
         )
 
-    def test_pot_holds_every_term_of_the_code(self):
-        pot = {entry.msgid for entry in polib.pofile(os.path.join(I18N, "customer_followup.pot"))}
-        reader = TranslationModuleReader(self.env.cr, modules=["customer_followup"])
-        terms = {source for _module, _type, _name, _id, source, _value, _comments in reader}
-        missing = sorted(terms - pot)
-        self.assertFalse(missing, f"terms missing from customer_followup.pot: {missing}")
-
-    def test_every_language_is_complete(self):
-        pot = polib.pofile(os.path.join(I18N, "customer_followup.pot"))
-        for lang in ("zh_CN", "zh_TW"):
-            po = {e.msgid: e.msgstr for e in polib.pofile(os.path.join(I18N, f"{lang}.po"))}
-            untranslated = [e.msgid for e in pot if not po.get(e.msgid)]
-            self.assertFalse(untranslated, f"untranslated in {lang}: {untranslated}")
+    def test_pot_and_languages_complete(self):
+        assert_translations_complete(self, "customer_followup")
 
     def test_tier_names_in_the_regulation_terms(self):
         tier = self.env.ref("customer_followup.tier_strategic")

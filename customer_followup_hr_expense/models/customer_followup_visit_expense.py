@@ -31,11 +31,15 @@ class CustomerFollowupVisitExpense(models.Model):
         product = self.env.ref("customer_followup_hr_expense.product_followup_visit_expense")
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         # sudo: the approver (a supervisor, not an Expenses officer) files the
-        # approved amounts for the owner's employee; the owner sees them in
-        # Expenses with their own rights.
-        Employee = self.env["hr.employee"].sudo()
-        Expense = self.env["hr.expense"].sudo()
-        Sheet = self.env["hr.expense.sheet"].sudo()
+        # approved amounts for the owner's employee, with the follow-up's
+        # reference and customer (another specialist's customer, which the
+        # approver need not read) and the receipt; the owner sees them in
+        # Expenses with their own rights. Everything filed goes through this
+        # one environment.
+        filing = self.sudo().env
+        Employee = filing["hr.employee"]
+        Expense = filing["hr.expense"]
+        Sheet = filing["hr.expense.sheet"]
         sheets = {}
         for expense in self.filtered(lambda e: e.state == "approved" and not e.hr_expense_id):
             company = expense.company_id
@@ -72,10 +76,7 @@ class CustomerFollowupVisitExpense(models.Model):
                     }
                 )
             sheet = sheets[key]
-            # sudo: the approving supervisor need not read the follow-up
-            # (another specialist's customer); its reference and customer
-            # name go on the expense line.
-            visit = expense.visit_id.sudo()
+            visit = expense.visit_id.with_env(filing)
             line = Expense.with_company(company).create(
                 {
                     "name": f"{kinds[expense.kind]}: {expense.name} ({visit.name})",
@@ -91,8 +92,7 @@ class CustomerFollowupVisitExpense(models.Model):
             )
             sheet.expense_line_ids = [Command.link(line.id)]
             if expense.receipt:
-                # sudo: the receipt goes with the expense line filed above.
-                self.env["ir.attachment"].sudo().create(
+                filing["ir.attachment"].create(
                     {
                         "name": expense.receipt_name or expense.name,
                         "datas": expense.receipt,
