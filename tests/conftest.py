@@ -10,7 +10,7 @@ import xmlrpc.client
 
 import pytest
 from odoo_db import pg_connect
-from psycopg2 import sql
+from psycopg2 import errors, sql
 
 # The slow fault tests (PostgreSQL restarted, a worker killed) run with
 # `make faults`, not with `make test`.
@@ -78,45 +78,86 @@ def odoo_env():
     }
 
 
-@pytest.fixture
-def copy_db():
-    """A copy of the test database as `make test` installed it: a file copy of
-    the untouched template tools/test.sh keeps (CF_TEMPLATE_DB), or, when the
-    suite is run by hand, pg_dump of the test database (other sessions hold
-    it open, so it cannot be a template)."""
-    source = _required_env("CF_TEST_DB")
-    template = os.environ.get("CF_TEMPLATE_DB")
-    target = f"{source}_copy"[:63]
-    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(target))
+def _execute(statement):
+    """One statement on the server's `postgres` database, outside a transaction."""
     admin = pg_connect("postgres")
     admin.autocommit = True
-    with admin.cursor() as cr:
-        cr.execute(drop)
-        if template:
-            cr.execute(
-                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                    sql.Identifier(target), sql.Identifier(template)
-                )
-            )
-        else:
-            cr.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target)))
-    if not template:
-        dump = subprocess.Popen(["pg_dump", "--no-owner", source], stdout=subprocess.PIPE)
-        subprocess.run(
-            ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", target],
-            stdin=dump.stdout,
-            check=True,
-        )
-        assert dump.wait() == 0
-    yield target
-    with admin.cursor() as cr:
-        cr.execute(drop)
-    admin.close()
+    try:
+        with admin.cursor() as cr:
+            cr.execute(statement)
+    finally:
+        admin.close()
+
+
+def _drop(db):
+    _execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
+
+
+def _template_copy(source, target):
+    """``target`` made with PostgreSQL's template copy of ``source``: a
+    second or two, but refused while anyone is connected to ``source``. This
+    process (pytest-odoo's pool) lets go of its idle connections first.
+    False when someone else still holds one."""
+    with contextlib.suppress(ImportError):
+        from odoo import sql_db  # only there when pytest-odoo runs the suite
+
+        sql_db.close_db(source)
+    _drop(target)
+    create = sql.SQL("CREATE DATABASE {} WITH TEMPLATE {}")
+    try:
+        _execute(create.format(sql.Identifier(target), sql.Identifier(source)))
+    except errors.ObjectInUse:
+        return False
+    return True
+
+
+def _copy(source, target):
+    """``target``, a copy of ``source``: a template copy when nobody holds
+    ``source`` open, else pg_dump's."""
+    if _template_copy(source, target):
+        return
+    _execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target)))
+    dump = subprocess.Popen(["pg_dump", "--no-owner", source], stdout=subprocess.PIPE)
+    subprocess.run(
+        ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null", target],
+        stdin=dump.stdout,
+        check=True,
+    )
+    assert dump.wait() == 0
 
 
 @pytest.fixture(scope="session")
-def odoo_server(tmp_path_factory):
-    """Start `odoo-bin` on a free loopback port against the test database."""
+def pristine_db():
+    """The test database as installed, which nobody holds open: every
+    copy_db and throwaway copy is a template copy of it, seconds instead of
+    a pg_dump of the whole database. `make test` keeps one untouched
+    (CF_TEMPLATE_DB, tools/test.sh); run by hand, the suite copies the test
+    database once, before its server connects to it (odoo_server asks for
+    this first)."""
+    template = os.environ.get("CF_TEMPLATE_DB")
+    if template:
+        yield template
+        return
+    target = f"{_required_env('CF_TEST_DB')}_pristine"[:63]
+    _copy(_required_env("CF_TEST_DB"), target)
+    yield target
+    _drop(target)
+
+
+@pytest.fixture
+def copy_db(pristine_db):
+    """A copy of the test database as installed (its records, none made by
+    the suite's tests on the shared server)."""
+    target = f"{_required_env('CF_TEST_DB')}_copy"[:63]
+    _copy(pristine_db, target)
+    yield target
+    _drop(target)
+
+
+@pytest.fixture(scope="session")
+def odoo_server(tmp_path_factory, pristine_db):
+    """Start `odoo-bin` on a free loopback port against the test database
+    (once its pristine copy is made: the server holds it open)."""
     log = tmp_path_factory.mktemp("odoo") / "server.log"
     with running_odoo(_required_env("CF_TEST_DB"), log) as server:
         yield server
@@ -133,6 +174,7 @@ class RpcUser:
 
     def __init__(self, server, login, password):
         self.db = server["db"]
+        self.login = login
         common = xmlrpc.client.ServerProxy(f"{server['url']}/xmlrpc/2/common")
         self.uid = common.authenticate(self.db, login, password, {})
         assert self.uid, f"{login} cannot log in"
@@ -148,3 +190,38 @@ class RpcUser:
 @pytest.fixture(scope="session")
 def rpc(odoo_server):
     return lambda login, password=None: RpcUser(odoo_server, login, password or login)
+
+
+@pytest.fixture(scope="session")
+def team(rpc):
+    """A company of the suite's own on the shared server (rpc_world), with a
+    customer-service department as the regulations staff it, each person
+    logging in with their login as password: ``{"company": id, "admin":
+    RpcUser, role: RpcUser, ...}``. The specialists report to the head of
+    customer service (the deputy leader), as in `make run`'s demo."""
+    from rpc_world import new_company, new_user, tag
+
+    admin = rpc("admin", "admin")
+    suffix = tag()
+    company = new_company(admin, f"回访测试公司 {suffix}")
+    service, support = "客户服务部", "技术支持部"
+    staff = {
+        "deputy": ("deputy", service),
+        "manager": ("manager", service),
+        "specialist": ("specialist", service),
+        "other_specialist": ("specialist", service),
+        "dept_head": ("dept_head", support),
+        "leader": ("leader", service),
+        "sales": ("sales", None),
+    }
+    uids = {}
+    for name, (role, department) in staff.items():
+        vals = {"followup_department": department} if department else {}
+        if role == "specialist":
+            vals["followup_supervisor_id"] = uids["deputy"]
+        uids[name] = new_user(admin, company, role, f"cf_{name}_{suffix}", **vals)
+    return {
+        "company": company,
+        "admin": admin,
+        **{name: rpc(f"cf_{name}_{suffix}") for name in staff},
+    }

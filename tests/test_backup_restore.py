@@ -13,6 +13,7 @@ import zipfile
 
 import pytest
 import requests
+from rpc_world import done_visit, new_customer, tag
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPORT = "customer_followup.report_customer_followup_visit"
@@ -46,12 +47,15 @@ def _tool(script, *args):
 
 
 @pytest.fixture
-def attached_file(rpc):
-    """A file attached to a done follow-up of the demo, removed afterwards."""
-    admin = rpc("admin", "admin")
-    visit = admin.call(
-        "customer.followup.visit", "search_read", [["state", "=", "done"]], ["name"], limit=1
-    )[0]
+def attached_file(team):
+    """A file attached to a done follow-up of the suite's own company
+    (conftest's team), removed afterwards."""
+    admin, manager, specialist = team["admin"], team["manager"], team["specialist"]
+    customer = new_customer(manager, team["company"], f"备份恢复客户 {tag()}")
+    manager.call("res.partner", "write", [customer], {"followup_user_id": specialist.uid})
+    visit_id = done_visit(specialist, customer)
+    visit = admin.call("customer.followup.visit", "read", [visit_id], ["name", "state"])[0]
+    assert visit["state"] == "done"
     content = b"signed visit record " + os.urandom(16).hex().encode()
     attachment_id = admin.call(
         "ir.attachment",

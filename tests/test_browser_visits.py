@@ -1,13 +1,14 @@
 """Follow-up work as people do it, in a real browser (Odoo tours in headless
-Chromium), as the demo users: the specialist's day, on a desktop and on a
-phone, and the manager's plan approval. Each test makes the visit or plan its
-tour works on, whatever other tests did to the demo's; each tour leaves a
-screenshot of its end state."""
+Chromium), as the people of a company of the test's own (orm_world): the
+specialist's day, on a desktop and on a phone, and the manager's plan
+approval. Each test makes the visit or plan its tour works on; each tour
+leaves a screenshot of its end state."""
 
 import base64
 import io
 from datetime import date, timedelta
 
+from orm_world import MANAGER, SPECIALIST, chinese, new_company, new_user, tier
 from PIL import Image
 from tour_screenshots import TourScreenshotMixin
 
@@ -21,15 +22,34 @@ PHONE_CUSTOMER = "嘉兴现场仪表有限公司"
 PHONE_SIGNER = "李建国"
 
 
+def make_people(env):
+    """The company of the tours and its specialist and manager (Chinese
+    speakers, as at a manufacturer's in China)."""
+    company = new_company(env, "嘉兴仪表回访测试公司")
+    lang = chinese(env)
+    service = {"lang": lang, "followup_department": "客户服务部"}
+    manager = new_user(env, company, "cf_tour_manager", MANAGER, **service)
+    specialist = new_user(
+        env, company, "cf_tour_specialist", SPECIALIST, followup_supervisor_id=manager.id, **service
+    )
+    return company, specialist, manager
+
+
 def make_tour_customer(env, name, specialist):
     """A key customer of the specialist's, new to the follow-up records."""
-    company = env.ref("base.main_company")
+    company = specialist.company_id
     customer = env["res.partner"].create(
-        {"name": name, "is_company": True, "customer_rank": 1, "city": "嘉兴"}
+        {
+            "name": name,
+            "is_company": True,
+            "customer_rank": 1,
+            "city": "嘉兴",
+            "company_id": company.id,
+        }
     )
     customer.with_company(company).write(
         {
-            "followup_tier_id": env.ref("customer_followup.tier_key").id,
+            "followup_tier_id": tier(env, company, "key").id,
             "followup_tier_manual": True,
             "followup_tier_manual_reason": "新签框架协议",
             "followup_user_id": specialist.id,
@@ -43,10 +63,8 @@ class TestBrowserVisits(TourScreenshotMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.specialist = cls.env.ref("customer_followup.demo_user_wangfang")
-        cls.manager = cls.env.ref("customer_followup.demo_user_zhoujie")
-        cls.company = cls.env.ref("base.main_company")
-        cls.tier_key = cls.env.ref("customer_followup.tier_key")
+        cls.company, cls.specialist, cls.manager = make_people(cls.env)
+        cls.tier_key = tier(cls.env, cls.company, "key")
 
     def _tour_customer(self):
         return make_tour_customer(self.env, TOUR_CUSTOMER, self.specialist)
@@ -65,7 +83,10 @@ class TestBrowserVisits(TourScreenshotMixin, HttpCase):
         )
 
         self.start_tour_and_screenshot(
-            "/odoo", "customer_followup_specialist_day", "specialist_day_anomaly", login="wangfang"
+            "/odoo",
+            "customer_followup_specialist_day",
+            "specialist_day_anomaly",
+            login=self.specialist.login,
         )
 
         self.env.invalidate_all()
@@ -136,7 +157,7 @@ class TestBrowserVisits(TourScreenshotMixin, HttpCase):
             "/odoo",
             "customer_followup_manager_plan_approval",
             "manager_plan_approved",
-            login="zhoujie",
+            login=self.manager.login,
         )
 
         self.env.invalidate_all()
@@ -179,12 +200,12 @@ class TestBrowserVisitsPhone(TourScreenshotMixin, HttpCase):
     phone_screen = (390, 844)
 
     def test_specialist_records_an_onsite_visit_signed_on_the_phone(self):
-        specialist = self.env.ref("customer_followup.demo_user_wangfang")
+        company, specialist, _manager = make_people(self.env)
         customer = make_tour_customer(self.env, PHONE_CUSTOMER, specialist)
         visit = self.env["customer.followup.visit"].create(
             {
                 "partner_id": customer.id,
-                "company_id": self.env.ref("base.main_company").id,
+                "company_id": company.id,
                 "user_id": specialist.id,
                 "trigger": "routine",
                 "channel": "onsite",
@@ -196,7 +217,7 @@ class TestBrowserVisitsPhone(TourScreenshotMixin, HttpCase):
             "/odoo",
             "customer_followup_specialist_phone",
             "specialist_phone_signed",
-            login="wangfang",
+            login=specialist.login,
         )
 
         self.env.invalidate_all()

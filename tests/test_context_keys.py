@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.request import Request, urlopen
 
 import pytest
+from rpc_world import new_customer
 
 ROOT = Path(__file__).resolve().parent.parent
 # The core and its bridges: every addon of the repository.
@@ -74,12 +75,11 @@ class Transport:
 
 
 @pytest.fixture(scope="module")
-def world(rpc, odoo_server):
-    admin = rpc("admin", "admin")
-    manager = rpc("zhoujie")
-    specialist = rpc("wangfang")
+def world(rpc, team, odoo_server):
+    """Company A is the suite's own (conftest's team), company B one more."""
+    admin, manager, specialist = team["admin"], team["manager"], team["specialist"]
     tag = uuid.uuid4().hex[:8]
-    company_a = admin.call("res.users", "read", [manager.uid], ["company_id"])[0]["company_id"][0]
+    company_a = team["company"]
     company_b = admin.call("res.company", "create", {"name": f"上下文第二公司 {tag}"})
     admin.call("res.users", "write", [admin.uid], {"company_ids": [(3, company_b)]})
     groups = [
@@ -117,11 +117,7 @@ def world(rpc, odoo_server):
         },
         context={"allowed_company_ids": [company_b, company_a]},
     )
-    customer = manager.call(
-        "res.partner",
-        "create",
-        {"name": f"上下文客户 {tag}", "is_company": True, "customer_rank": 1},
-    )
+    customer = new_customer(manager, company_a, f"上下文客户 {tag}")
     manager.call("res.partner", "write", [customer], {"followup_user_id": specialist.uid})
     visit = specialist.call(
         VISIT,

@@ -24,6 +24,7 @@ import uuid
 import pytest
 import requests
 from odoo_db import pg_connect
+from rpc_world import new_customer, new_user
 
 ESCALATE = r"""
 import json, sys
@@ -36,7 +37,8 @@ odoo.tools.config.parse_config(["-c", conf, "-d", db, "--log-level=critical"])
 registry = odoo.modules.registry.Registry(db)
 with registry.cursor() as cr:
     env = api.Environment(cr, SUPERUSER_ID, {})
-    company = env.company
+    # A company of the test's own: its people alone are told.
+    company = env["res.company"].create({"name": "SMTP fault works"})
     # Only what the test runs: no scheduled job, no earlier e-mail.
     env["ir.cron"].search([]).write({"active": False})
     env["mail.mail"].search([("state", "in", ("outgoing", "exception"))]).cancel()
@@ -209,19 +211,14 @@ ANOMALY = "customer.followup.anomaly"
 
 
 @pytest.fixture
-def portal_customer(rpc):
-    """A customer of the test's own and its portal user, logged in."""
-    admin = rpc("admin", "admin")
+def portal_customer(team):
+    """A customer of the test's own, in the suite's company (conftest's
+    team), and its portal user, logged in."""
+    admin, company = team["admin"], team["company"]
     tag = uuid.uuid4().hex[:8]
-    customer = admin.call("res.partner", "create", {
-        "name": f"Cut upload Co {tag}", "is_company": True, "customer_rank": 1,
-    })  # fmt: skip
-    portal = admin.call("ir.model.data", "check_object_reference", "base", "group_portal")[1]
+    customer = new_customer(admin, company, f"Cut upload Co {tag}")
     login = f"cut_upload_{tag}"
-    user = admin.call("res.users", "create", {
-        "name": f"Cut upload contact {tag}", "login": login, "password": login,
-        "email": f"{login}@example.com", "groups_id": [(6, 0, [portal])],
-    }, context={"no_reset_password": True})  # fmt: skip
+    user = new_user(admin, company, "portal", login, name=f"Cut upload contact {tag}")
     contact = admin.call("res.users", "read", [user], ["partner_id"])[0]["partner_id"][0]
     admin.call("res.partner", "write", [contact], {"parent_id": customer})
     yield {"admin": admin, "customer": customer, "login": login, "tag": tag}

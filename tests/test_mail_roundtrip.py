@@ -43,11 +43,12 @@ from odoo_db import pg_connect
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 import mail_servers  # noqa: E402
+from rpc_world import in_company, new_company, new_customer, new_user, xmlid  # noqa: E402
 
 COMPANY_DOMAIN = "cf-company.test"
 CUSTOMER_DOMAIN = "cf-customer.test"
 ODOO_MAILBOX = f"odoo@{COMPANY_DOMAIN}"
-COMPLAINTS = f"complaints@{COMPANY_DOMAIN}"
+COMPLAINTS = f"roundtrip-complaints@{COMPANY_DOMAIN}"
 BUYER = f"buyer@{CUSTOMER_DOMAIN}"
 HANDLER = f"handler@{COMPANY_DOMAIN}"
 ATTACHMENT = b"gauge;reading;expected\nPG-100;1.27 MPa;1.00 MPa\n"
@@ -55,19 +56,8 @@ ATTACHMENT = b"gauge;reading;expected\nPG-100;1.27 MPa;1.00 MPa\n"
 
 def _prepare(admin, servers):
     """Odoo of the copy on the mail servers, over XML-RPC as the
-    administrator: returns the records the test uses."""
-
-    def ref(xmlid):
-        module, name = xmlid.split(".")
-        rows = admin.call(
-            "ir.model.data",
-            "search_read",
-            [("module", "=", module), ("name", "=", name)],
-            ["res_id"],
-        )
-        return rows[0]["res_id"]
-
-    company = ref("base.main_company")
+    administrator, and a company of the test's own (rpc_world) that takes
+    complaints by e-mail: returns the records the test uses."""
     # Mail of the demo and of other tests is not sent from this copy.
     queued = admin.call("mail.mail", "search", [("state", "in", ("outgoing", "exception"))])
     admin.call("mail.mail", "write", queued, {"state": "cancel"})
@@ -84,14 +74,21 @@ def _prepare(admin, servers):
             "default_from": "notifications",
         },
     )
+    company = new_company(admin, "Roundtrip Instruments Works")
+    ctx = in_company(company)
     admin.call("res.company", "write", [company], {"alias_domain_id": domain})
-    mailbox = admin.call(
+    # Its complaint mailbox (the first alias domain may have given other
+    # companies' mailboxes "complaints@" of this domain: its own address).
+    admin.call(
         "customer.followup.complaint.mailbox",
-        "read",
-        [ref("customer_followup.complaint_mailbox_main")],
-        ["alias_id"],
-    )[0]
-    admin.call("mail.alias", "write", [mailbox["alias_id"][0]], {"alias_domain_id": domain})
+        "create",
+        {
+            "company_id": company,
+            "alias_name": COMPLAINTS.split("@")[0],
+            "alias_domain_id": domain,
+        },
+        context=ctx,
+    )
     admin.call(
         "ir.mail_server",
         "create",
@@ -117,45 +114,43 @@ def _prepare(admin, servers):
         },
     )
     admin.call("fetchmail.server", "button_confirm_login", [fetch])
+    # The people told: the head of the handler's department (the 72-hour
+    # reminder) and the deputy leader (a missed report deadline).
+    department = {"followup_department": "客户服务部", "lang": "en_US"}
+    new_user(admin, company, "dept_head", "mail_dept_head", **department)
+    new_user(admin, company, "deputy", "mail_deputy", **department)
+    handler = new_user(
+        admin,
+        company,
+        "specialist",
+        "mail_handler",
+        name="Mail Handler",
+        email=HANDLER,
+        notification_type="email",
+        **department,
+    )
     # Everyone in the company is told by e-mail, in a mailbox of the domain.
-    for user in admin.call("res.users", "search", [("share", "=", False)]):
+    staff = admin.call(
+        "res.users",
+        "search",
+        [("share", "=", False), ("company_ids", "in", [company]), ("id", "!=", handler)],
+    )
+    for user in staff:
         admin.call(
             "res.users",
             "write",
             [user],
             {"email": f"staff{user}@{COMPANY_DOMAIN}", "notification_type": "email"},
         )
-    handler = admin.call(
-        "res.users",
-        "create",
-        {
-            "name": "Mail Handler",
-            "login": "mail_handler",
-            "password": "mail_handler",
-            "email": HANDLER,
-            "notification_type": "email",
-            "lang": "en_US",
-            "company_id": company,
-            "company_ids": [(6, 0, [company])],
-            "groups_id": [(4, ref("customer_followup.group_customer_followup_user"))],
-        },
+    customer = new_customer(
+        admin, company, "Roundtrip Instruments Co", email=f"office@{CUSTOMER_DOMAIN}"
     )
-    customer = admin.call(
-        "res.partner",
-        "create",
-        {
-            "name": "Roundtrip Instruments Co",
-            "is_company": True,
-            "customer_rank": 1,
-            "company_id": company,
-            "email": f"office@{CUSTOMER_DOMAIN}",
-        },
-    )
-    admin.call("res.partner", "write", [customer], {"followup_user_id": handler})
+    admin.call("res.partner", "write", [customer], {"followup_user_id": handler}, context=ctx)
     contact = admin.call(
         "res.partner",
         "create",
         {"name": "Roundtrip Buyer", "parent_id": customer, "email": BUYER},
+        context=ctx,
     )
     crons = (
         "mail.ir_cron_mail_gateway_action",
@@ -166,7 +161,7 @@ def _prepare(admin, servers):
     return {
         "customer": customer,
         "contact": contact,
-        "crons": {xmlid: ref(xmlid) for xmlid in crons},
+        "crons": {ref: xmlid(admin, ref) for ref in crons},
     }
 
 
@@ -256,7 +251,7 @@ def test_complaint_by_mail_answered_from_the_chatter(servers, copy_db, start_odo
     complaint.add_attachment(ATTACHMENT, maintype="text", subtype="csv", filename="readings.csv")
     with smtplib.SMTP("127.0.0.1", servers["smtp_port"], timeout=30) as smtp:
         smtp.send_message(complaint)
-    # Postfix hands it to Odoo's mailbox (complaints@ is one of Odoo's addresses).
+    # Postfix hands it to Odoo's mailbox (the complaint address is one of Odoo's).
     _wait_mail(servers, ODOO_MAILBOX, lambda m: m["Message-Id"] == original_id, "the complaint")
 
     with start_odoo(copy_db, tmp_path / "server.log") as server:

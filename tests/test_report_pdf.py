@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,11 +25,21 @@ import requests
 import zxingcpp
 from PIL import Image
 from PyPDF2 import PdfReader
+from rpc_world import (
+    chinese,
+    chinese_number,
+    done_visit,
+    new_company,
+    new_customer,
+    new_user,
+    tag,
+    tier_ids,
+)
 
-# The demo manager reads Simplified Chinese. Each document: a demo record of
-# it, its Chinese title and Chinese words printed from that record. (Latin
-# text set in the report's web font is drawn as outlines by wkhtmltopdf and
-# cannot be read back from the file.)
+# The manager reads Simplified Chinese. Each document: a record the test
+# made (report_world), its Chinese title and Chinese words printed from that
+# record. (Latin text set in the report's web font is drawn as outlines by
+# wkhtmltopdf and cannot be read back from the file.)
 DOCUMENTS = {
     "anomaly": (
         "customer_followup.report_customer_followup_anomaly",
@@ -50,13 +61,86 @@ DOCUMENTS = {
     ),
 }
 # Chinese words each prints from its record: the customer and the person in
-# charge (names of the demo), or what the demo's manager wrote.
+# charge (Chinese names), or what the manager wrote.
 PRINTED = {
     "anomaly": lambda record: [record["partner_id"][1], record["user_id"][1]],
     "visit": lambda record: [record["partner_id"][1], record["user_id"][1]],
     "analysis": lambda record: ["交付问题最多", "回访率"],
 }
 FIELDS = {"anomaly": ["partner_id", "user_id"], "visit": ["partner_id", "user_id"], "analysis": []}
+IMPROVEMENTS = (
+    "<p>交付问题最多：与物流确认发货日期并提前通知客户；备件库存按季度检查。"
+    "Delivery problems come first: confirm shipping dates with logistics and tell "
+    "customers in advance; check spare-part stock every quarter.</p>"
+)
+
+
+@pytest.fixture(scope="module")
+def report_world(rpc):
+    """A company of the test's own (rpc_world, a Chinese name: its header is
+    read back from the page), its Chinese-speaking manager and specialist,
+    a customer of each tier followed up and scored this month, anomalies of
+    three categories, one of them 重大 (critical), and the manager's
+    analysis report of the month."""
+    admin = rpc("admin", "admin")
+    lang = chinese(admin)
+    number = chinese_number()
+    company = new_company(admin, f"回访报告测试仪表公司{number}")
+    service = {"lang": lang, "followup_department": "客户服务部"}
+    manager_login = f"cf_pdf_manager_{tag()}"
+    new_user(admin, company, "manager", manager_login, name="周杰", **service)
+    manager = rpc(manager_login)
+    specialist_login = f"cf_pdf_specialist_{tag()}"
+    new_user(admin, company, "specialist", specialist_login, name="王芳", **service)
+    specialist = rpc(specialist_login)
+    tiers = tier_ids(manager, company)
+    customers = {}
+    for code, name, score in (
+        ("strategic", "浙江中控自动化仪表有限公司", 5),
+        ("key", "海尔智家股份有限公司", 4),
+        ("normal", "三一重工股份有限公司", 3),
+    ):
+        customers[code] = new_customer(manager, company, name)
+        manager.call(
+            "res.partner",
+            "write",
+            [customers[code]],
+            {
+                "followup_tier_id": tiers[code],
+                "followup_tier_manual_reason": "框架协议",
+                "followup_user_id": specialist.uid,
+            },
+        )
+        done_visit(specialist, customers[code], satisfaction=score, score_quality=score)
+    for category, severity, description in (
+        ("delivery", "critical", "交付的一批流量计无法正常使用"),
+        ("technical", "general", "通讯协议说明不清"),
+        ("installation", "major", "安装调试中损坏客户管道阀门"),
+    ):
+        specialist.call(
+            "customer.followup.anomaly",
+            "create",
+            {
+                "partner_id": customers["strategic"],
+                "severity": severity,
+                "category": category,
+                "source": "complaint",
+                "description": description,
+                "customer_request": "全部更换并赔偿停产损失",
+                "production_impact": "整条产线停产",
+            },
+        )
+    today = date.today()
+    manager.call(
+        "customer.followup.analysis",
+        "create",
+        {
+            "date_from": (today - timedelta(days=30)).isoformat(),
+            "date_to": today.isoformat(),
+            "improvements": IMPROVEMENTS,
+        },
+    )
+    return {"manager": manager, "company": company}
 
 
 @pytest.fixture(scope="module")
@@ -71,14 +155,19 @@ def report_url(odoo_server, rpc):
 
 
 @pytest.fixture(scope="module")
-def manager_session(odoo_server, report_url):
-    """A browser-like session of the demo manager (zh_CN)."""
+def manager_session(odoo_server, report_url, report_world):
+    """A browser-like session of the manager (zh_CN)."""
+    manager = report_world["manager"]
     session = requests.Session()
     reply = session.post(
         f"{odoo_server['url']}/web/session/authenticate",
         json={
             "jsonrpc": "2.0",
-            "params": {"db": odoo_server["db"], "login": "zhoujie", "password": "zhoujie"},
+            "params": {
+                "db": odoo_server["db"],
+                "login": manager.login,
+                "password": manager.password,
+            },
         },
         timeout=60,
     )
@@ -108,11 +197,13 @@ def _text(reader):
 
 
 @pytest.mark.parametrize("document", sorted(DOCUMENTS))
-def test_pdf_is_set_in_an_embedded_chinese_font(rpc, report_url, manager_session, document):
+def test_pdf_is_set_in_an_embedded_chinese_font(
+    report_world, report_url, manager_session, document
+):
     report, model, domain, title = DOCUMENTS[document]
-    manager = rpc("zhoujie")
+    manager = report_world["manager"]
     records = manager.call(model, "search_read", domain, FIELDS[document] or ["id"], limit=1)
-    assert records, f"the demo has a {model} matching {domain}"
+    assert records, f"the test made a {model} matching {domain}"
     record = records[0]
 
     reply = manager_session.get(f"{report_url}/report/pdf/{report}/{record['id']}", timeout=300)
@@ -174,11 +265,11 @@ def _patched_wkhtmltopdf():
     return "patched qt" in version
 
 
-def test_every_page_has_its_number_on_one_line(rpc, report_url, manager_session, tmp_path):
+def test_every_page_has_its_number_on_one_line(report_world, report_url, manager_session, tmp_path):
     """A patched build prints Odoo's footer: "页: i / n" on one line of every
     page, with the document's number; an unpatched one drops header and
     footer, and the body still names the company, document and number."""
-    manager = rpc("zhoujie")
+    manager = report_world["manager"]
     [anomaly] = manager.call(
         "customer.followup.anomaly",
         "search_read",
@@ -199,7 +290,7 @@ def test_every_page_has_its_number_on_one_line(rpc, report_url, manager_session,
     assert "编号" in pages[0] and "打印日期" in pages[0], pages[0][:500]
     assert "重大客户服务异常处置总结报告" in pages[0]
     if _patched_wkhtmltopdf():
-        assert count >= 2, "the critical document of the demo runs over two pages"
+        assert count >= 2, "the critical document runs over two pages"
         for number, text in enumerate(pages, start=1):
             assert [tuple(map(int, m)) for m in counter.findall(text)] == [(number, count)], text
             # The header names the company, the footer the document's number.
@@ -212,12 +303,12 @@ def test_every_page_has_its_number_on_one_line(rpc, report_url, manager_session,
 
 @pytest.mark.parametrize("document", ["visit", "anomaly"])
 def test_printed_qr_code_opens_the_customer_portal_page(
-    rpc, report_url, manager_session, tmp_path, document
+    report_world, report_url, manager_session, tmp_path, document
 ):
     """The QR code of the printed document, read from the page as a phone
     camera would: the customer's portal page with its access token."""
     report, model, domain, _title = DOCUMENTS[document]
-    manager = rpc("zhoujie")
+    manager = report_world["manager"]
     [record] = manager.call(model, "search_read", domain, ["access_url"], limit=1)
     pdf = _pdf(manager_session, report_url, report, record["id"])
 
@@ -262,11 +353,11 @@ def _has_colour(image, colour, tolerance=40):
     )
 
 
-def test_analysis_report_prints_its_charts(rpc, report_url, manager_session, tmp_path):
+def test_analysis_report_prints_its_charts(report_world, report_url, manager_session, tmp_path):
     """客户回访分析报告: the follow-up rate of each tier against the target
     and the 0–5 distribution, drawn as bars on the printed page."""
     report, model, domain, _title = DOCUMENTS["analysis"]
-    manager = rpc("zhoujie")
+    manager = report_world["manager"]
     [record] = manager.call(model, "search_read", domain, ["id"], limit=1)
     pdf = _pdf(manager_session, report_url, report, record["id"])
 
@@ -279,10 +370,10 @@ def test_analysis_report_prints_its_charts(rpc, report_url, manager_session, tmp
     assert any(_has_colour(page, TARGET) for page in pages)
 
 
-def test_anomaly_statistics_print_their_charts(rpc, report_url, manager_session, tmp_path):
+def test_anomaly_statistics_print_their_charts(report_world, report_url, manager_session, tmp_path):
     """The monthly anomaly statistics (003 第十五条): anomalies by category and
     the on-time rate of each clock, as bars on the printed page."""
-    manager = rpc("zhoujie")
+    manager = report_world["manager"]
     wizard = manager.call(
         "customer.followup.anomaly.statistics",
         "create",

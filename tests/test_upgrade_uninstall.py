@@ -102,10 +102,13 @@ def _copy_database(source, target):
 
 
 @pytest.fixture(scope="module")
-def throwaway_db():
+def throwaway_db(pristine_db):
+    """A copy of the test database as installed (conftest's pristine copy,
+    which nobody holds open: a template copy even while the suite's server
+    runs) and of its filestore."""
     source = _required_env("CF_TEST_DB")
     target = f"{source}_lifecycle_{os.getpid()}"[-63:]
-    _copy_database(source, target)
+    _copy_database(pristine_db, target)
     if os.path.isdir(_filestore(source)):
         shutil.copytree(_filestore(source), _filestore(target))
     try:
@@ -344,10 +347,23 @@ def test_uninstall_leaves_customers_and_sales(throwaway_db):
         throwaway_db,
         """
         from odoo import Command, fields
-        company = env.ref("base.main_company")
+        # A company of the test's own, whichever holds the demo (if any).
+        cny = env.ref("base.CNY")
+        cny.active = True
+        company = env["res.company"].create(
+            {"name": "宁波回访测试公司 (lifecycle)", "currency_id": cny.id}
+        )
         env = env(context=dict(env.context, allowed_company_ids=[company.id]))
+        # Odoo makes a new company's warehouse in its own tests only.
+        env["stock.warehouse"].create(
+            {"name": company.name, "code": "CF", "company_id": company.id}
+        )
+        key = env["customer.followup.tier"].search(
+            [("company_id", "=", company.id), ("code", "=", "key")]
+        )
         specialist = env["res.users"].create({
             "name": "Lifecycle specialist", "login": "lifecycle_specialist",
+            "company_id": company.id, "company_ids": [Command.set(company.ids)],
             "groups_id": [
                 Command.link(env.ref("customer_followup.group_customer_followup_user").id)
             ],
@@ -356,8 +372,8 @@ def test_uninstall_leaves_customers_and_sales(throwaway_db):
             "name": "宁波精工仪表有限公司 (lifecycle)", "is_company": True,
             "email": "qc@jinggong.example.com",
             "phone": "+86 574 8800 1234", "city": "宁波", "vat": "91330200MA2LIFE01X",
-            "comment": "<p>Key account since 2019.</p>",
-            "followup_tier_id": env.ref("customer_followup.tier_key").id,
+            "comment": "<p>Key account since 2019.</p>", "company_id": company.id,
+            "followup_tier_id": key.id,
             "followup_tier_manual": True, "followup_tier_manual_reason": "Framework contract",
             "followup_user_id": specialist.id, "followup_contact_window": "周二 10:00-11:30",
             "followup_fewer_calls": True,
@@ -367,18 +383,18 @@ def test_uninstall_leaves_customers_and_sales(throwaway_db):
             {"name": "Pressure transmitter (lifecycle)", "type": "consu"}
         )
         order = env["sale.order"].create({
-            "partner_id": customer.id,
+            "partner_id": customer.id, "company_id": company.id,
             "order_line": [Command.create(
                 {"product_id": product.id, "product_uom_qty": 3, "price_unit": 1200.0}
             )],
         })
         order.action_confirm()
         visit = env["customer.followup.visit"].create(
-            {"partner_id": customer.id, "user_id": specialist.id}
+            {"partner_id": customer.id, "user_id": specialist.id, "company_id": company.id}
         )
         env["customer.followup.anomaly"].create({
             "partner_id": customer.id, "category": "delivery", "description": "Late delivery",
-            "visit_id": visit.id,
+            "visit_id": visit.id, "company_id": company.id,
         })
         env.cr.commit()
         addon_groups = env["ir.model.data"].search(

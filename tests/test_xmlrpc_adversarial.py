@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from urllib.request import HTTPCookieProcessor, Request, build_opener
 
 import pytest
+from rpc_world import new_customer
 
 SCRIPT = "<script>alert('cf')</script><img src=x onerror=alert(1)>"
 VISIT = "customer.followup.visit"
@@ -71,16 +72,11 @@ def clean_fault(call, *args, **kwargs):
 
 
 @pytest.fixture(scope="module")
-def world(rpc, odoo_server):
-    admin = rpc("admin", "admin")
-    manager = rpc("zhoujie")
-    specialist = rpc("wangfang")
+def world(rpc, team, odoo_server):
+    """Company A is the suite's own (conftest's team), company B one more."""
+    admin, manager, specialist = team["admin"], team["manager"], team["specialist"]
     tag = uuid.uuid4().hex[:8]
-    customer = manager.call(
-        "res.partner",
-        "create",
-        {"name": f"RPC 对抗客户 {tag}", "is_company": True, "customer_rank": 1},
-    )
+    customer = new_customer(manager, team["company"], f"RPC 对抗客户 {tag}")
     manager.call("res.partner", "write", [customer], {"followup_user_id": specialist.uid})
     visit = specialist.call(
         VISIT,
@@ -107,7 +103,7 @@ def world(rpc, odoo_server):
         "create",
         {"name": f"RPC plan {tag}", "date_from": "2031-01-01", "date_to": "2031-12-31"},
     )
-    # Submitted, not draft: the demo's draft plan stays the one waiting.
+    # Submitted, not draft.
     manager.call(PLAN, "action_submit", [plan])
     # A second company, with its own manager and records.
     company_b = admin.call("res.company", "create", {"name": f"RPC 第二公司 {tag}"})
@@ -158,6 +154,8 @@ def world(rpc, odoo_server):
         "admin": admin,
         "manager": manager,
         "specialist": specialist,
+        "leader": team["leader"],
+        "company": team["company"],
         "manager_b": manager_b,
         "customer": customer,
         "visit": visit,
@@ -250,7 +248,8 @@ BAD_WRITES = {
     "plan approved by": ("anomaly", {"plan_approved_by": 2}),
     "escalation flag": ("anomaly", {"is_escalated": True}),
     "retention": ("anomaly", {"retain_until": "2020-01-01"}),
-    "problem's company": ("problem", {"company_id": 1}),
+    # Its own company's id, as it holds: the field is not written at all.
+    "problem's company": ("problem", {"company_id": "company"}),
     "plan approved by hand": ("plan", {"approved_by_id": 2}),
     "plan approved by state": ("plan", {"state": "approved"}),
     "visit done without its button": ("visit", {"state": "done", "satisfaction": 5}),
@@ -263,7 +262,7 @@ BAD_WRITES = {
 @pytest.mark.parametrize("case", sorted(BAD_WRITES))
 def test_bad_write_is_refused_and_changes_nothing(world, case):
     key, vals = BAD_WRITES[case]
-    vals = {k: world[v] if v in ("customer_b",) else v for k, v in vals.items()}
+    vals = {k: world[v] if v in ("customer_b", "company") else v for k, v in vals.items()}
     # Plans are written by their manager, the rest by the specialist who owns it.
     user = world["manager"] if key == "plan" else world["specialist"]
     model = {"visit": VISIT, "anomaly": ANOMALY, "problem": PROBLEM, "plan": PLAN}[key]
@@ -376,7 +375,7 @@ def _session(world, login):
     return lambda path: opener.open(f"{server['url']}{path}").read().decode()
 
 
-def test_script_in_every_text_field_is_stored_harmlessly_and_printed_escaped(world, rpc):
+def test_script_in_every_text_field_is_stored_harmlessly_and_printed_escaped(world):
     specialist = world["specialist"]
     admin = world["admin"]
     tag = uuid.uuid4().hex[:6]
@@ -421,7 +420,7 @@ def test_script_in_every_text_field_is_stored_harmlessly_and_printed_escaped(wor
     )
     anomaly_text = [n for n in text_fields[ANOMALY] if n != "compensation_proposal"]
     specialist.call(ANOMALY, "write", [anomaly], {name: f"{SCRIPT}{tag}" for name in anomaly_text})
-    rpc("zhaomin").call(ANOMALY, "write", [anomaly], {"compensation_proposal": f"{SCRIPT}{tag}"})
+    world["leader"].call(ANOMALY, "write", [anomaly], {"compensation_proposal": f"{SCRIPT}{tag}"})
 
     for model, record, names in (
         (VISIT, visit, text_fields[VISIT]),
@@ -446,7 +445,7 @@ def test_script_in_every_text_field_is_stored_harmlessly_and_printed_escaped(wor
     assert tag in objectives and "<script" not in objectives and "onerror" not in objectives
 
     # Printed: escaped, never executed.
-    page = _session(world, "wangfang")
+    page = _session(world, specialist.login)
     for report, record in (
         ("customer_followup.report_customer_followup_visit", visit),
         ("customer_followup.report_customer_followup_anomaly", anomaly),
@@ -495,7 +494,7 @@ def test_json_rpc_errors_are_clean_too(world, vals):
             "args": [
                 server["db"],
                 specialist.uid,
-                "wangfang",
+                specialist.password,
                 VISIT,
                 "write",
                 [[world["visit"]], vals],

@@ -9,6 +9,7 @@ import xmlrpc.client
 from datetime import datetime, timedelta
 
 import pytest
+from rpc_world import in_company, new_customer
 
 NOW = datetime.utcnow()
 
@@ -27,17 +28,9 @@ def refused(call, *args, **kwargs):
 
 
 @pytest.fixture(scope="module")
-def people(rpc):
-    return {
-        "admin": rpc("admin", "admin"),
-        "manager": rpc("zhoujie"),
-        "specialist": rpc("wangfang"),
-        "other_specialist": rpc("sunli"),
-        "dept_head": rpc("chenjing"),
-        "deputy": rpc("liuyang"),
-        "leader": rpc("zhaomin"),
-        "sales": rpc("zhangwei"),
-    }
+def people(team):
+    """The people of the suite's own company (conftest's team)."""
+    return team
 
 
 @pytest.fixture(scope="module")
@@ -45,9 +38,7 @@ def customer(people):
     """A new customer, sold to and delivered; the specialist owns it."""
     manager, sales, admin = people["manager"], people["sales"], people["admin"]
     name = f"RPC 流程客户 {uuid.uuid4().hex[:8]}"
-    customer_id = manager.call(
-        "res.partner", "create", {"name": name, "is_company": True, "customer_rank": 1}
-    )
+    customer_id = new_customer(manager, people["company"], name)
     manager.call(
         "res.partner", "write", [customer_id], {"followup_user_id": people["specialist"].uid}
     )
@@ -65,14 +56,16 @@ def customer(people):
         },
     )
     sales.call("sale.order", "action_confirm", [order_id])
+    ctx = in_company(people["company"])
     pickings = admin.call(
         "stock.picking",
         "search",
         [["sale_id", "=", order_id], ["state", "not in", ["done", "cancel"]]],
+        context=ctx,
     )
     assert pickings, "the confirmed order has a delivery"
-    admin.call("stock.picking", "button_validate", pickings)
-    state = admin.call("stock.picking", "read", pickings, ["state"])[0]["state"]
+    admin.call("stock.picking", "button_validate", pickings, context=ctx)
+    state = admin.call("stock.picking", "read", pickings, ["state"], context=ctx)[0]["state"]
     assert state == "done"
     return {"id": customer_id, "name": name, "order": order_id}
 

@@ -1,10 +1,12 @@
-"""Follow-up plans and visits seen from outside, over XML-RPC, on the demo
-data: the acceptance path of issue 3 as a new user would try it."""
+"""Follow-up plans and visits seen from outside, over XML-RPC, in a company
+of the suite's own (conftest's team): the acceptance path of issue 3 as a
+new user would try it."""
 
 import xmlrpc.client
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from rpc_world import new_customer, tag, tier_ids
 
 SHANGHAI = timezone(timedelta(hours=8))  # no daylight saving in China
 WINDOWS = [(10.0, 11.5), (15.5, 17.0)]
@@ -18,20 +20,50 @@ def _local(value):
     )
 
 
-def test_manager_approves_the_yearly_plan(rpc):
-    manager = rpc("zhoujie")
-    plans = manager.call(
-        "customer.followup.plan",
-        "search_read",
-        [["state", "=", "draft"]],
-        fields=["name", "date_from", "date_to", "visit_count"],
+def _customers(team, count, suffix):
+    """Key customers (a framework contract) of the team's specialist."""
+    manager, company = team["manager"], team["company"]
+    key = tier_ids(manager, company)["key"]
+    ids = [new_customer(manager, company, f"回访客户 {suffix} {n}") for n in range(count)]
+    manager.call(
+        "res.partner",
+        "write",
+        ids,
+        {
+            "followup_tier_id": key,
+            "followup_tier_manual_reason": "新签框架协议",
+            "followup_user_id": team["specialist"].uid,
+        },
     )
-    assert plans, "the demo has a yearly plan waiting for approval"
-    plan = plans[0]
+    return ids
+
+
+def test_manager_approves_the_yearly_plan(team):
+    manager = team["manager"]
+    suffix = tag()
+    next_year = date.today().year + 1
+    plan_id = manager.call(
+        "customer.followup.plan",
+        "create",
+        {
+            "name": f"重点客户年度回访计划 {suffix}",
+            "plan_type": "yearly",
+            "date_from": f"{next_year}-01-01",
+            "date_to": f"{next_year}-12-31",
+            "partner_ids": [(6, 0, _customers(team, 6, suffix))],
+        },
+    )
+    plan = manager.call(
+        "customer.followup.plan",
+        "read",
+        [plan_id],
+        fields=["name", "date_from", "date_to", "visit_count", "state"],
+    )[0]
+    assert plan["state"] == "draft", "the yearly plan waits for approval"
     assert plan["visit_count"] == 0
     # A specialist cannot approve it.
     with pytest.raises(xmlrpc.client.Fault):
-        rpc("wangfang").call("customer.followup.plan", "action_approve", [plan["id"]])
+        team["specialist"].call("customer.followup.plan", "action_approve", [plan["id"]])
     manager.call("customer.followup.plan", "action_approve", [plan["id"]])
     visits = manager.call(
         "customer.followup.visit",
@@ -59,24 +91,40 @@ def test_manager_approves_the_yearly_plan(rpc):
     ) == len(visits)
 
 
-def test_salesperson_reads_no_followup(rpc):
-    sales = rpc("zhangwei")
+def test_salesperson_reads_no_followup(team):
+    sales = team["sales"]
     with pytest.raises(xmlrpc.client.Fault):
         sales.call("customer.followup.visit", "search_read", [], fields=["name"])
     with pytest.raises(xmlrpc.client.Fault):
         sales.call("customer.followup.plan", "search_read", [], fields=["name"])
 
 
-def test_specialist_records_a_visit_and_the_supervisor_reviews_it(rpc):
-    specialist = rpc("wangfang")
+def test_specialist_records_a_visit_and_the_supervisor_reviews_it(team):
+    specialist = team["specialist"]
+    (customer,) = _customers(team, 1, tag())
+    tomorrow = datetime.now(timezone.utc) + timedelta(days=1)
+    specialist.call(
+        "customer.followup.visit",
+        "create",
+        {
+            "partner_id": customer,
+            "trigger": "routine",
+            "channel": "phone",
+            "scheduled_date": tomorrow.strftime("%Y-%m-%d 02:30:00"),
+        },
+    )
     open_visits = specialist.call(
         "customer.followup.visit",
         "search_read",
-        [["state", "in", ["planned", "prepared"]], ["channel", "=", "phone"]],
+        [
+            ["state", "in", ["planned", "prepared"]],
+            ["channel", "=", "phone"],
+            ["partner_id", "=", customer],
+        ],
         fields=["name", "partner_id", "user_id"],
         limit=1,
     )
-    assert open_visits, "wangfang has follow-ups to make"
+    assert open_visits, "the specialist has follow-ups to make"
     visit_id = open_visits[0]["id"]
     specialist.call("customer.followup.visit", "action_prepare", [visit_id])
     # Done without an outcome is refused.
@@ -108,7 +156,7 @@ def test_specialist_records_a_visit_and_the_supervisor_reviews_it(rpc):
     )
     with pytest.raises(xmlrpc.client.Fault):
         specialist.call("customer.followup.visit", "action_review", [visit_id])
-    manager = rpc("zhoujie")
+    manager = team["manager"]
     manager.call("customer.followup.visit", "action_review", [visit_id])
     visit = manager.call(
         "customer.followup.visit",
