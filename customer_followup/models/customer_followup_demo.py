@@ -164,6 +164,12 @@ class CustomerFollowupDemo(models.AbstractModel):
             self.env["base.language.install"].create(
                 {"lang_ids": [(6, 0, langs.ids)], "overwrite": False}
             ).lang_install()
+        # Odoo loads an addon's own translations once it is installed, after
+        # its demo: the demo's calendar events and messages, written in
+        # their people's language, need them now.
+        self.env["ir.module.module"]._load_module_terms(
+            ["customer_followup"], ["zh_CN", "zh_TW"], overwrite=False
+        )
 
     @api.model
     def _load_demo_company(self):
