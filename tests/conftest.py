@@ -144,14 +144,35 @@ def pristine_db():
     _drop(target)
 
 
+class Databases:
+    """Copies of the pristine test database, for tests that need a database
+    of their own for longer than one test (a module's upgrade and
+    uninstall)."""
+
+    def __init__(self, pristine):
+        self.pristine = pristine
+
+    def copy(self, target):
+        _copy(self.pristine, target)
+        return target
+
+    @staticmethod
+    def drop(target):
+        _drop(target)
+
+
+@pytest.fixture(scope="session")
+def databases(pristine_db):
+    return Databases(pristine_db)
+
+
 @pytest.fixture
-def copy_db(pristine_db):
+def copy_db(databases):
     """A copy of the test database as installed (its records, none made by
     the suite's tests on the shared server)."""
-    target = f"{_required_env('CF_TEST_DB')}_copy"[:63]
-    _copy(pristine_db, target)
+    target = databases.copy(f"{_required_env('CF_TEST_DB')}_copy"[:63])
     yield target
-    _drop(target)
+    databases.drop(target)
 
 
 @pytest.fixture(scope="session")

@@ -10,16 +10,13 @@ odoo-bin, in separate processes, on a throwaway copy of the test database.
 """
 
 import configparser
-import contextlib
 import json
 import os
 import shutil
 import subprocess
 import textwrap
 
-import psycopg2
 import pytest
-from psycopg2 import errors, sql
 
 MARK = "CF_RESULT "
 ADDON = "customer_followup"
@@ -38,83 +35,23 @@ def _options():
     return parser["options"]
 
 
-def _pg_params():
-    options = _options()
-    params = {
-        "host": options.get("db_host") or os.environ.get("PGHOST"),
-        "port": options.get("db_port") or os.environ.get("PGPORT"),
-        "user": options.get("db_user") or os.environ.get("PGUSER"),
-        "password": options.get("db_password") or os.environ.get("PGPASSWORD"),
-    }
-    return {key: value for key, value in params.items() if value and value != "False"}
-
-
-def _execute(statement):
-    conn = psycopg2.connect(dbname="postgres", **_pg_params())
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cr:
-            cr.execute(statement)
-    finally:
-        conn.close()
-
-
 def _filestore(db):
     return os.path.join(_options().get("data_dir"), "filestore", db)
 
 
-def _copy_database(source, target):
-    """A template copy takes a second, but PostgreSQL refuses it while anyone
-    is connected to the source: this process (pytest-odoo's pool) lets go of
-    its idle connections first; when an Odoo server of the suite still holds
-    some, the copy goes through pg_dump instead."""
-    with contextlib.suppress(ImportError):
-        from odoo import sql_db  # only there when pytest-odoo runs the suite
-
-        sql_db.close_db(source)
-    create = sql.SQL("CREATE DATABASE {} WITH TEMPLATE {}").format(
-        sql.Identifier(target), sql.Identifier(source)
-    )
-    with contextlib.suppress(errors.ObjectInUse):
-        _execute(create)
-        return
-    _execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target)))
-    params = _pg_params()
-    env = dict(os.environ, PGPASSWORD=params.get("password", os.environ.get("PGPASSWORD", "")))
-    conn_args = [
-        f"--host={params['host']}",
-        f"--port={params['port']}",
-        f"--username={params['user']}",
-    ]
-    dump = subprocess.Popen(
-        ["pg_dump", *conn_args, "--format=custom", source], stdout=subprocess.PIPE, env=env
-    )
-    restore = subprocess.run(
-        ["pg_restore", *conn_args, "--no-owner", f"--dbname={target}"],
-        stdin=dump.stdout,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    dump.stdout.close()
-    assert dump.wait() == 0 and restore.returncode == 0, restore.stderr
-
-
 @pytest.fixture(scope="module")
-def throwaway_db(pristine_db):
+def throwaway_db(databases):
     """A copy of the test database as installed (conftest's pristine copy,
     which nobody holds open: a template copy even while the suite's server
     runs) and of its filestore."""
     source = _required_env("CF_TEST_DB")
-    target = f"{source}_lifecycle_{os.getpid()}"[-63:]
-    _copy_database(pristine_db, target)
+    target = databases.copy(f"{source}_lifecycle_{os.getpid()}"[-63:])
     if os.path.isdir(_filestore(source)):
         shutil.copytree(_filestore(source), _filestore(target))
     try:
         yield target
     finally:
-        _execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(target)))
+        databases.drop(target)
         shutil.rmtree(_filestore(target), ignore_errors=True)
 
 
