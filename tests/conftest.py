@@ -152,7 +152,7 @@ class Databases:
     def __init__(self, pristine):
         self.pristine = pristine
 
-    def copy(self, target):
+    def clone(self, target):
         _copy(self.pristine, target)
         return target
 
@@ -170,7 +170,7 @@ def databases(pristine_db):
 def copy_db(databases):
     """A copy of the test database as installed (its records, none made by
     the suite's tests on the shared server)."""
-    target = databases.copy(f"{_required_env('CF_TEST_DB')}_copy"[:63])
+    target = databases.clone(f"{_required_env('CF_TEST_DB')}_copy"[:63])
     yield target
     databases.drop(target)
 

@@ -45,7 +45,7 @@ def throwaway_db(databases):
     which nobody holds open: a template copy even while the suite's server
     runs) and of its filestore."""
     source = _required_env("CF_TEST_DB")
-    target = databases.copy(f"{source}_lifecycle_{os.getpid()}"[-63:])
+    target = databases.clone(f"{source}_lifecycle_{os.getpid()}"[-63:])
     if os.path.isdir(_filestore(source)):
         shutil.copytree(_filestore(source), _filestore(target))
     try:
