@@ -96,10 +96,13 @@ wait_http() {
 run_load() {  # name url
     local name=$1 url=$2 port=${2##*:}
     say "$name: $LOAD_TIME, 35 specialists, 10 managers, 5 portal customers against $url"
+    "$LOAD_VENV/bin/python" "$ROOT/tests/load/cpu_share.py" "$RUN/$name-cpu.json" &
+    local sampler=$!
     LOAD_DB="$LOAD_DB" LOAD_PORT="$port" "$LOAD_VENV/bin/locust" -f "$ROOT/tests/load/locustfile.py" \
         --headless --users 50 --spawn-rate 2 --run-time "$LOAD_TIME" --host 127.0.0.1 \
         --csv "$RUN/$name" --only-summary --stop-timeout 30 --loglevel WARNING \
         > "$RUN/$name-locust.log" 2>&1 || true
+    kill -TERM "$sampler"; wait "$sampler" || true
 }
 
 STAMP="$(date +%Y%m%d-%H%M%S)"
@@ -116,7 +119,7 @@ if [ "$LOAD_ONLY" != balancer ]; then
     stop_all
     checks=$("$PY" "$ROOT/tests/load/prepare.py" check "$LOAD_DB" "$CF_CONF" "$since" | tail -1 || true)
     "$PY" "$ROOT/tests/load/report.py" "one server, 4 workers, 2 cron threads" "$RUN/single" \
-        "$RUN/single-server.log" "$RUN/$STAMP-single.json" "$checks" || rc=1
+        "$RUN/single-server.log" "$RUN/$STAMP-single.json" "$checks" "$RUN/single-cpu.json" || rc=1
     THROUGHPUT[single]=$("$PY" -c "import json; print(json.load(open('$RUN/$STAMP-single.json'))['all_requests']['per_s'])")
 fi
 
@@ -138,7 +141,7 @@ if [ "$LOAD_ONLY" != single ]; then
     checks=$("$PY" "$ROOT/tests/load/prepare.py" check "$LOAD_DB" "$CF_CONF" "$since" | tail -1 || true)
     "$PY" "$ROOT/tests/load/report.py" "two servers (2 workers, 1 cron thread each) behind nginx" \
         "$RUN/balancer" "$RUN/balancer-server1.log,$RUN/balancer-server2.log" \
-        "$RUN/$STAMP-balancer.json" "$checks" || rc=1
+        "$RUN/$STAMP-balancer.json" "$checks" "$RUN/balancer-cpu.json" || rc=1
     THROUGHPUT[balancer]=$("$PY" -c "import json; print(json.load(open('$RUN/$STAMP-balancer.json'))['all_requests']['per_s'])")
 fi
 

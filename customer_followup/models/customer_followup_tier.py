@@ -474,10 +474,9 @@ class CustomerFollowupTier(models.Model):
         # sudo: the pass's position is a system parameter, which only
         # administrators write; the manager's right was checked above.
         params = self.env["ir.config_parameter"].sudo()
+        start = self._tier_pass_start()
         for company in self.env.companies:
-            Partner = self.env["res.partner"].with_company(company)
-            count = Partner.search_count(Partner._followup_tier_candidate_domain())
-            params.set_param(CURSOR_KEY % company.id, f"0,{count}")
+            params.set_param(CURSOR_KEY % company.id, start)
         cron = self.env.ref(
             "customer_followup.ir_cron_recompute_partner_tiers", raise_if_not_found=False
         )
@@ -494,6 +493,18 @@ class CustomerFollowupTier(models.Model):
         }
 
     @api.model
+    def _tier_pass_start(self):
+        """The position of a new pass: before the first partner, with the
+        partners it will look at (those without a parent, by id). Counting
+        the customers among them instead asked for every partner's orders
+        at once: seconds of one batch at 1,000,000 customers."""
+        self.env["res.partner"].flush_model(["parent_id"])
+        count = self.env.execute_query(
+            SQL("SELECT count(*) FROM res_partner WHERE parent_id IS NULL")
+        )[0][0]
+        return f"0,{count}"
+
+    @api.model
     def _cron_recompute_partner_tiers(self, batch_size=TIER_BATCH):
         """Scheduled entry point: one batch per call; Odoo calls again at
         once while ``remaining`` is above zero."""
@@ -505,15 +516,16 @@ class CustomerFollowupTier(models.Model):
         """Recompute the tiers of the customers among the next
         ``batch_size`` partners (companies and individuals, by id).
 
-        Each company's pass keeps ``last partner id,customers left`` in a
+        Each company's pass keeps ``last partner id,partners left`` in a
         config parameter, locked with SKIP LOCKED so that a manual run and
-        the cron never work on the same batch. Customers are counted once,
+        the cron never work on the same batch. Partners are counted once,
         when a pass starts, not at every batch. A new pass starts when none
         is under way.
 
         Run as superuser, by the scheduled job: every company's customers.
 
-        :return: ``(done, remaining)`` customers
+        :return: ``(done, remaining)`` partners looked at and left (the
+            cron's progress)
         """
         params = self.env["ir.config_parameter"]
         tiers = self.search([])
@@ -534,11 +546,10 @@ class CustomerFollowupTier(models.Model):
         )
         positions = {c.id: stored.get(CURSOR_KEY % c.id) or "" for c in companies}
         if not any(positions.values()):
+            start = self._tier_pass_start()
             for company in companies:
-                Partner = self.env["res.partner"].with_company(company)
-                count = Partner.search_count(Partner._followup_tier_candidate_domain())
-                positions[company.id] = f"0,{count}"
-                params.set_param(CURSOR_KEY % company.id, positions[company.id])
+                positions[company.id] = start
+                params.set_param(CURSOR_KEY % company.id, start)
         done = 0
         for company in companies:
             if not positions[company.id]:
@@ -555,7 +566,7 @@ class CustomerFollowupTier(models.Model):
             )
             if not locked or not locked[0][0]:
                 continue  # another worker is on this company's batch
-            # "last id,customers left[,company sales total]": the total is
+            # "last id,partners left[,company sales total]": the total is
             # taken once per pass, so that shares are comparable across it.
             parts = locked[0][0].split(",")
             last_id, left = int(parts[0]), int(parts[1])
@@ -582,19 +593,23 @@ class CustomerFollowupTier(models.Model):
             # The first partner after the window tells whether the pass goes
             # on: the last batch closes it, without an empty batch after it.
             more = bool(window)
-            window_domain = [("id", ">", last_id)]
-            if more:
-                window_domain.append(("id", "<", window[0][0]))
             query = Partner._search(
-                Partner._followup_tier_candidate_domain() + window_domain, order="id"
+                Partner._followup_tier_candidate_domain(
+                    id_window=(last_id, window[0][0] if more else None)
+                ),
+                order="id",
             )
             states = Partner._followup_tier_states(query, since)
             Partner._followup_apply_tier_states(
                 states, total=total, tiers=tiers.filtered(lambda t, c=company: t.company_id == c)
             )
-            done += len(states)
+            # Progress counts the partners looked at, customers or not: a
+            # window without a customer (a block of suppliers) still moves
+            # the pass on, where reporting 0 done would end the cron's run.
+            looked = batch_size if more else max(left, 1)
+            done += looked
             positions[company.id] = (
-                f"{window[0][0] - 1},{max(left - len(states), 0)},{total!r}" if more else ""
+                f"{window[0][0] - 1},{max(left - looked, 0)},{total!r}" if more else ""
             )
             if positions[company.id]:
                 self.env.execute_query(
@@ -608,7 +623,7 @@ class CustomerFollowupTier(models.Model):
             else:
                 params.set_param(key, "")
             break
-        # An open pass reports at least one customer left, so that the cron
+        # An open pass reports at least one partner left, so that the cron
         # comes back to close it.
         remaining = sum(
             max(int(position.split(",")[1]), 1) for position in positions.values() if position

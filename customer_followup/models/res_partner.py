@@ -215,12 +215,34 @@ class ResPartner(models.Model):
     # Tier engine
     # ------------------------------------------------------------------
     @api.model
-    def _followup_tier_candidate_domain(self):
+    def _followup_tier_candidate_domain(self, id_window=None):
         """Customers that get a tier in the current company: commercial
         entities that were invoiced or have a confirmed order (themselves or
-        through a contact), or that someone tiered by hand."""
+        through a contact), or that someone tiered by hand.
+
+        :param id_window: ``(after, before)``: only the partners whose id
+            lies strictly between (``before`` None: no upper bound), with the
+            order look-ups narrowed to them.
+            Unnarrowed, PostgreSQL hashes the customer of every confirmed
+            order of the company for each batch as soon as one partner of
+            the batch was never invoiced (orders confirmed but invoiced
+            elsewhere): a cost that grows with the whole sales history at
+            every batch of a pass.
+        """
         confirmed = [("state", "=", "sale"), ("company_id", "=", self.env.company.id)]
+        own_orders = [("sale_order_ids", "any", confirmed)]
+        contacts = [("sale_order_ids", "any", confirmed)]
+        window = []
+        if id_window:
+            after, before = id_window
+            window = [("id", ">", after)] + ([("id", "<", before)] if before else [])
+            orders_of = [("partner_id", ">", after)]
+            orders_of += [("partner_id", "<", before)] if before else []
+            own_orders = [("sale_order_ids", "any", confirmed + orders_of)]
+            contacts += [("parent_id", ">", after)]
+            contacts += [("parent_id", "<", before)] if before else []
         return [
+            *window,
             ("parent_id", "=", False),
             ("company_id", "in", [False, self.env.company.id]),
             "|",
@@ -228,8 +250,8 @@ class ResPartner(models.Model):
             "|",
             ("customer_rank", ">", 0),
             ("followup_tier_manual", "=", True),
-            ("sale_order_ids", "any", confirmed),
-            ("child_ids.sale_order_ids", "any", confirmed),
+            *own_orders,
+            ("child_ids", "any", contacts),
         ]
 
     @api.model

@@ -42,6 +42,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 PEER_ADDONS = os.path.join(ROOT, ".run", "bench-addons", "odoo", "addons")
 PEER_MODULES = ["helpdesk_mgmt_sla", "crm_salesperson_planner"]
 TIMED_LISTS = ("my_followups_today", "overdue_anomalies_my_department")
+# Rows the raw INSERT and COPY references of visit generation are timed on:
+# a year's plan at 100,000 customers is about 214,000 follow-ups.
+REFERENCE_ROWS = 250_000
 
 
 def log(msg):
@@ -126,33 +129,38 @@ class Bench:
             cr.execute("SELECT id FROM res_partner WHERE name LIKE 'Bench customer %%' ORDER BY id")
             partner_ids = [r[0] for r in cr.fetchall()]
             today = datetime.now()
-            orders = []
-            for pid in partner_ids:
-                # Pareto-like sales: a few big customers, many small ones.
-                yearly = 1000 * rng.paretovariate(1.2)
-                for k in range(rng.randint(1, 4)):
-                    orders.append(
-                        SQL(
-                            "(%s, %s, %s, %s, %s, %s, 'sale', %s, 1.0, %s, 'direct')",
-                            f"BENCH{pid}-{k}",
-                            pid,
-                            pid,
-                            pid,
-                            company.id,
-                            today - timedelta(days=rng.randint(1, 420)),
-                            yearly / 2,
-                            company.currency_id.id,
+            # Sales of 10,000 customers at a time, inserted as they are made:
+            # at 1,000,000 customers the whole list of orders held the
+            # process's memory at gigabytes for every job measured after it.
+            orders = 0
+            for start in range(0, len(partner_ids), 10000):
+                chunk = []
+                for pid in partner_ids[start : start + 10000]:
+                    # Pareto-like sales: a few big customers, many small ones.
+                    yearly = 1000 * rng.paretovariate(1.2)
+                    for k in range(rng.randint(1, 4)):
+                        chunk.append(
+                            SQL(
+                                "(%s, %s, %s, %s, %s, %s, 'sale', %s, 1.0, %s, 'direct')",
+                                f"BENCH{pid}-{k}",
+                                pid,
+                                pid,
+                                pid,
+                                company.id,
+                                today - timedelta(days=rng.randint(1, 420)),
+                                yearly / 2,
+                                company.currency_id.id,
+                            )
                         )
-                    )
-            for start in range(0, len(orders), 10000):
                 cr.execute(
                     SQL(
                         "INSERT INTO sale_order (name, partner_id, partner_invoice_id, "
                         "partner_shipping_id, company_id, date_order, state, amount_untaxed, "
                         "currency_rate, currency_id, picking_policy) VALUES %s",
-                        SQL(", ").join(orders[start : start + 10000]),
+                        SQL(", ").join(chunk),
                     )
                 )
+                orders += len(chunk)
             # Deliveries: one done outgoing picking per customer of the first
             # 1,000 (the after-delivery trigger validates them at once).
             out_type = env["stock.picking.type"].search(
@@ -204,7 +212,7 @@ class Bench:
             cr.execute("ANALYZE res_partner; ANALYZE sale_order")
         self.partner_ids = partner_ids
         log(
-            f"{n} customers, {len(orders)} confirmed orders, {len(self.picking_ids)} deliveries; "
+            f"{n} customers, {orders} confirmed orders, {len(self.picking_ids)} deliveries; "
             f"raw insert {self.raw_rates['res_partner']:,.0f} partners/s"
         )
 
@@ -429,6 +437,9 @@ class Bench:
     # ------------------------------------------------------------------
     def run_tiers(self):
         n = self.args.customers
+        # Issue 8's targets are for 100,000 customers; the whole pass grows
+        # with the customers (every batch keeps its own 5 s).
+        k = n / 100_000
 
         def step(env):
             done, remaining = env["customer.followup.tier"]._recompute_partner_tiers_batch()
@@ -455,7 +466,7 @@ class Bench:
             reset,
             self.batches_until(step),
             {
-                "<=10s": lambda f: f["wall_ref_s"] <= 10,
+                f"<={10 * k:g}s": lambda f: f["wall_ref_s"] <= 10 * k,
                 "batch<=5s": lambda f: f["max_batch_ref_s"] <= 5,
                 "mem<1GiB": lambda f: f["peak_rss_mb"] < 1024,
             },
@@ -466,7 +477,7 @@ class Bench:
             lambda env: self.vacuum("res_partner"),
             self.batches_until(step),
             {
-                "<=2.5s": lambda f: f["wall_ref_s"] <= 2.5,
+                f"<={2.5 * k:g}s": lambda f: f["wall_ref_s"] <= 2.5 * k,
                 "<=1q/1000": lambda f: f["queries_per_1000"] <= 1,
                 "batch<=5s": lambda f: f["max_batch_ref_s"] <= 5,
             },
@@ -502,7 +513,7 @@ class Bench:
             bump,
             self.batches_until(step),
             {
-                "<=5s": lambda f: f["wall_ref_s"] <= 5,
+                f"<={5 * k:g}s": lambda f: f["wall_ref_s"] <= 5 * k,
                 "batch<=5s": lambda f: f["max_batch_ref_s"] <= 5,
             },
             ref="cpu",
@@ -588,7 +599,10 @@ class Bench:
             reset,
             self.batches_until(step),
             {
-                "<=15s": lambda f: f["wall_ref_s"] <= 15,
+                # A year's plan of 100,000 customers in 15 s, more customers
+                # in proportion.
+                f"<={15 * self.args.customers / 100_000:g}s": lambda f: f["wall_ref_s"]
+                <= 15 * self.args.customers / 100_000,
                 ">=7000/s": lambda f: (f["records_per_s_ref"] or 0) >= 7000,
                 "<=15q/1000": lambda f: f["queries_per_1000"] <= 15,
                 "<=0.3s/1000-visit batch": lambda f: (f["max_batch_ref_s_per_1000"] or 0) <= 0.3,
@@ -626,7 +640,13 @@ class Bench:
         )
 
     def _raw_visits(self, plan_id, columns):
-        """Generate once to take the rows, then time their raw insert."""
+        """Generate to take the rows, then time their raw insert and COPY.
+
+        The references are rates, taken on the first REFERENCE_ROWS rows
+        the job generates (all of them at 100,000 customers): the rows of
+        a 1,000,000-customer plan held in the benchmark's process would
+        have raised its memory, and so every job's measured peak, by
+        gigabytes."""
         from odoo.tools import SQL
 
         with self.registry.cursor() as cr:
@@ -635,18 +655,24 @@ class Bench:
             cr.execute("DELETE FROM customer_followup_visit WHERE plan_id IS NOT NULL")
             plan.write({"generation_pending": True, "generation_cursor": 0})
         # Batch by batch, each committed, as the cron does.
-        pending = True
-        while pending:
+        pending, generated = True, 0
+        while pending and generated < REFERENCE_ROWS:
             with self.registry.cursor() as cr:
                 plan = self.env(cr)["customer.followup.plan"].browse(plan_id)
                 plan.with_company(plan.company_id)._generate_visits_batch()
                 pending = plan.generation_pending
+                cr.execute(
+                    SQL("SELECT count(*) FROM customer_followup_visit WHERE plan_id = %s", plan_id)
+                )
+                generated = cr.fetchone()[0]
         with self.registry.cursor() as cr:
             cr.execute(
                 SQL(
-                    "SELECT %s FROM customer_followup_visit WHERE plan_id = %s",
+                    "SELECT %s FROM customer_followup_visit WHERE plan_id = %s "
+                    "ORDER BY id LIMIT %s",
                     SQL(", ").join(SQL.identifier(c) for c in columns),
                     plan_id,
+                    REFERENCE_ROWS,
                 )
             )
             rows = [list(r) for r in cr.fetchall()]
@@ -936,8 +962,9 @@ class Bench:
             have = cr.fetchone()[0]
             users = env["res.users"].search([("login", "like", "bench_%")])
             user = users[0]
-            if have < target:
-                # Filled with plain SQL: spread over 3 years and 8 owners.
+            # Filled with plain SQL, spread over 3 years and 8 owners, a
+            # million rows per transaction (10,000,000 at 1,000,000 customers).
+            for first in range(have + 1, target + 1, 1_000_000):
                 cr.execute(
                     SQL(
                         """
@@ -956,18 +983,23 @@ class Bench:
                                 THEN (CASE WHEN mod(g, 10) = 0 THEN 'planned' ELSE 'done' END)
                                 ELSE 'planned' END,
                            'bench/' || g, now(), now()
-                      FROM generate_series(1, %(count)s) g
+                      FROM generate_series(%(first)s, %(last)s) g
                     """,
                         company=env.company.id,
                         partners=self.partner_ids,
                         np=len(self.partner_ids),
                         users=users.ids,
                         nu=len(users),
-                        count=target - have,
+                        first=first,
+                        last=min(target, first + 999_999),
                     )
                 )
-                cr.execute("ANALYZE customer_followup_visit")
                 cr.commit()
+                log(f"lists: {min(target, first + 999_999):,} of {target:,} follow-ups")
+            if have < target:
+                # What autovacuum does to a table in production: statistics,
+                # and the visibility map index-only counts rely on.
+                self.vacuum("customer_followup_visit")
             cr.execute("SELECT count(*) FROM customer_followup_visit")
             total = cr.fetchone()[0]
             uenv = env(user=user)
@@ -1175,6 +1207,60 @@ class Bench:
         )
 
     # ------------------------------------------------------------------
+    def compare_with_baseline(self):
+        """Ten times the data: each job's time against the 100,000-customer
+        run's (both at reference speed, so the machine's mood cancels out),
+        per record produced, and its peak memory against that run's.
+
+        A job is linear when its time grew no more than its records did,
+        with 30 % and 0.2 s for the noise of one run against another; its
+        memory is flat when its peak grew by at most 25 %."""
+        path = self.args.baseline
+        if not path or not os.path.exists(path):
+            return
+        with open(path) as fh:
+            base = json.load(fh)
+        if base["customers"] == self.args.customers:
+            return
+        scale = self.args.customers / base["customers"]
+        self.baseline = {"path": os.path.relpath(path, ROOT), "customers": base["customers"]}
+        for name, figures in self.results.items():
+            then = base["jobs"].get(name)
+            if not all(f and f.get("records") and "wall_ref_s" in f for f in (figures, then)):
+                continue  # the working clock: a rate, not a batched job
+            grew = figures["records"] / then["records"]
+            expected = then["wall_ref_s"] * grew
+            per_record = figures["wall_ref_s"] / expected if expected else None
+            memory = figures["peak_rss_mb"] / then["peak_rss_mb"]
+            figures["baseline"] = {
+                "records": then["records"],
+                "wall_ref_s": then["wall_ref_s"],
+                "peak_rss_mb": then["peak_rss_mb"],
+                "records_ratio": round(grew, 2),
+                "time_ratio": round(figures["wall_ref_s"] / then["wall_ref_s"], 2)
+                if then["wall_ref_s"]
+                else None,
+                "time_per_record_ratio": round(per_record, 2) if per_record else None,
+                "memory_ratio": round(memory, 2),
+            }
+            figures["targets"]["linear"] = figures["wall_ref_s"] <= 1.3 * expected + 0.2
+            figures["targets"]["memory flat"] = memory <= 1.25
+            log(
+                f"{name} at x{scale:g} customers: records x{grew:.2f}, time x"
+                f"{figures['baseline']['time_ratio']} at reference speed "
+                f"(x{figures['baseline']['time_per_record_ratio']} per record), peak memory "
+                f"{figures['peak_rss_mb']} MB = x{memory:.2f} of {then['peak_rss_mb']} MB  "
+                f"{'PASS' if figures['targets']['linear'] else 'FAIL'}:linear "
+                f"{'PASS' if figures['targets']['memory flat'] else 'FAIL'}:memory flat"
+            )
+        for name, timings in self.indexes.items():
+            then = base["lists"].get(name)
+            if isinstance(timings, dict) and isinstance(then, dict):
+                log(
+                    f"{name}: page {timings['page']['ms']} ms over {self.indexes['visits']:,} "
+                    f"follow-ups, {then['page']['ms']} ms over {base['lists']['visits']:,}"
+                )
+
     def write_results(self):
         out_dir = os.path.join(ROOT, ".run", "bench")
         os.makedirs(out_dir, exist_ok=True)
@@ -1195,6 +1281,7 @@ class Bench:
             "uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(),
             "raw_insert_rows_per_s": {k: round(v) for k, v in self.raw_rates.items()},
             "jobs": self.results,
+            "baseline": getattr(self, "baseline", None),
             "peers": self.peers,
             "lists": self.indexes,
             "all_pass": all(
@@ -1233,7 +1320,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=100000)
     parser.add_argument("--anomalies", type=int, default=10000)
-    parser.add_argument("--visits", type=int, default=1000000, help="visits for the list timings")
+    parser.add_argument(
+        "--visits",
+        type=int,
+        default=None,
+        help="follow-ups for the list timings (ten per customer: 1,000,000 at 100,000)",
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--peer-runs", type=int, default=1)
     parser.add_argument(
@@ -1244,6 +1336,12 @@ def main():
         type=int,
         default=500,
         help="customers fed to the planner peer (0: all; its generation runs about 100 visits/s)",
+    )
+    parser.add_argument(
+        "--baseline",
+        default=os.path.join(ROOT, "tests", "benchmark", "baseline-100000.json"),
+        help="a run's JSON the jobs are compared with when the customers differ "
+        "(linear time, flat memory)",
     )
     parser.add_argument("--db", default="cf_bench")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
@@ -1256,6 +1354,7 @@ def main():
         help="comma-separated jobs: tiers,visits,delivery,escalation,deadlines,indexes,peers",
     )
     args = parser.parse_args()
+    args.visits = args.visits or 10 * args.customers
     odoo_bin = os.environ["CF_ODOO_BIN"]
     conf = os.path.join(ROOT, ".run", "odoo.conf")
     modules = ["customer_followup"]
@@ -1329,6 +1428,7 @@ def main():
             bench.run_peers()
         if want("indexes"):
             bench.run_indexes()
+        bench.compare_with_baseline()
         bench.write_results()
     finally:
         if not args.keep:

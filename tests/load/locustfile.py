@@ -9,7 +9,8 @@ checks the ACTION rows against the targets: 0 errors, p95 at most 1 s for
 list and form reads, 2 s for writes, 5 s for a PDF.
 
 Settings come from the environment (tools/load.sh sets them): LOAD_DB,
-LOAD_PORT (the server, or the balancer), LOAD_SPECIALISTS, LOAD_MANAGERS,
+LOAD_PORT (the server, or the balancer), LOAD_THINK (seconds between two
+actions of one person, "MIN-MAX"), LOAD_SPECIALISTS, LOAD_MANAGERS,
 LOAD_PORTAL.
 """
 
@@ -38,6 +39,8 @@ def _post_patiently(*args, **kwargs):
 httpx.post = _post_patiently
 
 DB = os.environ.get("LOAD_DB", "cf_load")
+# Seconds a person takes between two actions (reading, typing, calling).
+THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK", "1-5").split("-"))
 PORT = int(os.environ.get("LOAD_PORT", "8069"))
 VISIT_REPORT = "customer_followup.report_customer_followup_visit"
 OPEN = ["planned", "prepared", "postponed", "unreachable"]
@@ -100,7 +103,7 @@ class LoadUser(OdooLocustUser):
     database = DB
     port = PORT
     protocol = "jsonrpc"
-    wait_time = between(1, 5)
+    wait_time = between(*THINK)
     kind = None
 
     def on_start(self):

@@ -1,12 +1,13 @@
 """Reads a load run's figures and decides: make load's verdicts.
 
-    python tests/load/report.py NAME STATS_PREFIX SERVER_LOG[,LOG2] OUT_JSON [CHECK_JSON]
+    python tests/load/report.py NAME STATS_PREFIX SERVER_LOG[,LOG2] OUT_JSON [CHECK_JSON [CPU_JSON]]
 
 - STATS_PREFIX: Locust's --csv prefix (its _stats.csv has one row per
   request name, with percentiles and throughput);
 - SERVER_LOG: the Odoo servers' logs, for the scheduled jobs' batches
   (Odoo logs "Job 'name' (id) done in 1.234s" after each batch);
-- CHECK_JSON: what tests/load/prepare.py check printed.
+- CHECK_JSON: what tests/load/prepare.py check printed;
+- CPU_JSON: where the CPU went (tests/load/cpu_share.py), shown, not judged.
 
 Targets (issue 18): no error; p95 at most 1 s for list and form reads, 2 s
 for writes, 5 s for a PDF; every batch of the jobs at most 5 s.
@@ -43,9 +44,19 @@ def limit_ms(name):
     return 1000
 
 
+def read_cpu(path):
+    """What tests/load/cpu_share.py wrote, or nothing."""
+    try:
+        with open(path) as fh:
+            return json.load(fh)
+    except (TypeError, OSError, ValueError):
+        return {}
+
+
 def main():
     name, prefix, logs, out = sys.argv[1:5]
     checks = json.loads(sys.argv[5]) if len(sys.argv) > 5 and sys.argv[5] else {}
+    cpu = read_cpu(sys.argv[6] if len(sys.argv) > 6 else None)
     actions, total = {}, {}
     with open(f"{prefix}_stats.csv") as fh:
         for row in csv.DictReader(fh):
@@ -86,6 +97,7 @@ def main():
         "all_requests": total,
         "jobs": {job: {"batches": len(b), "max_batch_s": max(b)} for job, b in jobs.items()},
         "checks": checks,
+        "cpu": cpu,
         "targets": targets,
         "all_pass": all(targets.values()),
     }
@@ -108,6 +120,9 @@ def main():
         say(f"  {job}: {b['batches']} batches, longest {b['max_batch_s']:.2f} s")
     for key, value in checks.items():
         say(f"  {key}: {value}")
+    if cpu.get("share_of_capacity"):
+        shares = ", ".join(f"{k} {v:.0%}" for k, v in cpu["share_of_capacity"].items())
+        say(f"  CPU ({cpu['cores']} cores) busy {cpu['busy_share']:.0%}: {shares}")
     failed = [label for label, ok in targets.items() if not ok]
     say("  all targets PASS" if not failed else "  FAIL: " + "; ".join(failed))
     return 0 if not failed else 1
