@@ -10,8 +10,10 @@
 # in .run/load/. Non-zero when a target fails.
 #
 # Settings (environment): LOAD_DB (cf_load, built once and reused),
-# LOAD_CUSTOMERS (100000), LOAD_TIME (5m), LOAD_USERS (50: 35 specialists,
-# 10 managers, 5 portal customers), LOAD_ONLY (single|balancer).
+# LOAD_CUSTOMERS (100000), LOAD_TIME (5m), LOAD_THINK (5-15: seconds each
+# person takes between two actions; README, Load, says why), LOAD_ONLY
+# (single|balancer). The users are 35 specialists, 10 managers and 5 portal
+# customers.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/tools/settings.sh"
@@ -24,6 +26,7 @@ LOAD_DB="${LOAD_DB:-cf_load}"
 LOAD_CUSTOMERS="${LOAD_CUSTOMERS:-100000}"
 LOAD_TIME="${LOAD_TIME:-5m}"
 LOAD_ONLY="${LOAD_ONLY:-}"
+export LOAD_THINK="${LOAD_THINK:-5-15}"
 PY="$CF_VENV/bin/python"
 RUN="$ROOT/.run/load"
 mkdir -p "$RUN"
@@ -95,10 +98,10 @@ wait_http() {
 
 run_load() {  # name url
     local name=$1 url=$2 port=${2##*:}
-    say "$name: $LOAD_TIME, 35 specialists, 10 managers, 5 portal customers against $url"
+    say "$name: $LOAD_TIME, 35 specialists, 10 managers, 5 portal customers, $LOAD_THINK s between actions, against $url"
     "$LOAD_VENV/bin/python" "$ROOT/tests/load/cpu_share.py" "$RUN/$name-cpu.json" &
     local sampler=$!
-    LOAD_DB="$LOAD_DB" LOAD_PORT="$port" "$LOAD_VENV/bin/locust" -f "$ROOT/tests/load/locustfile.py" \
+    LOAD_DB="$LOAD_DB" LOAD_PORT="$port" LOAD_THINK="$LOAD_THINK" "$LOAD_VENV/bin/locust" -f "$ROOT/tests/load/locustfile.py" \
         --headless --users 50 --spawn-rate 2 --run-time "$LOAD_TIME" --host 127.0.0.1 \
         --csv "$RUN/$name" --only-summary --stop-timeout 30 --loglevel WARNING \
         > "$RUN/$name-locust.log" 2>&1 || true

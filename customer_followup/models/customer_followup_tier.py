@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, float_compare
 
+from .candidate_reads import tune_candidate_reads
 from .claims import claim_rows
 
 _logger = logging.getLogger(__name__)
@@ -270,7 +271,7 @@ class CustomerFollowupTier(models.Model):
             # as in the nightly pass (the field is for managers).
             Partner = self.env["res.partner"].sudo().with_company(company)
             _today, since = Partner._followup_sales_window()
-            _tune_tier_reads(self.env.cr)
+            tune_candidate_reads(self.env.cr)
             query = Partner._search(Partner._followup_tier_candidate_domain(), order="id")
             states = Partner._followup_tier_states(query, since)
             counts.update(Partner._followup_apply_tier_states(states, tiers=tiers, dry_run=True))
@@ -532,7 +533,7 @@ class CustomerFollowupTier(models.Model):
         companies = tiers.company_id.sorted("id")
         if not companies:
             return 0, 0
-        _tune_tier_reads(self.env.cr)
+        tune_candidate_reads(self.env.cr)
         # Read in SQL rather than with get_param: batches move the position
         # with a plain UPDATE of the locked row (set_param would clear every
         # ORM cache of the registry at each batch).
@@ -629,21 +630,6 @@ class CustomerFollowupTier(models.Model):
             max(int(position.split(",")[1]), 1) for position in positions.values() if position
         )
         return done, remaining
-
-
-def _tune_tier_reads(cr):
-    """Settings of the current transaction for the engine's reads.
-
-    The candidates' filter makes PostgreSQL estimate these queries as
-    expensive enough to JIT-compile them, which costs seconds per batch for
-    a plan that runs in a fraction of a second. Its "has a confirmed order"
-    test hashes the partners of every confirmed order: past about 100,000
-    orders that no longer fits the default 4 MB, and PostgreSQL scans the
-    orders again for each partner instead (this transaction only; the job's
-    worker stays far below 1 GiB).
-    """
-    cr.execute(SQL("SET LOCAL jit = off"))
-    cr.execute(SQL("SET LOCAL work_mem = '64MB'"))
 
 
 def _at_least(value, threshold):

@@ -10,6 +10,7 @@ from odoo import api, models
 from odoo.models import MAGIC_COLUMNS as _MAGIC_COLUMNS
 from odoo.tools import SQL
 
+from .candidate_reads import tune_candidate_reads
 from .generation_batch import CUSTOMER_FIELDS, BatchCustomer, GenerationBatch, PlannedVisit
 from .sql_arrays import array_param
 
@@ -215,6 +216,7 @@ class CustomerFollowupVisitGenerator(models.AbstractModel):
         """
         Partner = self.env["res.partner"].with_company(company)
         Partner.flush_model(CUSTOMER_FIELDS)
+        tune_candidate_reads(self.env.cr)
         query = Partner._search(
             partner_domain + [("id", ">", after_id)], order="id", limit=batch_size
         )

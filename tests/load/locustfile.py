@@ -40,7 +40,7 @@ httpx.post = _post_patiently
 
 DB = os.environ.get("LOAD_DB", "cf_load")
 # Seconds a person takes between two actions (reading, typing, calling).
-THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK", "1-5").split("-"))
+THINK = tuple(float(x) for x in os.environ.get("LOAD_THINK", "5-15").split("-"))
 PORT = int(os.environ.get("LOAD_PORT", "8069"))
 VISIT_REPORT = "customer_followup.report_customer_followup_visit"
 OPEN = ["planned", "prepared", "postponed", "unreachable"]

@@ -15,6 +15,7 @@ for writes, 5 s for a PDF; every batch of the jobs at most 5 s.
 
 import csv
 import json
+import os
 import re
 import sys
 
@@ -93,6 +94,7 @@ def main():
         targets[f"{key} = 0"] = value == 0
     result = {
         "run": name,
+        "think_s": os.environ.get("LOAD_THINK"),
         "actions": actions,
         "all_requests": total,
         "jobs": {job: {"batches": len(b), "max_batch_s": max(b)} for job, b in jobs.items()},
@@ -103,7 +105,7 @@ def main():
     }
     with open(out, "w") as fh:
         json.dump(result, fh, indent=2)
-    say(f"[load] {name}")
+    say(f"[load] {name}, {result['think_s']} s between a person's actions")
     say(f"  {'action':<40} {'n':>6} {'err':>4} {'p50':>7} {'p95':>7} {'p99':>7} {'/s':>6}")
     for action, f in actions.items():
         verdict = "PASS" if f["p95_ms"] <= f["p95_limit_ms"] else "FAIL"
