@@ -55,10 +55,6 @@ class TestMigration(TransactionCase):
         # The indexes the jobs and lists rely on are left alone.
         self.assertIn("customer_followup_visit_period_key_uniq", indexes)
         self.assertIn("customer_followup_visit_open_schedule_idx", indexes)
-        # "My follow-ups today" counts from the index alone.
-        self.assertIn(
-            "INCLUDE (partner_id, id)", indexes["customer_followup_visit_open_schedule_idx"]
-        )
 
     def test_upgrade_to_2_0_empties_unanswered_scores(self):
         """18.0.1.1.0 kept the scores as integers, 0 where nobody answered:
