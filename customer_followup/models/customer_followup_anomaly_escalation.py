@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from .batch_clock import BATCH_SECONDS, BatchClock
 from .claims import claim_rows
 from .customer_followup_anomaly import MANAGER_GROUP
 from .customer_followup_anomaly_workflow import CLOCKS, HANDLING_STATES
@@ -11,9 +12,13 @@ from .customer_followup_anomaly_workflow import CLOCKS, HANDLING_STATES
 _logger = logging.getLogger(__name__)
 
 # Anomalies per batch: 500 took 1.7 s on a quiet 2-core machine but 5.9 to
-# 7.1 s while 50 people worked on it (make load); 250 keeps a batch within
-# 5 s then, and the scan re-runs at once while a backlog remains.
+# 7.1 s while 50 people worked on it (make load); the scan re-runs at once
+# while a backlog remains.
 ESCALATION_BATCH = 250
+# Anomalies claimed and told together, between two looks at the batch's
+# elapsed time: on a slow machine under load 250 took 18 s (72 ms each).
+# Each chunk tells a person once (one e-mail or inbox message per chunk).
+ESCALATION_CHUNK = 20
 
 
 class CustomerFollowupAnomaly(models.Model):
@@ -39,14 +44,16 @@ class CustomerFollowupAnomaly(models.Model):
         return res
 
     @api.model
-    def _cron_escalate(self, batch_size=ESCALATION_BATCH):
+    def _cron_escalate(self, batch_size=ESCALATION_BATCH, seconds=BATCH_SECONDS):
         """The scheduled job: every scan of the two server actions in one
         run, its progress reported once with the summed figures, so that a
-        backlog larger than a batch makes the scheduler run it again at once."""
+        backlog larger than a batch makes the scheduler run it again at once.
+        After ``seconds`` of elapsed time each scan starts no new chunk."""
         now = fields.Datetime.now()
+        clock = BatchClock(seconds)
         # Run by the superuser (ir.cron's user): every company's anomalies.
-        overdue, overdue_left = self._escalate_overdue([], now, batch_size)
-        progress, progress_left = self._escalate_missing_progress([], now, batch_size)
+        overdue, overdue_left = self._escalate_overdue([], now, batch_size, clock)
+        progress, progress_left = self._escalate_missing_progress([], now, batch_size, clock)
         self.env["ir.cron"]._notify_progress(
             done=len(overdue) + len(progress), remaining=overdue_left + progress_left
         )
@@ -77,10 +84,10 @@ class CustomerFollowupAnomaly(models.Model):
         scope = self._escalation_scope(now, batch_size)
         return self._escalate_overdue(scope, now or fields.Datetime.now(), batch_size)[0]
 
-    def _escalate_overdue(self, scope, now, batch_size):
+    def _escalate_overdue(self, scope, now, batch_size, clock=None):
         """Escalate the clock lines past their deadline, still running and
         not escalated yet: one query finds a batch of them, whichever their
-        clock, one UPDATE per clock claims them.
+        clock, one UPDATE per clock and chunk claims them.
 
         :return: the escalated anomalies and how many are left to escalate"""
         Clock = self.env["customer.followup.anomaly.clock"]
@@ -99,16 +106,21 @@ class CustomerFollowupAnomaly(models.Model):
         more = len(due) > batch_size
         due = due[:batch_size]
         escalated = self.browse()
-        claimed_count = 0
-        for step in CLOCKS:
-            anomalies = self.browse(
-                due.filtered(lambda c, step=step: c.step == step).anomaly_id.ids
-            )
-            claimed = anomalies._claim_escalation(step)
-            claimed_count += len(claimed)
-            escalated |= claimed._escalate_each(step)
+        claimed_count = taken = 0
+        for chunk in (clock or BatchClock(None)).chunks(due, ESCALATION_CHUNK):
+            taken += len(chunk)
+            for step in CLOCKS:
+                anomalies = self.browse(
+                    chunk.filtered(lambda c, step=step: c.step == step).anomaly_id.ids
+                )
+                claimed = anomalies._claim_escalation(step)
+                claimed_count += len(claimed)
+                escalated |= claimed._escalate_each(step)
         # Lines another worker holds are still to be done by it.
-        remaining = Clock.search_count(domain) if more else len(due) - claimed_count
+        if more or taken < len(due):
+            remaining = Clock.search_count(domain)
+        else:
+            remaining = len(due) - claimed_count
         return escalated, remaining
 
     def _claim_escalation(self, step):
@@ -235,7 +247,7 @@ class CustomerFollowupAnomaly(models.Model):
         scope = self._escalation_scope(now, batch_size)
         return self._escalate_missing_progress(scope, now or fields.Datetime.now(), batch_size)[0]
 
-    def _escalate_missing_progress(self, scope, now, batch_size):
+    def _escalate_missing_progress(self, scope, now, batch_size, clock=None):
         """:return: the escalated anomalies and how many are left to escalate"""
         domain = scope + [
             ("state", "in", HANDLING_STATES),
@@ -248,9 +260,15 @@ class CustomerFollowupAnomaly(models.Model):
         candidates = Anomaly.search(domain, limit=batch_size + 1, order="id")
         more = len(candidates) > batch_size
         candidates = candidates[:batch_size]
-        claimed = candidates._claim_progress(now)
-        escalated = claimed._escalate_each("progress")
-        return escalated, Anomaly.search_count(domain) if more else len(candidates - claimed)
+        escalated = claimed = taken = self.browse()
+        for chunk in (clock or BatchClock(None)).chunks(candidates, ESCALATION_CHUNK):
+            taken |= chunk
+            claimed_now = chunk._claim_progress(now)
+            claimed |= claimed_now
+            escalated |= claimed_now._escalate_each("progress")
+        if more or taken != candidates:
+            return escalated, Anomaly.search_count(domain)
+        return escalated, len(candidates - claimed)
 
     def _claim_progress(self, now):
         if not self:

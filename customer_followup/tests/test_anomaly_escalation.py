@@ -6,6 +6,7 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from odoo.addons.customer_followup.models import batch_clock
 from odoo.addons.mail.tests.common import MockEmail
 
 from .anomaly_common import AnomalyCase
@@ -126,6 +127,38 @@ class TestAnomalyEscalation(MockEmail, AnomalyCase):
             self.assertEqual(reports, [(2, 1), (1, 0)])
         self.assertEqual(first | second, anomalies)
         self.assertFalse(first & second)
+
+    def test_a_batch_starts_no_chunk_after_its_time(self):
+        """A batch of the job ends on elapsed time as well as on size: once
+        1.5 s have passed it claims no further chunk of 20, reports the rest
+        as remaining (the scheduler runs it again at once), and the next
+        batches escalate the others, each anomaly once, none left over."""
+        anomalies = self.Anomaly.browse()
+        for _index in range(21):
+            anomalies |= self.found(severity="general")
+        reports = []
+
+        def notify(cron, done, remaining, deactivate=False):
+            reports.append((done, remaining))
+
+        # Every look at the clock finds 2 s more elapsed than the last.
+        ticks = iter(range(0, 1000, 2))
+        late = max(anomalies.mapped(lambda a: a._clock_deadline("report"))) + timedelta(minutes=1)
+        with (
+            freeze_time(late),
+            patch.object(type(self.env["ir.cron"]), "_notify_progress", notify),
+            patch.object(batch_clock, "monotonic", lambda: next(ticks)),
+        ):
+            first = self.Anomaly._cron_escalate()
+            self.assertEqual(len(first), 20, "the first chunk only: the time was out")
+            self.assertEqual(reports, [(20, 1)])
+            second = self.Anomaly._cron_escalate()
+            self.assertEqual(reports, [(20, 1), (1, 0)])
+            self.assertFalse(self.Anomaly._cron_escalate())
+        self.assertEqual(first | second, anomalies)
+        self.assertFalse(first & second)
+        for anomaly in anomalies:
+            self.assertEqual(len(self.todos(anomaly, self.user_deputy)), 1)
 
     def test_escalation_reaches_people_the_way_they_chose(self):
         """Inbox readers get an inbox notification, e-mail readers an

@@ -9,6 +9,7 @@ windows (10:00–11:30, 15:30–17:00) of working days only. Follow-ups planned
 in bulk get their event from the hourly job, 30 days ahead."""
 
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -16,6 +17,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.customer_followup.models import batch_clock
 from odoo.addons.mail.tests.common import MockEmail
 
 from .visit_common import VisitCase
@@ -273,6 +275,48 @@ class TestVisitCalendar(VisitCase, MockEmail):
         self.assertNotIn(self.customer.name, seen.name)
         with self.assertRaises(AccessError):
             seen.write({"start": datetime(2026, 11, 20, 2), "stop": datetime(2026, 11, 20, 4)})
+
+    @freeze_time(NOW)
+    def test_the_calendar_job_ends_a_batch_on_time(self):
+        """While people work, an event can cost a quarter of a second: a
+        batch creates no further chunk of 10 events once 1.5 s have passed,
+        reports the rest, and the next batch goes on with the nearest."""
+        # Whatever else is waiting (demo data) goes in first, without a clock.
+        self.Visit._cron_sync_calendar_events(batch_size=10_000, seconds=None)
+        visits = self.Visit.create(
+            [
+                {
+                    "company_id": self.company.id,
+                    "partner_id": self.customer.id,
+                    "trigger": "routine",
+                    "channel": "phone",
+                    "user_id": self.user_cs.id,
+                    "scheduled_date": THURSDAY_11 + timedelta(days=index),
+                    "deadline": THURSDAY_11 + timedelta(days=60),
+                    "period_key": f"batch/{index}",
+                }
+                for index in range(12)
+            ]
+        )
+        reports = []
+
+        def notify(cron, done, remaining, deactivate=False):
+            reports.append((done, remaining))
+
+        # Every look at the clock finds 2 s more elapsed than the last.
+        ticks = iter(range(0, 1000, 2))
+        with (
+            patch.object(type(self.env["ir.cron"]), "_notify_progress", notify),
+            patch.object(batch_clock, "monotonic", lambda: next(ticks)),
+        ):
+            first = self.Visit._cron_sync_calendar_events()
+            self.assertEqual(first, visits[:10], "the nearest ten, then the time was out")
+            self.assertEqual(reports, [(10, 2)])
+            second = self.Visit._cron_sync_calendar_events()
+            self.assertEqual(reports, [(10, 2), (2, 0)])
+        self.assertEqual(second, visits[10:])
+        for visit in visits:
+            self.assertEqual(len(visit.calendar_event_ids), 1, visit.scheduled_date)
 
     @freeze_time(NOW)
     def test_planned_follow_ups_enter_the_calendar_30_days_ahead(self):

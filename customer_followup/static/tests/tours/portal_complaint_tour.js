@@ -92,8 +92,11 @@ registry.category("web_tour.tours").add("customer_followup_portal_another_time",
             run: "click",
         },
         {
+            // The unfiltered page lists the same row: wait for the page the
+            // filter loads, or the click lands on a page being replaced.
             content: "Open the next appointment",
-            trigger: "tr.o_cf_upcoming a.o_cf_visit_link",
+            trigger:
+                "body:has(.dropdown-menu a.active[href*='filterby=upcoming']) tr.o_cf_upcoming a.o_cf_visit_link",
             run: "click",
         },
         {
