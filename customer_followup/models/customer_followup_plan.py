@@ -272,10 +272,15 @@ class CustomerFollowupPlan(models.Model):
     # ------------------------------------------------------------------
     # Generation
     # ------------------------------------------------------------------
-    def _scope_domain(self):
+    def _scope_domain(self, id_window=None):
+        """The plan's customers; with ``id_window`` ``(after, before)``,
+        those whose id lies strictly between, their orders looked up among
+        the window's only (see ``_followup_tier_candidate_domain``)."""
         self.ensure_one()
         domain = (
-            self.env["res.partner"].with_company(self.company_id)._followup_tier_candidate_domain()
+            self.env["res.partner"]
+            .with_company(self.company_id)
+            ._followup_tier_candidate_domain(id_window=id_window)
         )
         # Customers without a tier get no follow-up, and are skipped by the
         # generator: "has a tier" is not asked of the database, whose
@@ -290,12 +295,27 @@ class CustomerFollowupPlan(models.Model):
         return domain
 
     def _generate_visits_batch(self, batch_size=GENERATION_BATCH, max_visits=GENERATION_VISITS):
-        """Plan the next batch of customers of this plan.
+        """Plan the customers among the next ``batch_size`` partners
+        (companies and individuals, by id) of this plan, as the tier pass
+        walks them: each batch asks its window's orders only, so that a
+        customer never invoiced costs an index look-up, not a pass over the
+        company's whole sales history.
 
-        :return: customers processed
+        :return: partners looked at (the cron's progress)
         """
         self.ensure_one()
         Generator = self.env["customer.followup.visit.generator"]
+        after = self.generation_cursor or 0
+        window = self.env.execute_query(
+            SQL(
+                "SELECT id FROM res_partner WHERE id > %s AND parent_id IS NULL "
+                "ORDER BY id LIMIT %s",
+                after,
+                batch_size + 1,
+            )
+        )
+        # The first partner after the window, if any: the pass goes on.
+        before = window[batch_size][0] if len(window) > batch_size else None
         saved = self.generation_cursor and self.generation_channel_counts
         if saved:
             counts = defaultdict(
@@ -308,33 +328,38 @@ class CustomerFollowupPlan(models.Model):
                 .search([("company_id", "=", self.company_id.id)])
             )
             counts = Generator._channel_counts(self.company_id, tiers, self.date_from, self.date_to)
+            for tier in tiers:
+                counts.setdefault(tier.id, Counter())  # counted: none yet
         stats = {"thinned": 0}
         done, last_id, visits = Generator._generate_batch(
             self.company_id,
             self.date_from,
             self.date_to,
-            self._scope_domain(),
+            self._scope_domain(id_window=(after, before)),
             plan=self,
-            after_id=self.generation_cursor,
+            after_id=after,
             batch_size=batch_size,
             greetings=self.holiday_greetings,
             channel_counts=counts,
             max_visits=max_visits,
             stats=stats,
         )
+        # A batch cut at the follow-ups' limit goes on after its last
+        # customer; otherwise after its window.
+        cut = len(visits) >= max_visits
         self._write_workflow(
             {
                 "thinned_count": self.thinned_count + stats["thinned"],
-                "generation_cursor": last_id,
-                # A batch cut at the follow-ups' limit leaves customers after
-                # it; one that read fewer customers than asked was the last.
-                "generation_pending": done >= batch_size or len(visits) >= max_visits,
+                "generation_cursor": last_id if cut or not before else before - 1,
+                "generation_pending": cut or bool(before),
+                # Every tier's, none planned yet included: a pass's windows
+                # before its first customer must not count them again.
                 "generation_channel_counts": {
-                    str(tier_id): dict(per) for tier_id, per in counts.items() if per
+                    str(tier_id): dict(per) for tier_id, per in counts.items()
                 },
             }
         )
-        return done
+        return done if cut else min(len(window), batch_size)
 
     def _generate_visits(self, batch_size=GENERATION_BATCH, max_batches=None):
         """Generate every pending batch of these plans (all of them unless

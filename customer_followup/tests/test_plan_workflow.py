@@ -75,9 +75,12 @@ class TestPlanWorkflow(VisitCase):
             plan.with_user(self.user_manager).action_approve()
         total = plan.visit_count
         plan.visit_ids.unlink()
-        plan.write({"generation_pending": True, "generation_cursor": 0})
+        # From just before the plan's first customer (partners walked by id).
+        self.assertEqual(self.normal.id, self.key.id + 1)
+        plan.write({"generation_pending": True, "generation_cursor": self.key.id - 1})
         with freeze_time("2027-01-04 02:00:00"):
-            # One customer per batch: the first run plans one, says one is left.
+            # One partner per batch: the first run plans the first customer
+            # and says the plan is left.
             progress = self.env["ir.cron.progress"].create(
                 {
                     "cron_id": self.env.ref("customer_followup.ir_cron_generate_visits").id,
@@ -90,9 +93,14 @@ class TestPlanWorkflow(VisitCase):
             self.assertEqual(plan.state, "running")
             self.assertEqual(progress.done, 1)
             self.assertEqual(progress.remaining, 1)
+            self.assertEqual(plan.visit_ids.partner_id, self.key)
             self.assertTrue(0 < plan.visit_count < total)
             Plan._cron_generate_visits(batch_size=1)
-            Plan._cron_generate_visits(batch_size=1)
+            self.assertEqual(plan.visit_ids.partner_id, self.key | self.normal)
+            runs = 0
+            while progress.remaining and runs < 10:
+                Plan._cron_generate_visits(batch_size=1)
+                runs += 1
             self.assertEqual(progress.remaining, 0)
         plan.invalidate_recordset()
         self.assertEqual(plan.visit_count, total)

@@ -261,7 +261,8 @@ class TestVisitGeneration(VisitCase):
         self.assertEqual(len(calls), 1)
         routine = plan.visit_ids.filtered(lambda v: v.period_key.startswith("routine/"))
         counts = Counter(routine.mapped("channel"))
-        self.assertEqual(plan.generation_channel_counts, {str(self.tier_normal.id): counts})
+        carried = {tier: per for tier, per in plan.generation_channel_counts.items() if per}
+        self.assertEqual(carried, {str(self.tier_normal.id): counts})
         for line in self.tier_normal.channel_mix_ids:
             self.assertAlmostEqual(
                 counts[line.channel] * 100.0 / len(routine),
@@ -282,10 +283,13 @@ class TestVisitGeneration(VisitCase):
 
         plan = self._plan(YEAR_FROM, YEAR_TO, partner_ids=[(6, 0, self.customers.ids)])
         plan.sudo().write({"generation_pending": True, "generation_cursor": 0})
-        done = plan.sudo()._generate_visits_batch(batch_size=10, max_visits=1)
+        # A window of every partner, so that the limit is what stops it.
+        done = plan.sudo()._generate_visits_batch(batch_size=100_000, max_visits=1)
         # The first customer, planned above, adds nothing: the batch goes on
         # to the second one and stops after it.
+        second = self.customers.sorted("id")[1]
         self.assertEqual(done, 2)
+        self.assertEqual(plan.generation_cursor, second.id)
         self.assertTrue(plan.generation_pending)
         plan.sudo()._generate_visits(batch_size=10)
         self.assertFalse(plan.generation_pending)
@@ -293,6 +297,31 @@ class TestVisitGeneration(VisitCase):
         self.assertEqual(planned.partner_id, self.customers)
         keys = [(v.partner_id.id, v.period_key) for v in planned]
         self.assertEqual(len(keys), len(set(keys)))
+
+    def test_plan_walks_windows_of_partners(self):
+        """A plan's batches walk the partners by id, a window of
+        ``batch_size`` at a time, as the tier pass does: each batch moves on
+        (progress above zero) even when its window holds no customer, and a
+        customer whose orders were confirmed but never invoiced in Odoo
+        (customer rank 0) is planned like the others."""
+        ordered = self._customer("Ordered, never invoiced", customer_rank=0)
+        self._sell(ordered, 5000)
+        prospect = self._customer("Prospect, no order", customer_rank=0)
+        for partner in ordered | prospect:
+            partner.with_company(self.company).sudo().followup_tier_id = self.tier_normal
+        self.assertEqual(ordered.customer_rank, 0)
+        plan = self._plan(
+            YEAR_FROM, YEAR_TO, partner_ids=[(6, 0, (ordered | prospect | self.normal).ids)]
+        )
+        plan.sudo().write({"generation_pending": True, "generation_cursor": 0})
+        progress = []
+        while plan.generation_pending:
+            progress.append(plan.sudo()._generate_visits_batch(batch_size=20))
+        self.assertGreater(len(progress), 1, "several windows")
+        self.assertTrue(all(done > 0 for done in progress), progress)
+        self.assertTrue(self._visits(ordered))
+        self.assertTrue(self._visits(self.normal))
+        self.assertFalse(self._visits(prospect), "no confirmed order, never invoiced")
 
     def _routine_channels(self, partner):
         return (
