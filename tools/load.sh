@@ -96,13 +96,26 @@ wait_http() {
     die "no answer from $url"
 }
 
+# People arrive one every 2 s (100 s for 50), as a morning does: 50 at 2 a
+# second spent the first 90 s on 100 password checks (Odoo's PBKDF2, about
+# 0.5 s of CPU each), and everything queued behind them. The figures are of
+# LOAD_TIME with everyone there (Locust's --reset-stats at the end of the
+# ramp); the jobs' batches and the guarantees cover the whole run.
+SPAWN_RATE=0.5
+RAMP_S=100
+LOAD_S=$("$PY" -c 'import re, sys
+t = sys.argv[1]
+parts = re.findall(r"(\d+)([hms])", t)
+print(sum(int(n) * {"h": 3600, "m": 60, "s": 1}[u] for n, u in parts) if parts else int(t))' "$LOAD_TIME")
+
 run_load() {  # name url
     local name=$1 url=$2 port=${2##*:}
-    say "$name: $LOAD_TIME, 35 specialists, 10 managers, 5 portal customers, $LOAD_THINK s between actions, against $url"
+    say "$name: $LOAD_TIME with everyone there after a ${RAMP_S} s arrival, 35 specialists, 10 managers, 5 portal customers, $LOAD_THINK s between actions, against $url"
     "$LOAD_VENV/bin/python" "$ROOT/tests/load/cpu_share.py" "$RUN/$name-cpu.json" &
     local sampler=$!
     LOAD_DB="$LOAD_DB" LOAD_PORT="$port" LOAD_THINK="$LOAD_THINK" "$LOAD_VENV/bin/locust" -f "$ROOT/tests/load/locustfile.py" \
-        --headless --users 50 --spawn-rate 2 --run-time "$LOAD_TIME" --host 127.0.0.1 \
+        --headless --users 50 --spawn-rate "$SPAWN_RATE" --reset-stats \
+        --run-time "$((LOAD_S + RAMP_S))s" --host 127.0.0.1 \
         --csv "$RUN/$name" --only-summary --stop-timeout 30 --loglevel WARNING \
         > "$RUN/$name-locust.log" 2>&1 || true
     kill -TERM "$sampler"; wait "$sampler" || true
@@ -114,7 +127,7 @@ declare -A THROUGHPUT
 
 if [ "$LOAD_ONLY" != balancer ]; then
     P=$(free_port); G=$(free_port)
-    "$PY" "$ROOT/tests/load/prepare.py" setup "$LOAD_DB" "$CF_CONF" "http://127.0.0.1:$P"
+    "$PY" "$ROOT/tests/load/prepare.py" setup "$LOAD_DB" "$CF_CONF" "http://127.0.0.1:$P" "$((RAMP_S + 30))"
     since="$(date -u '+%F %T')"
     start_odoo "$P" "$G" 4 2 "$RUN/single-server.log"
     wait_http "http://127.0.0.1:$P"
@@ -131,7 +144,7 @@ if [ "$LOAD_ONLY" != single ]; then
     mkdir -p "$RUN/nginx"
     sed -e "s|@RUN@|$RUN/nginx|g" -e "s|@HTTP1@|$P1|; s|@HTTP2@|$P2|; s|@GEVENT1@|$G1|; s|@GEVENT2@|$G2|; s|@PORT@|$N|" \
         "$ROOT/tests/load/nginx.conf.in" > "$RUN/nginx/nginx.conf"
-    "$PY" "$ROOT/tests/load/prepare.py" setup "$LOAD_DB" "$CF_CONF" "http://127.0.0.1:$N"
+    "$PY" "$ROOT/tests/load/prepare.py" setup "$LOAD_DB" "$CF_CONF" "http://127.0.0.1:$N" "$((RAMP_S + 30))"
     since="$(date -u '+%F %T')"
     # Two machines' worth of Odoo on one: each half the workers, crons on both.
     start_odoo "$P1" "$G1" 2 1 "$RUN/balancer-server1.log" --proxy-mode

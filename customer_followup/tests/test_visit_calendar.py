@@ -279,7 +279,7 @@ class TestVisitCalendar(VisitCase, MockEmail):
     @freeze_time(NOW)
     def test_the_calendar_job_ends_a_batch_on_time(self):
         """While people work, an event can cost a quarter of a second: a
-        batch creates no further chunk of 10 events once 1.5 s have passed,
+        batch creates no further chunk of 10 events once 0.5 s have passed,
         reports the rest, and the next batch goes on with the nearest."""
         # Whatever else is waiting (demo data) goes in first, without a clock.
         self.Visit._cron_sync_calendar_events(batch_size=10_000, seconds=None)

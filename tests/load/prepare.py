@@ -1,6 +1,6 @@
 """Prepares the load test's database and checks it afterwards.
 
-    python tests/load/prepare.py setup DB CONFIG URL     # users, their follow-ups, jobs due
+    python tests/load/prepare.py setup DB CONFIG URL [JOBS_IN]  # users, follow-ups, jobs due
     python tests/load/prepare.py check DB CONFIG SINCE   # no duplicate follow-up, escalated once
 
 Run with the project's virtualenv (it opens the database through Odoo's
@@ -12,7 +12,8 @@ today, 10 managers, 5 portal customers; it lets portal customers file as
 many complaints as the test makes, points wkhtmltopdf at the server, and
 makes the two jobs that run during the load due: the yearly plan is topped
 up (generation) and 1,000 anomalies miss their report deadline
-(escalation), with both scheduled actions called every minute.
+(escalation), with both scheduled actions called every minute from
+JOBS_IN seconds on (30 by default; make load: once everyone has arrived).
 """
 
 import json
@@ -66,7 +67,7 @@ def users(env, prefix, count, group_xmlids, share=False, partners=None):
     return result
 
 
-def setup(db, conf, url):
+def setup(db, conf, url, jobs_in=30):
     from odoo.tools import SQL
 
     with registry(db, conf).cursor() as cr:
@@ -161,7 +162,7 @@ def setup(db, conf, url):
                         "active": True,
                         "interval_number": 1,
                         "interval_type": "minutes",
-                        "nextcall": datetime.now() + timedelta(seconds=30),
+                        "nextcall": datetime.now() + timedelta(seconds=jobs_in),
                     }
                 )
         # The started servers and the jobs read the prepared data: committed.
@@ -218,6 +219,6 @@ def check(db, conf, since):
 if __name__ == "__main__":
     action, db, conf, arg = sys.argv[1:5]
     if action == "setup":
-        setup(db, conf, arg)
+        setup(db, conf, arg, *(int(s) for s in sys.argv[5:6]))
     else:
         sys.exit(0 if check(db, conf, arg) else 1)
