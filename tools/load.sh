@@ -79,6 +79,7 @@ trap stop_all EXIT
 
 start_odoo() {  # port gevent_port workers crons log [extra...]
     local port=$1 gport=$2 workers=$3 crons=$4 log=$5; shift 5
+    : > "$log"  # this run's jobs only (Odoo appends to its log file)
     "$PY" "$CF_ODOO/odoo-bin" -c "$CF_CONF" -d "$LOAD_DB" --db-filter "^$LOAD_DB\$" \
         --http-interface 127.0.0.1 --http-port "$port" --gevent-port "$gport" \
         --workers "$workers" --max-cron-threads "$crons" \

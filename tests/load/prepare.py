@@ -13,7 +13,9 @@ many complaints as the test makes, points wkhtmltopdf at the server, and
 makes the two jobs that run during the load due: the yearly plan is topped
 up (generation) and 1,000 anomalies miss their report deadline
 (escalation), with both scheduled actions called every minute from
-JOBS_IN seconds on (30 by default; make load: once everyone has arrived).
+JOBS_IN seconds on (30 by default; make load: once everyone has arrived),
+when the calendar job also starts putting the plan's coming follow-ups in
+the calendar.
 """
 
 import json
@@ -165,6 +167,10 @@ def setup(db, conf, url, jobs_in=30):
                         "nextcall": datetime.now() + timedelta(seconds=jobs_in),
                     }
                 )
+        # The calendar job (hourly) catches up the plan's coming follow-ups
+        # at the same time, as after a plan's approval.
+        calendar = env.ref("customer_followup.ir_cron_visit_calendar_events")
+        calendar.write({"active": True, "nextcall": datetime.now() + timedelta(seconds=jobs_in)})
         # The started servers and the jobs read the prepared data: committed.
         cr.commit()  # pylint: disable=invalid-commit
         say(json.dumps({"specialists": len(specialists), "due_anomalies": len(due)}))
