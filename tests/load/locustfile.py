@@ -21,6 +21,7 @@ import re
 import time
 from contextlib import contextmanager
 
+import gevent
 import httpx
 from locust import between, task
 from locust.clients import HttpSession
@@ -205,8 +206,14 @@ class Manager(LoadUser):
             Anomaly = self.model("customer.followup.anomaly")
             domain = [("state", "not in", ["closed", "cancelled"])]
             groups = Anomaly.web_read_group(domain, ["state"], ["state"], lazy=True)
-            for group in groups["groups"][:6]:
-                Anomaly.web_search_read(group["__domain"], ANOMALY_CARD, limit=40)
+            # The web client loads the open columns' cards at once (its
+            # relational model awaits them together), not one after another.
+            columns = [
+                gevent.spawn(Anomaly.web_search_read, group["__domain"], ANOMALY_CARD, limit=40)
+                for group in groups["groups"][:6]
+                if group["state_count"]
+            ]
+            gevent.joinall(columns, raise_error=True)
 
     @task(1)
     def print_a_followup(self):

@@ -168,7 +168,12 @@ def setup(db, conf, url, jobs_in=30):
                     }
                 )
         # The calendar job (hourly) catches up the plan's coming follow-ups
-        # at the same time, as after a plan's approval.
+        # at the same time, as after a plan's approval: the events an
+        # earlier run put in the calendar are taken out again.
+        cr.execute(
+            "DELETE FROM calendar_event WHERE followup_visit_id IN "
+            "(SELECT id FROM customer_followup_visit WHERE period_key IS NOT NULL)"
+        )
         calendar = env.ref("customer_followup.ir_cron_visit_calendar_events")
         calendar.write({"active": True, "nextcall": datetime.now() + timedelta(seconds=jobs_in)})
         # The started servers and the jobs read the prepared data: committed.
