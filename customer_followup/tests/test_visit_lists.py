@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from odoo.tests import tagged
 from odoo.tools import SQL
@@ -43,3 +43,24 @@ class TestVisitLists(VisitCase):
         plan = self.plan(query.select(SQL("count(*)")))
         scan = plan.splitlines()[1]
         self.assertIn("Index Only Scan using customer_followup_visit_open_schedule_idx", scan, plan)
+
+    def test_kpis_count_follow_ups_done_in_a_month_from_the_index_alone(self):
+        """The KPI overview, opened by managers all day, counts the
+        satisfaction answers and the holiday greetings of follow-ups done in
+        this month and the last: from the done-date index, no table row."""
+        Kpi = self.env["customer.followup.kpi"].with_user(self.user_manager)
+        start, stop = Kpi._period_bounds(date(2026, 11, 1), date(2026, 11, 30))
+        Visit = self.env["customer.followup.visit"].with_user(self.user_manager)
+        visits = Kpi._visit_domain(self.company, None, None)
+        for domain in (
+            Kpi._answered_domain(visits, start, stop),
+            Kpi._greetings_domain(visits, start, stop),
+        ):
+            query = Visit._search(domain)
+            self.assertIn("company_id", query.where_clause.code)
+            plan = self.plan(query.select(SQL("count(*)")))
+            self.assertIn(
+                "Index Only Scan using customer_followup_visit_done_date_idx",
+                plan.splitlines()[1],
+                plan,
+            )
