@@ -316,50 +316,57 @@ class CustomerFollowupVisit(models.Model):
     # ------------------------------------------------------------------
     def init(self):
         res = super().init()
-        # The guard against duplicate generated visits lives in the database:
-        # two generations in two transactions cannot both insert a slot.
-        self.env.cr.execute(
-            SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (company_id, partner_id, period_key) "
-                "WHERE period_key IS NOT NULL",
-                SQL.identifier("customer_followup_visit_period_key_uniq"),
-                SQL.identifier(self._table),
-            )
+        open_schedule = "customer_followup_visit_open_schedule_idx"
+        definition = self.env.execute_query(
+            SQL("SELECT pg_get_indexdef(to_regclass(%s))", open_schedule)
         )
-        # "My follow-ups today": open follow-ups of a day, by owner, read all
-        # day long by every specialist. Its count asks of each open
-        # follow-up of the day whether the user owns it, takes part in it
-        # (by id) or owns its customer, in their companies: with company,
-        # customer and id in the index PostgreSQL answers from the index
-        # alone (10,000,000 follow-ups: 196 pages read instead of 9,150,
-        # one table page per follow-up of the day; 150 ms when those pages
-        # were not in memory).
-        name = "customer_followup_visit_open_schedule_idx"
-        definition = self.env.execute_query(SQL("SELECT pg_get_indexdef(to_regclass(%s))", name))
         if definition[0][0] and OPEN_SCHEDULE_INCLUDE not in definition[0][0]:
-            # Built by an earlier version without them: built again.
-            self.env.cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
-        self.env.cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS %s ON %s (scheduled_date, user_id) %s "
+            # Built by an earlier version without its included columns.
+            self.env.cr.execute(SQL("DROP INDEX %s", SQL.identifier(open_schedule)))
+        indexes = (
+            # The guard against duplicate generated visits lives in the
+            # database: two generations in two transactions cannot both
+            # insert a slot.
+            (
+                "customer_followup_visit_period_key_uniq",
+                "UNIQUE",
+                "(company_id, partner_id, period_key) WHERE period_key IS NOT NULL",
+            ),
+            # "My follow-ups today": open follow-ups of a day, by owner, read
+            # all day long by every specialist. Its count asks of each open
+            # follow-up of the day whether the user owns it, takes part in it
+            # (by id) or owns its customer, in their companies: with company,
+            # customer and id in the index PostgreSQL answers from the index
+            # alone (10,000,000 follow-ups: 196 pages read instead of 9,150,
+            # one table page per follow-up of the day; 150 ms when those
+            # pages were not in memory).
+            (
+                open_schedule,
+                "",
+                f"(scheduled_date, user_id) {OPEN_SCHEDULE_INCLUDE} "
                 "WHERE state IN ('planned', 'prepared', 'postponed', 'unreachable')",
-                SQL.identifier(name),
-                SQL.identifier(self._table),
-                SQL(OPEN_SCHEDULE_INCLUDE),
-            )
+            ),
+            # The KPIs' "done in the period" (satisfaction answers,
+            # greetings), from the index alone: without it each month of the
+            # overview was a scan of every follow-up. Only follow-ups done
+            # are in it, so plan generation, which inserts open ones, never
+            # writes it.
+            (
+                "customer_followup_visit_done_date_idx",
+                "",
+                "(done_date) INCLUDE (company_id, trigger, satisfaction) WHERE state = 'done'",
+            ),
         )
-        # The KPIs' "done in the period" (satisfaction answers, greetings),
-        # from the index alone: without it each month of the overview was a
-        # scan of every follow-up. Only follow-ups done are in it, so plan
-        # generation, which inserts open ones, never writes it.
-        self.env.cr.execute(
-            SQL(
-                "CREATE INDEX IF NOT EXISTS %s ON %s (done_date) "
-                "INCLUDE (company_id, trigger, satisfaction) WHERE state = 'done'",
-                SQL.identifier("customer_followup_visit_done_date_idx"),
-                SQL.identifier(self._table),
+        for name, unique, definition in indexes:
+            self.env.cr.execute(
+                SQL(
+                    "CREATE %s INDEX IF NOT EXISTS %s ON %s %s",
+                    SQL(unique),
+                    SQL.identifier(name),
+                    SQL.identifier(self._table),
+                    SQL(definition),
+                )
             )
-        )
         return res
 
     def _read_group_select(self, aggregate_spec, query):
