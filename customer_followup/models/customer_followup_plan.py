@@ -296,8 +296,8 @@ class CustomerFollowupPlan(models.Model):
 
     def _generate_visits_batch(self, batch_size=GENERATION_BATCH, max_visits=GENERATION_VISITS):
         """Plan the customers among the next ``batch_size`` partners
-        (companies and individuals, by id) of this plan, as the tier pass
-        walks them: each batch asks its window's orders only, so that a
+        (companies and individuals, by id; those the plan names, when it
+        names some) of this plan, as the tier pass walks them: each batch asks its window's orders only, so that a
         customer never invoiced costs an index look-up, not a pass over the
         company's whole sales history.
 
@@ -306,11 +306,15 @@ class CustomerFollowupPlan(models.Model):
         self.ensure_one()
         Generator = self.env["customer.followup.visit.generator"]
         after = self.generation_cursor or 0
+        # A plan of named customers walks them alone: a few customers in a
+        # large database are one batch, not thousands of empty windows.
+        named = SQL(" AND id = ANY(%s)", self.partner_ids.ids) if self.partner_ids else SQL()
         window = self.env.execute_query(
             SQL(
-                "SELECT id FROM res_partner WHERE id > %s AND parent_id IS NULL "
+                "SELECT id FROM res_partner WHERE id > %s AND parent_id IS NULL%s "
                 "ORDER BY id LIMIT %s",
                 after,
+                named,
                 batch_size + 1,
             )
         )
