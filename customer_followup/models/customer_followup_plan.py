@@ -297,9 +297,10 @@ class CustomerFollowupPlan(models.Model):
     def _generate_visits_batch(self, batch_size=GENERATION_BATCH, max_visits=GENERATION_VISITS):
         """Plan the customers among the next ``batch_size`` partners
         (companies and individuals, by id; those the plan names, when it
-        names some) of this plan, as the tier pass walks them: each batch asks its window's orders only, so that a
-        customer never invoiced costs an index look-up, not a pass over the
-        company's whole sales history.
+        names some) of this plan, as the tier pass walks them: each batch
+        asks its window's orders only, so that a customer never invoiced
+        costs an index look-up, not a pass over the company's whole sales
+        history.
 
         :return: partners looked at (the cron's progress)
         """
