@@ -133,8 +133,9 @@ if [ "$LOAD_ONLY" != balancer ]; then
     start_odoo "$P" "$G" 4 2 "$RUN/single-server.log"
     wait_http "http://127.0.0.1:$P"
     run_load single "http://127.0.0.1:$P"
+    until="$(date -u '+%F %T')"
     stop_all
-    checks=$("$PY" "$ROOT/tests/load/prepare.py" check "$LOAD_DB" "$CF_CONF" "$since" | tail -1 || true)
+    checks=$("$PY" "$ROOT/tests/load/prepare.py" check "$LOAD_DB" "$CF_CONF" "$since" "$until" | tail -1 || true)
     "$PY" "$ROOT/tests/load/report.py" "one server, 4 workers, 2 cron threads" "$RUN/single" \
         "$RUN/single-server.log" "$RUN/$STAMP-single.json" "$checks" "$RUN/single-cpu.json" || rc=1
     THROUGHPUT[single]=$("$PY" -c "import json; print(json.load(open('$RUN/$STAMP-single.json'))['all_requests']['per_s'])")
@@ -154,8 +155,9 @@ if [ "$LOAD_ONLY" != single ]; then
     PIDS+=($!)
     wait_http "http://127.0.0.1:$P1"; wait_http "http://127.0.0.1:$P2"; wait_http "http://127.0.0.1:$N"
     run_load balancer "http://127.0.0.1:$N"
+    until="$(date -u '+%F %T')"
     stop_all
-    checks=$("$PY" "$ROOT/tests/load/prepare.py" check "$LOAD_DB" "$CF_CONF" "$since" | tail -1 || true)
+    checks=$("$PY" "$ROOT/tests/load/prepare.py" check "$LOAD_DB" "$CF_CONF" "$since" "$until" | tail -1 || true)
     "$PY" "$ROOT/tests/load/report.py" "two servers (2 workers, 1 cron thread each) behind nginx" \
         "$RUN/balancer" "$RUN/balancer-server1.log,$RUN/balancer-server2.log" \
         "$RUN/$STAMP-balancer.json" "$checks" "$RUN/balancer-cpu.json" || rc=1
