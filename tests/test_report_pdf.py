@@ -17,8 +17,9 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -130,7 +131,10 @@ def report_world(rpc):
                 "production_impact": "整条产线停产",
             },
         )
-    today = date.today()
+    # The company's day (its calendar is in Shanghai), the day the follow-ups
+    # above were done in: from 16:00 to 24:00 UTC the machine's date is the
+    # day before, and a period ending then held none of them.
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     manager.call(
         "customer.followup.analysis",
         "create",
