@@ -7,6 +7,9 @@ from odoo.tests import tagged
 from odoo.tools import SQL
 
 from odoo.addons.customer_followup.models import batch_clock
+from odoo.addons.customer_followup.models import (
+    customer_followup_anomaly_escalation as escalation,
+)
 from odoo.addons.mail.tests.common import MockEmail
 
 from .anomaly_common import AnomalyCase
@@ -130,7 +133,7 @@ class TestAnomalyEscalation(MockEmail, AnomalyCase):
 
     def test_a_batch_starts_no_chunk_after_its_time(self):
         """A batch of the job ends on elapsed time as well as on size: once
-        1.5 s have passed it claims no further chunk of 20, reports the rest
+        1.5 s have passed it claims no further chunk (20 here), reports the rest
         as remaining (the scheduler runs it again at once), and the next
         batches escalate the others, each anomaly once, none left over."""
         anomalies = self.Anomaly.browse()
@@ -148,6 +151,7 @@ class TestAnomalyEscalation(MockEmail, AnomalyCase):
             freeze_time(late),
             patch.object(type(self.env["ir.cron"]), "_notify_progress", notify),
             patch.object(batch_clock, "monotonic", lambda: next(ticks)),
+            patch.object(escalation, "ESCALATION_CHUNK", 20),
         ):
             first = self.Anomaly._cron_escalate()
             self.assertEqual(len(first), 20, "the first chunk only: the time was out")
