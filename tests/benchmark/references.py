@@ -22,7 +22,8 @@ References:
   foreign keys: the fastest way PostgreSQL takes rows, the physical limit
   visit generation is compared with;
 - a fixed CPU-bound Python loop (Python-bound jobs: notifications,
-  deadlines), measured right before each such job.
+  deadlines), timed before each run of such a job and after the last
+  (bench.py takes the median).
 """
 
 import csv
