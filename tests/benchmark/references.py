@@ -17,7 +17,10 @@ measured are still printed and written to the JSON.
 
 References:
 - a raw ``INSERT ... VALUES`` of the job's own rows in batches of 1,000
-  (SQL-bound jobs: tiers, visit generation);
+  (SQL-bound jobs: tiers, visit generation); for the tiers, the build's
+  insert of every customer, carried to each job's moment by a sample of
+  20,000 partners timed before each run and after the last (median),
+  against the same sample timed right after the build;
 - ``COPY`` of the same rows into the same table, with its indexes and
   foreign keys: the fastest way PostgreSQL takes rows, the physical limit
   visit generation is compared with;
